@@ -225,3 +225,13 @@ export function readTar(bytes) {
   }
   return out;
 }
+
+/** Files sorted by name in Python string order (Unicode code points), as when sealing a folder. */
+export function sortFilesByName(files) {
+  const cmp = (a, b) => {
+    const ca = Array.from(a.name, (c) => c.codePointAt(0)), cb = Array.from(b.name, (c) => c.codePointAt(0));
+    for (let i = 0; i < Math.min(ca.length, cb.length); i++) if (ca[i] !== cb[i]) return ca[i] - cb[i];
+    return ca.length - cb.length;
+  };
+  return files.slice().sort(cmp);
+}
