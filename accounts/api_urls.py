@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("auth/token/", apis.TokenApi.as_view(), name="api-token"),
+    path("auth/token/revoke/", apis.TokenRevokeApi.as_view(), name="api-token-revoke"),
+    path("me/", apis.MeApi.as_view(), name="api-me"),
+    path("suppliers/", apis.SupplierSignupApi.as_view(), name="api-supplier-signup"),
+    path("organizations/<int:org_id>/invitations/", apis.InvitationCreateApi.as_view(),
+         name="api-invitation-create"),
+    path("invitations/accept/", apis.InvitationAcceptApi.as_view(), name="api-invitation-accept"),
+]

@@ -1,0 +1,49 @@
+"""Reads about who may act for which organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from .models import NOTICE_EDITOR_ROLES, Membership, Organization, OrganizationKind, User
+
+AnyUser = User | AnonymousUser
+
+
+def membership_list(*, user: AnyUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("organization")
+
+
+def user_has_role(user: AnyUser, organization: Organization, roles: Iterable[str]) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user=user, organization=organization,
+                                     role__in=list(roles)).exists()
+
+
+def authorities_editable_by(*, user: AnyUser) -> QuerySet[Organization]:
+    """Authorities on whose behalf the user may write notices."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        kind=OrganizationKind.AUTHORITY, memberships__user=user,
+        memberships__role__in=list(NOTICE_EDITOR_ROLES)).distinct()
+
+
+def authorities_of(*, user: AnyUser) -> QuerySet[Organization]:
+    """Authorities the user belongs to in any role (drafts are visible to all of them)."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(kind=OrganizationKind.AUTHORITY,
+                                       memberships__user=user).distinct()
+
+
+def suppliers_of(*, user: AnyUser) -> QuerySet[Organization]:
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(kind=OrganizationKind.SUPPLIER,
+                                       memberships__user=user).distinct()

@@ -1,0 +1,214 @@
+"""Every write to accounts: organisations, memberships, invitations."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
+
+from .models import (
+    AUTHORITY_ROLES,
+    SUPPLIER_ROLES,
+    AccountEvent,
+    BuyerType,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Role,
+    User,
+)
+from .orgnumber import normalize_org_number
+from .selectors import user_has_role
+
+
+def _event(org: Organization, kind: str, *, by: User | None, at: datetime,
+           **data: Any) -> None:
+    AccountEvent.objects.create(organization=org, kind=kind, by=by, at=at, data=data)
+
+
+def _identifier_fields(*, country: str, org_number: str, national_id: str) -> dict[str, str]:
+    country = (country or "NO").strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        raise ApplicationError(_("Give the country as a two-letter code, such as NO or SE."),
+                               fields={"country": [_("Two letters, e.g. NO.")]})
+    if country == "NO":
+        try:
+            number = normalize_org_number(org_number)
+        except ValidationError as exc:
+            raise ApplicationError(exc.messages, code="org_number",
+                                   fields={"org_number": exc.messages}) from exc
+        if Organization.objects.filter(org_number=number).exists():
+            raise ApplicationError(
+                _("An organisation with number %(number)s is already registered. "
+                  "Ask its administrator to invite you.") % {"number": number},
+                code="duplicate", fields={"org_number": [_("Already registered.")]})
+        return {"country": "NO", "org_number": number, "national_id": ""}
+    national_id = "".join(national_id.split())
+    if not national_id or len(national_id) > 40:
+        raise ApplicationError(
+            _("Organisations outside Norway register with their national registration number."),
+            fields={"national_id": [_("Required for organisations outside Norway.")]})
+    if Organization.objects.filter(country=country, national_id=national_id).exists():
+        raise ApplicationError(_("This organisation is already registered."), code="duplicate",
+                               fields={"national_id": [_("Already registered.")]})
+    return {"country": country, "org_number": "", "national_id": national_id}
+
+
+def _new_user(*, email: str, password: str, full_name: str) -> User:
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email=email).exists():
+        raise ApplicationError(_("An account with this e-mail address already exists. "
+                                 "Sign in, or reset your password."), code="duplicate",
+                               fields={"email": [_("Already registered.")]})
+    candidate = User(email=email, full_name=full_name)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages, code="weak_password",
+                               fields={"password": exc.messages}) from exc
+    return User.objects.create_user(email=email, password=password, full_name=full_name)
+
+
+@transaction.atomic
+def supplier_signup(*, name: str, email: str, password: str, full_name: str,
+                    country: str = "NO", org_number: str = "", national_id: str = "",
+                    city: str = "", now: datetime | None = None) -> Membership:
+    """A supplier registers itself; the person who signs up becomes its administrator."""
+    now = now or timezone.now()
+    if not name.strip():
+        raise ApplicationError(_("Give the organisation's name."),
+                               fields={"name": [_("Required.")]})
+    ids = _identifier_fields(country=country, org_number=org_number, national_id=national_id)
+    user = _new_user(email=email, password=password, full_name=full_name)
+    org = Organization.objects.create(kind=OrganizationKind.SUPPLIER, name=name.strip(),
+                                      email=user.email, city=city, **ids)
+    membership = Membership.objects.create(user=user, organization=org,
+                                           role=Role.SUPPLIER_ADMIN)
+    _event(org, "organization.registered", by=user, at=now, kind=org.kind)
+    return membership
+
+
+@transaction.atomic
+def authority_create(*, name: str, org_number: str, buyer_type: str, admin_email: str,
+                     by: User, city: str = "", nuts: str = "",
+                     now: datetime | None = None) -> tuple[Organization, str]:
+    """Platform staff create an authority and invite its first administrator.
+
+    Returns the organisation and the invitation token, which is e-mailed and never stored.
+    """
+    now = now or timezone.now()
+    if not by.is_staff:
+        raise Forbidden(_("Only platform staff can create contracting authorities."))
+    if buyer_type not in BuyerType.values:
+        raise ApplicationError(_("Choose whether the authority is a state authority, another "
+                                 "authority or a utility."), fields={"buyer_type": [_("Required.")]})
+    ids = _identifier_fields(country="NO", org_number=org_number, national_id="")
+    org = Organization.objects.create(kind=OrganizationKind.AUTHORITY, name=name.strip(),
+                                      buyer_type=buyer_type, city=city, nuts=nuts, **ids)
+    _event(org, "organization.created", by=by, at=now, kind=org.kind)
+    _, token = invitation_create(organization=org, email=admin_email,
+                                 role=Role.AUTHORITY_ADMIN, by=by, now=now)
+    return org, token
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(*, organization: Organization, email: str, role: str, by: User,
+                      now: datetime | None = None) -> tuple[Invitation, str]:
+    now = now or timezone.now()
+    admin_role = Role.AUTHORITY_ADMIN if organization.is_authority else Role.SUPPLIER_ADMIN
+    if not (by.is_staff or user_has_role(by, organization, {admin_role})):
+        raise Forbidden(_("Only an administrator of %(org)s can invite people.")
+                        % {"org": organization.name})
+    allowed = AUTHORITY_ROLES if organization.is_authority else SUPPLIER_ROLES
+    if role not in allowed:
+        raise ApplicationError(_("That role does not exist for this kind of organisation."),
+                               fields={"role": [_("Choose one of the listed roles.")]})
+    email = User.objects.normalize_email(email).strip().lower()
+    if "@" not in email:
+        raise ApplicationError(_("Give a valid e-mail address."),
+                               fields={"email": [_("Not an e-mail address.")]})
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organization=organization, email=email, role=role, token_hash=_token_hash(token),
+        invited_by=by, expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS))
+    _event(organization, "invitation.created", by=by, at=now, email=email, role=role)
+    link = f"/accounts/invitation/{token}/"
+    transaction.on_commit(lambda: send_mail(
+        subject=_("You are invited to %(org)s on Anbud") % {"org": organization.name},
+        message=_("%(by)s has invited you to join %(org)s as %(role)s.\n\n"
+                  "Accept the invitation here: %(link)s\n\nThe link is valid for %(days)s days.")
+        % {"by": by.get_full_name(), "org": organization.name,
+           "role": Role(role).label, "link": link, "days": settings.INVITATION_VALID_DAYS},
+        from_email=None, recipient_list=[email]))
+    return invitation, token
+
+
+def invitation_get_open(*, token: str, now: datetime | None = None) -> Invitation:
+    now = now or timezone.now()
+    invitation = (Invitation.objects.select_related("organization")
+                  .filter(token_hash=_token_hash(token)).first())
+    if invitation is None or invitation.revoked_at is not None:
+        raise NotFound(_("This invitation does not exist or has been withdrawn."))
+    if invitation.accepted_at is not None:
+        raise Conflict(_("This invitation has already been accepted. Sign in instead."))
+    if invitation.expires_at <= now:
+        raise ApplicationError(_("This invitation expired. Ask for a new one."), code="expired")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User | None = None, password: str = "",
+                      full_name: str = "", now: datetime | None = None) -> Membership:
+    """Accept as the signed-in user, or create the invited person's account."""
+    now = now or timezone.now()
+    invitation = invitation_get_open(token=token, now=now)
+    if user is None or not user.is_authenticated:
+        user = _new_user(email=invitation.email, password=password, full_name=full_name)
+    elif user.email.lower() != invitation.email:
+        raise Forbidden(_("This invitation was sent to %(email)s. Sign in as that person.")
+                        % {"email": invitation.email})
+    claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        accepted_at=now, accepted_by=user)
+    if claimed != 1:
+        raise Conflict(_("This invitation has already been accepted."))
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(user=user, organization=invitation.organization,
+                                                   role=invitation.role)
+    except IntegrityError:
+        membership = Membership.objects.get(user=user, organization=invitation.organization,
+                                            role=invitation.role)
+    _event(invitation.organization, "invitation.accepted", by=user, at=now,
+           email=invitation.email, role=invitation.role)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    org = membership.organization
+    admin_role = Role.AUTHORITY_ADMIN if org.is_authority else Role.SUPPLIER_ADMIN
+    if not (by.is_staff or user_has_role(by, org, {admin_role})):
+        raise Forbidden(_("Only an administrator can remove members."))
+    if membership.role == admin_role and not Membership.objects.filter(
+            organization=org, role=admin_role).exclude(pk=membership.pk).exists():
+        raise ApplicationError(_("An organisation must keep at least one administrator."))
+    membership.delete()
+    _event(org, "membership.removed", by=by, at=now, user=membership.user.email,
+           role=membership.role)

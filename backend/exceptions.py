@@ -1,0 +1,61 @@
+"""DRF exception handler: every error becomes {"error": {"code", "message", "fields"}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from backend.errors import ApplicationError
+
+
+def _flatten(detail: Any) -> list[str]:
+    if isinstance(detail, dict):
+        return [msg for value in detail.values() for msg in _flatten(value)]
+    if isinstance(detail, list):
+        return [msg for value in detail for msg in _flatten(value)]
+    return [str(detail)]
+
+
+def _fields(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {str(key): _flatten(value) for key, value in detail.items()}
+    return {}
+
+
+def _body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, ApplicationError):
+        return Response(_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        fields = {key: [str(m) for m in value] for key, value in detail.items()}
+        message = " ".join(m for msgs in fields.values() for m in msgs)
+        return Response(_body("invalid", message, fields), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.APIException):
+        detail = exc.detail
+        fields = _fields(detail)
+        messages = _flatten(detail)
+        if fields:
+            message = " ".join(f"{key}: {' '.join(msgs)}" for key, msgs in fields.items())
+        else:
+            message = " ".join(messages)
+        code = exc.get_codes() if not isinstance(exc.get_codes(), (dict, list)) else exc.default_code
+        response.data = _body(str(code), message, fields)
+    return response

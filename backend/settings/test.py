@@ -1,0 +1,18 @@
+"""Test profile: the base settings with fast hashing and an isolated data directory."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("ANBUD_DATA_DIR", tempfile.mkdtemp(prefix="anbud-test-"))
+
+from .base import *  # noqa: E402,F403
+from .base import DATA_DIR, STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {**STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+DATA_DIR = Path(DATA_DIR)

@@ -1,0 +1,201 @@
+"""Thin DRF views over the notice services and selectors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Organization, User
+from accounts.selectors import authorities_editable_by
+from backend.errors import ApplicationError, Forbidden, NotFound
+from backend.pagination import paginate
+
+from . import documents, services
+from .models import Notice, TenderDocument
+from .selectors import NoticeFilters, notice_get_visible, notice_list_public
+from .serializers import (
+    ChangeNoticeSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    DocumentVersionSerializer,
+    NoticeCreateSerializer,
+    NoticeFieldsSerializer,
+    NoticeListItemSerializer,
+    NoticePageSerializer,
+    NoticeQuerySerializer,
+    NoticeSerializer,
+    NoticeVersionSerializer,
+    ReasonSerializer,
+)
+
+
+class ReadPublicWriteAuthenticated(BasePermission):
+    """Anyone reads; writes need a signed-in user (services decide what that user may do)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return request.method in SAFE_METHODS or bool(request.user and request.user.is_authenticated)
+
+
+def _user(request: Request) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _notice(request: Request, pk: int) -> Notice:
+    return notice_get_visible(pk=pk, user=request.user)
+
+
+def _buyer_for(request: Request, buyer_id: int | None) -> Organization:
+    editable = authorities_editable_by(user=request.user)
+    if buyer_id is not None:
+        buyer = editable.filter(pk=buyer_id).first()
+        if buyer is None:
+            raise Forbidden(_("You cannot publish notices for that organisation."))
+        return buyer
+    choices = list(editable[:2])
+    if not choices:
+        raise Forbidden(_("Only procurement officers of a contracting authority can create "
+                          "notices."))
+    if len(choices) > 1:
+        raise ApplicationError(_("You act for several authorities; say which one with “buyer”."),
+                               fields={"buyer": [_("Required.")]})
+    return choices[0]
+
+
+def _notice_response(request: Request, notice: Notice,
+                     code: int = status.HTTP_200_OK) -> Response:
+    fresh = notice_get_visible(pk=notice.pk, user=request.user)
+    return Response(NoticeSerializer(fresh).data, status=code)
+
+
+class NoticeListCreateApi(APIView):
+    permission_classes = [ReadPublicWriteAuthenticated]
+
+    @extend_schema(parameters=[NoticeQuerySerializer], responses=NoticePageSerializer,
+                   summary="Search published notices")
+    def get(self, request: Request) -> Response:
+        query = NoticeQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = NoticeFilters(**query.validated_data)
+        return paginate(request, notice_list_public(filters=filters), NoticeListItemSerializer,
+                        view=self)
+
+    @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeSerializer},
+                   summary="Create a draft notice")
+    def post(self, request: Request) -> Response:
+        body = NoticeCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields, lots = body.split()
+        buyer = _buyer_for(request, body.validated_data.get("buyer"))
+        notice = services.notice_create(buyer=buyer, by=_user(request),
+                                        kind=body.validated_data["kind"], fields=fields, lots=lots)
+        return _notice_response(request, notice, status.HTTP_201_CREATED)
+
+
+class NoticeDetailApi(APIView):
+    permission_classes = [ReadPublicWriteAuthenticated]
+
+    @extend_schema(responses=NoticeSerializer, summary="A notice (drafts only for their buyer)")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(NoticeSerializer(_notice(request, pk)).data)
+
+    @extend_schema(request=NoticeFieldsSerializer, responses=NoticeSerializer,
+                   summary="Edit a draft")
+    def patch(self, request: Request, pk: int) -> Response:
+        notice = _notice(request, pk)
+        body = NoticeFieldsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields, lots = body.split()
+        notice = services.notice_update_draft(notice=notice, by=_user(request), fields=fields,
+                                              lots=lots)
+        return _notice_response(request, notice)
+
+    @extend_schema(responses={204: None}, summary="Delete a draft")
+    def delete(self, request: Request, pk: int) -> Response:
+        services.notice_delete_draft(notice=_notice(request, pk), by=_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NoticePublishApi(APIView):
+    permission_classes = [ReadPublicWriteAuthenticated]
+
+    @extend_schema(request=None, responses=NoticeSerializer, summary="Publish a draft")
+    def post(self, request: Request, pk: int) -> Response:
+        notice = services.notice_publish(notice=_notice(request, pk), by=_user(request))
+        return _notice_response(request, notice)
+
+
+class NoticeChangeApi(APIView):
+    permission_classes = [ReadPublicWriteAuthenticated]
+
+    @extend_schema(request=ChangeNoticeSerializer, responses={201: NoticeVersionSerializer},
+                   summary="Publish a change notice")
+    def post(self, request: Request, pk: int) -> Response:
+        body = ChangeNoticeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        fields, lots = body.split()
+        version = services.notice_change_publish(
+            notice=_notice(request, pk), by=_user(request),
+            reason=body.validated_data["reason"], fields=fields, lots=lots)
+        return Response(NoticeVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class NoticeCancelApi(APIView):
+    permission_classes = [ReadPublicWriteAuthenticated]
+
+    @extend_schema(request=ReasonSerializer, responses={201: NoticeVersionSerializer},
+                   summary="Cancel a published notice")
+    def post(self, request: Request, pk: int) -> Response:
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        version = services.notice_cancel(notice=_notice(request, pk), by=_user(request),
+                                         reason=body.validated_data["reason"])
+        return Response(NoticeVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+class NoticeVersionListApi(APIView):
+    @extend_schema(responses=NoticeVersionSerializer(many=True),
+                   summary="Published versions with reasons and diffs")
+    def get(self, request: Request, pk: int) -> Response:
+        notice = _notice(request, pk)
+        return Response(NoticeVersionSerializer(notice.versions.all(), many=True).data)
+
+
+class DocumentListCreateApi(APIView):
+    permission_classes = [ReadPublicWriteAuthenticated]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(responses=DocumentSerializer(many=True), summary="Tender documents")
+    def get(self, request: Request, pk: int) -> Response:
+        notice = _notice(request, pk)
+        return Response(DocumentSerializer(notice.documents.all(), many=True).data)
+
+    @extend_schema(request={"multipart/form-data": DocumentUploadSerializer},
+                   responses={201: DocumentVersionSerializer},
+                   summary="Upload a document or a new version of one")
+    def post(self, request: Request, pk: int) -> Response:
+        notice = _notice(request, pk)
+        body = DocumentUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data["file"]
+        document = None
+        if body.validated_data.get("document") is not None:
+            document = TenderDocument.objects.filter(
+                pk=body.validated_data["document"], notice=notice).first()
+            if document is None:
+                raise NotFound(_("This notice has no such document."))
+        version, warnings = documents.document_upload(
+            notice=notice, by=_user(request), stream=upload, filename=upload.name,
+            size=upload.size, title=body.validated_data.get("title", ""), document=document,
+            note=body.validated_data.get("note", ""))
+        data = dict(DocumentVersionSerializer(version).data)
+        data["warnings"] = warnings
+        return Response(data, status=status.HTTP_201_CREATED)
+

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+
+from .rules_models import ContractCategory, DeadlinePhase, DeadlineRule, Regime, Threshold
+
+__all__ = [
+    "ContractCategory", "ContractType", "DeadlinePhase", "DeadlineRule", "DocumentVersion",
+    "Lot", "Notice", "NoticeEvent", "NoticeKind", "NoticeStatus", "NoticeVersion",
+    "ProcedureType", "Regime", "TenderDocument", "Threshold", "VersionKind",
+]
+
+
+class NoticeKind(models.TextChoices):
+    PIN = "pin", _("Prior information notice")
+    CONTRACT = "cn", _("Contract notice (EEA)")
+    NATIONAL = "national", _("National notice (Part II)")
+    VOLUNTARY = "voluntary", _("Voluntary notice (Part I)")
+    AWARD = "can", _("Contract award notice")
+    VEAT = "veat", _("Voluntary ex-ante transparency notice")
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Deadline passed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ContractType(models.TextChoices):
+    """eForms contract nature, plus the social and specific services that have own thresholds."""
+
+    SUPPLIES = "supplies", _("Goods")
+    SERVICES = "services", _("Services")
+    WORKS = "works", _("Building and construction works")
+    SOCIAL = "social", _("Health, social and other specific services")
+
+    @property
+    def category(self) -> str:
+        return {
+            "supplies": ContractCategory.GOODS_SERVICES,
+            "services": ContractCategory.GOODS_SERVICES,
+            "works": ContractCategory.WORKS,
+            "social": ContractCategory.SOCIAL,
+        }[self.value]
+
+
+class ProcedureType(models.TextChoices):
+    """eForms procurement-procedure-type codes."""
+
+    OPEN = "open", _("Open procedure")
+    RESTRICTED = "restricted", _("Restricted procedure")
+    NEGOTIATED = "neg-w-call", _("Competitive procedure with negotiation")
+    DIALOGUE = "comp-dial", _("Competitive dialogue")
+    INNOVATION = "innovation", _("Innovation partnership")
+    NEGOTIATED_NO_CALL = "neg-wo-call", _("Negotiated procedure without prior publication")
+    OTHER_SINGLE = "oth-single", _("Other single-stage procedure")
+    OTHER_MULTI = "oth-mult", _("Other multiple-stage procedure")
+
+    @property
+    def deadline_phase(self) -> str:
+        single_stage = {"open", "oth-single", "neg-wo-call"}
+        return DeadlinePhase.TENDER if self.value in single_stage else DeadlinePhase.REQUEST
+
+
+class Notice(models.Model):
+    """A procurement as announced: its current content and lifecycle.
+
+    A published notice is never edited in place; each publication, change notice and
+    cancellation is frozen as a NoticeVersion and this row mirrors the latest version.
+    """
+
+    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    buyer = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="notices",
+                              verbose_name=_("buyer"))
+    kind = models.CharField(_("notice type"), max_length=16, choices=NoticeKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=NoticeStatus.choices,
+                              default=NoticeStatus.DRAFT)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    contract_type = models.CharField(_("contract type"), max_length=16,
+                                     choices=ContractType.choices)
+    procedure_type = models.CharField(_("procedure"), max_length=16,
+                                      choices=ProcedureType.choices, blank=True)
+    cpv_main = models.CharField(_("main CPV code"), max_length=8)
+    cpv_additional = models.JSONField(_("additional CPV codes"), default=list, blank=True)
+    nuts = models.CharField(_("place of performance (NUTS)"), max_length=5)
+    estimated_value = models.DecimalField(_("estimated value (NOK, excl. VAT)"), max_digits=14,
+                                          decimal_places=2, null=True, blank=True)
+    submission_deadline = models.DateTimeField(_("deadline for tenders"), null=True, blank=True)
+    question_deadline = models.DateTimeField(_("deadline for questions"), null=True, blank=True)
+    accelerated = models.BooleanField(
+        _("shortened deadline (after a prior information notice or in urgency)"), default=False)
+    accelerated_reason = models.TextField(_("reason for the shortened deadline"), blank=True)
+    regime = models.CharField(_("regime"), max_length=8, choices=Regime.choices, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            models.Index(fields=["status", "submission_deadline"]),
+            models.Index(fields=["cpv_main"]),
+            models.Index(fields=["nuts"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != NoticeStatus.DRAFT
+
+
+class Lot(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveSmallIntegerField(_("lot number"))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    cpv = models.CharField(_("CPV code"), max_length=8)
+    estimated_value = models.DecimalField(_("estimated value (NOK)"), max_digits=14,
+                                          decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["notice", "number"],
+                                               name="lot_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class VersionKind(models.TextChoices):
+    ORIGINAL = "original", _("Original notice")
+    CHANGE = "change", _("Change notice")
+    CANCELLATION = "cancellation", _("Cancellation")
+
+
+class NoticeVersion(models.Model):
+    """An immutable published version: what the public saw, and why it changed."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(max_length=16, choices=VersionKind.choices)
+    snapshot = models.JSONField()
+    diff = models.JSONField(default=list, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                     null=True, related_name="+")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["notice", "number"],
+                                               name="notice_version_unique")]
+
+
+class NoticeEvent(models.Model):
+    """Append-only record of every state change of a notice (who, when, old -> new, why)."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=64)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                           blank=True, related_name="+")
+    at = models.DateTimeField()
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class TenderDocument(models.Model):
+    """One document of the konkurransegrunnlag; its files are DocumentVersions."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def current(self) -> DocumentVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+def document_upload_to(instance: DocumentVersion, filename: str) -> str:
+    # The stored name carries the content hash so a version can never be overwritten.
+    return (f"documents/{instance.document.notice.reference}/{instance.document_id}/"
+            f"v{instance.number}-{instance.sha256[:16]}/{filename}")
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(TenderDocument, on_delete=models.CASCADE,
+                                 related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    file = models.FileField(upload_to=document_upload_to, max_length=400)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.BigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    content_type = models.CharField(max_length=100)
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                    null=True, related_name="+")
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"],
+                                               name="document_version_unique")]

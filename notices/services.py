@@ -1,0 +1,243 @@
+"""Every write to a notice: one service per transition, each a compare-and-swap plus an event."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import NOTICE_EDITOR_ROLES, Organization, User
+from accounts.selectors import user_has_role
+from backend.errors import ApplicationError, Conflict, Forbidden
+
+from . import rules
+from .fields import clean_fields, clean_lots, diff, snapshot
+from .models import (
+    Lot,
+    Notice,
+    NoticeEvent,
+    NoticeKind,
+    NoticeStatus,
+    NoticeVersion,
+    VersionKind,
+)
+from .signals import notice_changed
+
+# The allowed edges of the notice lifecycle. Change notices keep the status (published) and
+# are guarded by the version number instead.
+ALLOWED = {
+    (NoticeStatus.DRAFT, NoticeStatus.PUBLISHED),
+    (NoticeStatus.PUBLISHED, NoticeStatus.CLOSED),
+    (NoticeStatus.PUBLISHED, NoticeStatus.CANCELLED),
+    (NoticeStatus.CLOSED, NoticeStatus.CANCELLED),
+}
+
+
+def notice_event(notice: Notice, kind: str, *, by: User | None, at: datetime,
+                 **data: Any) -> NoticeEvent:
+    return NoticeEvent.objects.create(notice=notice, kind=kind, by=by, at=at, data=data)
+
+
+def _require_editor(notice_buyer: Organization, by: User) -> None:
+    if not user_has_role(by, notice_buyer, NOTICE_EDITOR_ROLES):
+        raise Forbidden(_("Only procurement officers of %(buyer)s can do this.")
+                        % {"buyer": notice_buyer.name})
+
+
+def _flip(notice: Notice, old: str, new: str, *, by: User | None, at: datetime,
+          reason: str = "", **fields: Any) -> None:
+    assert (old, new) in ALLOWED, (old, new)
+    changed = Notice.objects.filter(pk=notice.pk, status=old).update(status=new, **fields)
+    if changed != 1:
+        raise Conflict(_("The notice is no longer %(status)s; reload the page.")
+                       % {"status": NoticeStatus(old).label.lower()})
+    notice_event(notice, f"status.{new}", by=by, at=at, **{"from": old, "to": new,
+                                                            "reason": reason})
+    notice.refresh_from_db()
+
+
+def _announce(notice: Notice, change: str) -> None:
+    notice_id, version = notice.pk, notice.version
+    transaction.on_commit(lambda: notice_changed.send(
+        sender=Notice, notice_id=notice_id, change=change, version=version))
+
+
+def _replace_lots(notice: Notice, lots: list[dict[str, Any]]) -> None:
+    notice.lots.all().delete()
+    Lot.objects.bulk_create([Lot(notice=notice, **lot) for lot in lots])
+
+
+@transaction.atomic
+def notice_create(*, buyer: Organization, by: User, kind: str, fields: dict[str, Any],
+                  lots: list[dict[str, Any]] | None = None,
+                  now: datetime | None = None) -> Notice:
+    """Create a draft. Drafts are private to the buyer and may be incomplete."""
+    now = now or timezone.now()
+    if not buyer.is_authority:
+        raise Forbidden(_("Only contracting authorities publish notices."))
+    _require_editor(buyer, by)
+    if kind not in NoticeKind.values:
+        raise ApplicationError(_("Choose a notice type."), fields={"kind": [_("Unknown type.")]})
+    cleaned = clean_fields(fields)
+    for required in ("title", "contract_type", "cpv_main", "nuts"):
+        if not cleaned.get(required):
+            raise ApplicationError(_("A draft needs at least a title, a contract type, a main "
+                                     "CPV code and a place of performance."),
+                                   fields={required: [_("Required.")]})
+    notice = Notice.objects.create(reference=f"tmp-{uuid.uuid4().hex[:20]}", buyer=buyer,
+                                   kind=kind, created_by=by, **cleaned)
+    notice.reference = f"ANB-{now.year}-{notice.pk:06d}"
+    notice.save(update_fields=["reference"])
+    if lots is not None:
+        _replace_lots(notice, clean_lots(lots))
+    notice_event(notice, "notice.created", by=by, at=now, kind=kind)
+    return notice
+
+
+@transaction.atomic
+def notice_update_draft(*, notice: Notice, by: User, fields: dict[str, Any],
+                        lots: list[dict[str, Any]] | None = None,
+                        now: datetime | None = None) -> Notice:
+    now = now or timezone.now()
+    _require_editor(notice.buyer, by)
+    cleaned = clean_fields(fields)
+    changed = Notice.objects.filter(pk=notice.pk, status=NoticeStatus.DRAFT).update(**cleaned)
+    if changed != 1:
+        raise Conflict(_("Only drafts can be edited. A published notice changes through a "
+                         "change notice."))
+    if lots is not None:
+        _replace_lots(notice, clean_lots(lots))
+    notice_event(notice, "notice.draft_updated", by=by, at=now,
+                 fields=sorted(cleaned) + (["lots"] if lots is not None else []))
+    notice.refresh_from_db()
+    return notice
+
+
+@transaction.atomic
+def notice_delete_draft(*, notice: Notice, by: User) -> None:
+    _require_editor(notice.buyer, by)
+    deleted, _rows = Notice.objects.filter(pk=notice.pk, status=NoticeStatus.DRAFT).delete()
+    if not deleted:
+        raise Conflict(_("Only drafts can be deleted; cancel a published notice instead."))
+
+
+def _derive_regime(notice: Notice, *, at: datetime) -> str:
+    if notice.estimated_value is None or not notice.buyer.buyer_type:
+        return ""
+    return rules.regime_for(value=notice.estimated_value, buyer_type=notice.buyer.buyer_type,
+                            contract_type=notice.contract_type,
+                            on=timezone.localdate(at)).regime
+
+
+@transaction.atomic
+def notice_publish(*, notice: Notice, by: User, now: datetime | None = None) -> Notice:
+    now = now or timezone.now()
+    _require_editor(notice.buyer, by)
+    # Lock the row so a concurrent edit cannot slip in between the checks and the flip.
+    notice = Notice.objects.select_for_update().select_related("buyer").get(pk=notice.pk)
+    if notice.status != NoticeStatus.DRAFT:
+        raise Conflict(_("This notice is already %(status)s.")
+                       % {"status": notice.get_status_display().lower()})
+    problems = rules.check_publishable(notice, at=now)
+    if problems:
+        raise ApplicationError(problems, code="not_publishable")
+    regime = _derive_regime(notice, at=now)
+    _flip(notice, NoticeStatus.DRAFT, NoticeStatus.PUBLISHED, by=by, at=now,
+          published_at=now, regime=regime, version=1)
+    NoticeVersion.objects.create(notice=notice, number=1, kind=VersionKind.ORIGINAL,
+                                 snapshot=snapshot(notice), published_at=now, published_by=by)
+    _announce(notice, "published")
+    return notice
+
+
+@transaction.atomic
+def notice_change_publish(*, notice: Notice, by: User, reason: str, fields: dict[str, Any],
+                          lots: list[dict[str, Any]] | None = None,
+                          now: datetime | None = None) -> NoticeVersion:
+    """Publish a change notice: a new version with a reason and a readable diff."""
+    now = now or timezone.now()
+    _require_editor(notice.buyer, by)
+    if not reason.strip():
+        raise ApplicationError(_("Say why the notice changes; bidders read the reason."),
+                               fields={"reason": [_("Required.")]})
+    notice = Notice.objects.select_for_update().select_related("buyer").get(pk=notice.pk)
+    if notice.status != NoticeStatus.PUBLISHED:
+        raise Conflict(_("Only a published notice whose deadline has not passed can be "
+                         "changed; this one is %(status)s.")
+                       % {"status": notice.get_status_display().lower()})
+    before = snapshot(notice)
+    cleaned = clean_fields(fields)
+    for name, value in cleaned.items():
+        setattr(notice, name, value)
+    Notice.objects.filter(pk=notice.pk).update(**cleaned)
+    if lots is not None:
+        _replace_lots(notice, clean_lots(lots))
+    notice.refresh_from_db()
+    assert notice.published_at is not None
+    problems = rules.check_publishable(notice, at=now, published_at=notice.published_at)
+    if problems:
+        raise ApplicationError(problems, code="not_publishable")
+    notice.regime = _derive_regime(notice, at=notice.published_at)
+    after = snapshot(notice)
+    changes = diff(before, after)
+    if not changes:
+        raise ApplicationError(_("Nothing changed, so there is no change notice to publish."),
+                               code="no_change")
+    old_version = notice.version
+    swapped = Notice.objects.filter(pk=notice.pk, version=old_version).update(
+        version=F("version") + 1, regime=notice.regime)
+    if swapped != 1:
+        raise Conflict(_("Someone else published a change at the same time; reload the page."))
+    notice.refresh_from_db()
+    version = NoticeVersion.objects.create(
+        notice=notice, number=notice.version, kind=VersionKind.CHANGE, snapshot=after,
+        diff=changes, reason=reason.strip(), published_at=now, published_by=by)
+    notice_event(notice, "notice.changed", by=by, at=now, version=notice.version,
+                 reason=reason.strip(), fields=[c["field"] for c in changes])
+    _announce(notice, "changed")
+    return version
+
+
+@transaction.atomic
+def notice_cancel(*, notice: Notice, by: User, reason: str,
+                  now: datetime | None = None) -> NoticeVersion:
+    now = now or timezone.now()
+    _require_editor(notice.buyer, by)
+    if not reason.strip():
+        raise ApplicationError(_("Give the reason for the cancellation; it is published."),
+                               fields={"reason": [_("Required.")]})
+    notice = Notice.objects.select_for_update().select_related("buyer").get(pk=notice.pk)
+    if notice.status not in (NoticeStatus.PUBLISHED, NoticeStatus.CLOSED):
+        raise Conflict(_("Only a published notice can be cancelled (a draft can be deleted)."))
+    _flip(notice, notice.status, NoticeStatus.CANCELLED, by=by, at=now, reason=reason.strip(),
+          cancelled_at=now, version=F("version") + 1)
+    version = NoticeVersion.objects.create(
+        notice=notice, number=notice.version, kind=VersionKind.CANCELLATION,
+        snapshot=snapshot(notice), reason=reason.strip(), published_at=now, published_by=by)
+    _announce(notice, "cancelled")
+    return version
+
+
+def notice_close_due(*, now: datetime | None = None) -> int:
+    """Bookkeeping: mark published notices whose deadline has passed. Idempotent.
+
+    Deadlines themselves are enforced by the writes that depend on them, not by this job.
+    """
+    now = now or timezone.now()
+    closed = 0
+    due = Notice.objects.filter(status=NoticeStatus.PUBLISHED, submission_deadline__lte=now)
+    for notice in due.only("pk", "status"):
+        with transaction.atomic():
+            try:
+                _flip(notice, NoticeStatus.PUBLISHED, NoticeStatus.CLOSED, by=None, at=now,
+                      reason="deadline passed")
+            except Conflict:
+                continue  # another worker got there first
+            _announce(notice, "closed")
+            closed += 1
+    return closed

@@ -1,0 +1,9 @@
+"""Signals other parts subscribe to (search index, followers). Sent after commit."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# kwargs: notice_id: int, change: str ("published", "changed", "cancelled", "closed",
+# "document"), version: int
+notice_changed = Signal()
