@@ -96,7 +96,7 @@ def supplier_signup(*, name: str, email: str, password: str, full_name: str,
                                       email=user.email, city=city, **ids)
     membership = Membership.objects.create(user=user, organization=org,
                                            role=Role.SUPPLIER_ADMIN)
-    _event(org, "organization.registered", by=user, at=now, kind=org.kind)
+    _event(org, "organization.registered", by=user, at=now, org_kind=org.kind)
     return membership
 
 
@@ -117,7 +117,7 @@ def authority_create(*, name: str, org_number: str, buyer_type: str, admin_email
     ids = _identifier_fields(country="NO", org_number=org_number, national_id="")
     org = Organization.objects.create(kind=OrganizationKind.AUTHORITY, name=name.strip(),
                                       buyer_type=buyer_type, city=city, nuts=nuts, **ids)
-    _event(org, "organization.created", by=by, at=now, kind=org.kind)
+    _event(org, "organization.created", by=by, at=now, org_kind=org.kind)
     _, token = invitation_create(organization=org, email=admin_email,
                                  role=Role.AUTHORITY_ADMIN, by=by, now=now)
     return org, token

@@ -95,7 +95,7 @@ def notice_create(*, buyer: Organization, by: User, kind: str, fields: dict[str,
     notice.save(update_fields=["reference"])
     if lots is not None:
         _replace_lots(notice, clean_lots(lots))
-    notice_event(notice, "notice.created", by=by, at=now, kind=kind)
+    notice_event(notice, "notice.created", by=by, at=now, notice_kind=kind)
     return notice
 
 

@@ -3,7 +3,8 @@
 
 import * as hpke from "./hpke.js";
 import * as shamir from "./shamir.js";
-import { asBytes, toHex, utf8 } from "./util.js";
+import { deriveKeys } from "./payload.js";
+import { asBytes, ctEqual, toHex, utf8, wipe } from "./util.js";
 
 export const SHARE_LENGTH = 33;
 export const SEALED_SHARE_LENGTH = 114;
@@ -50,4 +51,33 @@ export async function openShare({ sealed, privateKey, publicKey, contextHash, ke
   } catch {
     throw new Error("ETB-1: share does not open for this member and context");
   }
+}
+
+function* subsets(n, k, start = 0, acc = []) {
+  if (acc.length === k) { yield acc.slice(); return; }
+  for (let i = start; i < n; i++) { acc.push(i); yield* subsets(n, k, i + 1, acc); acc.pop(); }
+}
+
+/**
+ * ETB-1 §8: reconstruct the DEK from k (or more) shares and check it against the header's
+ * key_commit in constant time; with more than k shares, bad shares are found by trying other
+ * k-subsets. Returns {dek, used: [indexes into shares]}; throws KeyCommitMismatch if no subset fits.
+ */
+export async function recoverDek(shares, k, salt, keyCommit) {
+  shares = shares.map((s) => asBytes(s, "share"));
+  if (shares.length < k) throw new Error("ETB-1: not enough shares");
+  for (const idx of subsets(shares.length, k)) {
+    let dek;
+    try {
+      dek = shamir.combine(idx.map((i) => shares[i]));
+    } catch {
+      continue;
+    }
+    const { keyCommit: kc } = await deriveKeys(dek, asBytes(salt, "salt"));
+    if (ctEqual(kc, asBytes(keyCommit, "key_commit"))) return { dek, used: idx };
+    wipe(dek);
+  }
+  const e = new Error("ETB-1: KeyCommitMismatch: no k shares reconstruct the committed key");
+  e.name = "KeyCommitMismatch";
+  throw e;
 }

@@ -1,0 +1,147 @@
+"""Shared fixtures: the four actors every endpoint is tested with, and notice factories.
+
+Actors: `officer` (procurement officer of the owning authority `authority`), `other_officer`
+(of `other_authority`), `supplier_user` (of `supplier`), and anonymous. API clients carry
+token authentication, as real integrations do.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.models import BuyerType, Membership, Organization, OrganizationKind, Role, User
+from notices import services
+from notices.models import Notice
+
+_org_numbers = itertools.count(1)
+
+
+def make_org_number(seq: int) -> str:
+    """A valid, unique Norwegian organisation number (MOD11) for test organisations."""
+    from accounts.orgnumber import org_number_check_digit
+
+    for candidate in itertools.count(91000000 + seq * 7):
+        digit = org_number_check_digit(str(candidate))
+        if digit is not None:
+            return f"{candidate}{digit}"
+    raise AssertionError("unreachable")
+
+
+def make_org(kind: str, name: str, buyer_type: str = "") -> Organization:
+    return Organization.objects.create(kind=kind, name=name, buyer_type=buyer_type,
+                                       org_number=make_org_number(next(_org_numbers)), city="Oslo")
+
+
+def make_user(email: str, org: Organization | None = None, role: str = "",
+              password: str = "correct horse battery staple") -> User:
+    user = User.objects.create_user(email=email, password=password, full_name=email.split("@")[0])
+    if org is not None:
+        Membership.objects.create(user=user, organization=org, role=role)
+    return user
+
+
+@pytest.fixture
+def authority(db: Any) -> Organization:
+    return make_org(OrganizationKind.AUTHORITY, "Bergen kommune", BuyerType.OTHER)
+
+
+@pytest.fixture
+def other_authority(db: Any) -> Organization:
+    return make_org(OrganizationKind.AUTHORITY, "Statens vegvesen", BuyerType.STATE)
+
+
+@pytest.fixture
+def supplier(db: Any) -> Organization:
+    return make_org(OrganizationKind.SUPPLIER, "Fjordbygg AS")
+
+
+@pytest.fixture
+def other_supplier(db: Any) -> Organization:
+    return make_org(OrganizationKind.SUPPLIER, "Nordlys Renhold AS")
+
+
+@pytest.fixture
+def officer(authority: Organization) -> User:
+    return make_user("officer@bergen.example", authority, Role.PROCUREMENT_OFFICER)
+
+
+@pytest.fixture
+def authority_admin(authority: Organization) -> User:
+    return make_user("admin@bergen.example", authority, Role.AUTHORITY_ADMIN)
+
+
+@pytest.fixture
+def other_officer(other_authority: Organization) -> User:
+    return make_user("officer@vegvesen.example", other_authority, Role.PROCUREMENT_OFFICER)
+
+
+@pytest.fixture
+def supplier_user(supplier: Organization) -> User:
+    return make_user("anna@fjordbygg.example", supplier, Role.SUPPLIER_ADMIN)
+
+
+@pytest.fixture
+def other_supplier_user(other_supplier: Organization) -> User:
+    return make_user("ola@nordlys.example", other_supplier, Role.SUPPLIER_ADMIN)
+
+
+def api_client_for(user: User | None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def api_for() -> Callable[[User | None], APIClient]:
+    """api_for(user) -> an API client with that user's token (None: anonymous)."""
+    return api_client_for
+
+
+@pytest.fixture
+def now() -> datetime:
+    return timezone.now()
+
+
+def notice_fields(**overrides: Any) -> dict[str, Any]:
+    """A complete national notice (Part II for an 'other' authority) with a 3-week deadline."""
+    start = overrides.pop("start", None) or timezone.now()
+    fields: dict[str, Any] = {
+        "title": "Rammeavtale om vedlikehold av kommunale bygg",
+        "description": "Bergen kommune skal inngå rammeavtale om snekker- og tømrerarbeider.",
+        "contract_type": "services",
+        "procedure_type": "open",
+        "cpv_main": "45000000",
+        "nuts": "NO0A1",
+        "estimated_value": Decimal("1800000"),
+        "submission_deadline": start + timedelta(days=21),
+        "question_deadline": start + timedelta(days=14),
+    }
+    fields.update(overrides)
+    return fields
+
+
+@pytest.fixture
+def make_notice(officer: User, authority: Organization) -> Callable[..., Notice]:
+    """make_notice(publish=True, kind="national", lots=None, **fields)."""
+
+    def factory(*, publish: bool = True, kind: str = "national", by: User | None = None,
+                buyer: Organization | None = None, lots: list[dict[str, Any]] | None = None,
+                at: datetime | None = None, **fields: Any) -> Notice:
+        notice = services.notice_create(buyer=buyer or authority, by=by or officer, kind=kind,
+                                        fields=notice_fields(start=at, **fields), lots=lots, now=at)
+        if publish:
+            notice = services.notice_publish(notice=notice, by=by or officer, now=at)
+        return notice
+
+    return factory
