@@ -24,8 +24,8 @@ from crypto import shamir
 from crypto.canonical import (
     check_manifest_hash,
     context_hash,
+    manifest_hash,
     validate_context,
-    validate_manifest,
 )
 from crypto.constants import CHUNK_SIZE, DEK_LEN, SHARE_LEN
 from crypto.errors import (
@@ -116,11 +116,9 @@ def seal_entries(
     dek/salt/nonce_prefix/share_xs/share_coefficients reproduce fixed vectors in tests only;
     production callers leave them None so every envelope gets fresh randomness.
     """
-    validate_manifest(manifest)
+    manifest_digest = manifest_hash(manifest)
     if expected_manifest_hash is not None:
-        manifest_digest = check_manifest_hash(manifest, expected_manifest_hash)
-    else:
-        manifest_digest = check_manifest_hash(manifest, context.get("manifest", ""))
+        check_manifest_hash(manifest, expected_manifest_hash)
     validate_context(context, manifest)
     ctx_hash = context_hash(context)
     sealer = PayloadSealer(
