@@ -23,3 +23,10 @@ export function receiptMatches(receipt, { contextHash, headerHash, root, size, c
     receipt.size === size &&
     receipt.chunks === chunks;
 }
+
+/** Verify the signed-receipt document the platform serves: {"receipt": {...}, "signature": "<hex>"}. */
+export async function verifySignedReceipt(signed, publicKey) {
+  if (!signed || typeof signed.receipt !== "object" || typeof signed.signature !== "string") return false;
+  if (signed.receipt.v !== RECEIPT_VERSION) return false;
+  return verifyReceipt(signed.receipt, signed.signature, publicKey);
+}
