@@ -12,6 +12,7 @@ __all__ = [
     "ContractCategory", "ContractType", "DeadlinePhase", "DeadlineRule", "DocumentVersion",
     "Lot", "Notice", "NoticeEvent", "NoticeKind", "NoticeStatus", "NoticeVersion",
     "ProcedureType", "Regime", "TenderDocument", "Threshold", "VersionKind",
+    "CpvCode", "NutsCode",
 ]
 
 
@@ -221,3 +222,6 @@ class DocumentVersion(models.Model):
         ordering = ["document", "number"]
         constraints = [models.UniqueConstraint(fields=["document", "number"],
                                                name="document_version_unique")]
+
+
+from .codelist_models import CpvCode, NutsCode  # noqa: E402
