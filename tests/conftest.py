@@ -122,7 +122,7 @@ def notice_fields(**overrides: Any) -> dict[str, Any]:
         "contract_type": "services",
         "procedure_type": "open",
         "cpv_main": "45000000",
-        "nuts": "NO0A1",
+        "nuts": "NO0A2",
         "estimated_value": Decimal("1800000"),
         "submission_deadline": start + timedelta(days=21),
         "question_deadline": start + timedelta(days=14),

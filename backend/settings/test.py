@@ -16,3 +16,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {**STORAGES, "staticfiles": {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 DATA_DIR = Path(DATA_DIR)
+
+# Tests call services directly; tasks run in the calling process even when REDIS_URL points
+# the cache and broker at a real Redis (CI's second pass).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,287 @@
+"""A realistic demo data set: Norwegian authorities, suppliers and dozens of notices.
+
+Everything is created through the services, with `now=` in the past where a notice should
+already have closed, so the demo exercises the same rules as real use.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import itertools
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import BuyerType, Membership, Organization, OrganizationKind, Role, User
+from accounts.orgnumber import org_number_check_digit
+
+from . import documents, services
+from .models import Notice
+
+DEMO_PASSWORD = "anbud-demo-2026"
+
+
+def _org_number(seed: int) -> str:
+    for candidate in itertools.count(97100000 + seed * 1013):
+        digit = org_number_check_digit(str(candidate))
+        if digit is not None:
+            return f"{candidate}{digit}"
+    raise AssertionError("unreachable")
+
+
+AUTHORITIES = [
+    # name, buyer type, city, NUTS, login
+    ("Bergen kommune", BuyerType.OTHER, "Bergen", "NO0A2", "innkjop@bergen.demo"),
+    ("Statens vegvesen", BuyerType.STATE, "Drammen", "NO085", "anskaffelser@vegvesen.demo"),
+    ("Oslo universitetssykehus HF", BuyerType.OTHER, "Oslo", "NO081", "innkjop@ous.demo"),
+    ("Trondheim kommune", BuyerType.OTHER, "Trondheim", "NO060", "innkjop@trondheim.demo"),
+    ("Statnett SF", BuyerType.UTILITIES, "Oslo", "NO081", "innkjop@statnett.demo"),
+    ("Troms fylkeskommune", BuyerType.OTHER, "Tromsø", "NO072", "innkjop@tromsfylke.demo"),
+]
+SUPPLIERS = [
+    ("Fjordbygg AS", "Bergen", "post@fjordbygg.demo"),
+    ("Nordlys Renhold AS", "Tromsø", "post@nordlysrenhold.demo"),
+    ("Kodeverket AS", "Oslo", "post@kodeverket.demo"),
+    ("Trøndersk Transport AS", "Trondheim", "post@trondersktransport.demo"),
+    ("Grønn Mat Catering AS", "Stavanger", "post@gronnmat.demo"),
+]
+
+
+@dataclass(frozen=True)
+class DemoNotice:
+    buyer: int
+    kind: str
+    title: str
+    description: str
+    contract_type: str
+    cpv: str
+    value: int | None
+    procedure: str = "open"
+    days_open: int = 35
+    published_days_ago: int = 3
+    lots: tuple[tuple[str, str, int], ...] = ()
+    cpv_additional: tuple[str, ...] = ()
+    change: dict[str, Any] | None = None
+    cancel: str = ""
+
+
+NOTICES = [
+    DemoNotice(0, "national", "Rammeavtale om snekker- og tømrertjenester",
+               "Bergen kommune skal inngå rammeavtale om snekker- og tømrertjenester til "
+               "vedlikehold av kommunale bygg, skoler og sykehjem. Avtalen gjelder i to år med "
+               "opsjon på forlengelse i 1+1 år.", "works", "45420000", 2_000_000,
+               lots=(("Bergenhus og Årstad", "45421000", 1_000_000),
+                     ("Fana og Ytrebygda", "45422000", 900_000))),
+    DemoNotice(0, "voluntary", "Brøyting og strøing av parkeringsplasser ved sykehjem",
+               "Brøyting, strøing og snørydding ved fem sykehjem i Bergen vinteren 2026/27.",
+               "services", "90620000", 650_000, days_open=14),
+    DemoNotice(0, "cn", "Renholdstjenester for skoler i Bergen",
+               "Daglig renhold, periodisk renhold og hovedrengjøring av 24 skoler. "
+               "Miljøkrav: svanemerkede renholdsmidler og fossilfrie kjøretøy.", "services",
+               "90911200", 38_000_000, days_open=40,
+               lots=(("Skoler nord", "90911200", 19_000_000),
+                     ("Skoler sør", "90911200", 19_000_000))),
+    DemoNotice(0, "pin", "Planlagt anskaffelse: nytt fagsystem for helse og omsorg",
+               "Bergen kommune planlegger å anskaffe et nytt elektronisk pasientjournalsystem "
+               "for helse- og omsorgstjenestene. Markedsdialog våren 2027.", "supplies",
+               "48000000", 25_000_000),
+    DemoNotice(1, "cn", "Drift og vedlikehold av riksveg 7, Hardangervidda",
+               "Driftskontrakt for riksveg 7 over Hardangervidda inkludert vinterdrift, "
+               "brøyting, kolonnekjøring og vedlikehold av vegutstyr, 2027–2032.", "works",
+               "45233141", 180_000_000, procedure="restricted", days_open=32),
+    DemoNotice(1, "cn", "Elektriske tjenestebiler",
+               "Kjøp av 60 elektriske tjenestebiler med service og dekkhotell.", "supplies",
+               "34144900", 24_000_000, days_open=31, change={
+                   "reason": "Fristen forlenges etter spørsmål fra leverandører om leveringstid.",
+                   "days": 10}),
+    DemoNotice(1, "national", "Rådgivning innen trafikksikkerhet",
+               "Rådgivningstjenester for trafikksikkerhetsinspeksjoner på riksvegnettet i "
+               "Buskerud og Vestfold.", "services", "79400000", 1_400_000),
+    DemoNotice(1, "voluntary", "Kurs i førstehjelp for driftspersonell",
+               "Kurs i førstehjelp og HMS for 120 ansatte i driftsavdelingen.", "services",
+               "80000000", 250_000, days_open=12),
+    DemoNotice(2, "cn", "Legemidler til sykehusapotek",
+               "Rammeavtale om kjøp av legemidler til Sykehusapotekene, flere delkontrakter.",
+               "supplies", "33600000", 95_000_000, days_open=36,
+               lots=(("Antibiotika", "33651100", 40_000_000),
+                     ("Smertestillende", "33661000", 30_000_000),
+                     ("Vaksiner", "33651600", 25_000_000))),
+    DemoNotice(2, "cn", "Kantinedrift ved Rikshospitalet og Ullevål",
+               "Drift av personalkantiner med krav om økologiske og lokale råvarer og redusert "
+               "matsvinn.", "services", "55520000", 12_000_000, days_open=33),
+    DemoNotice(2, "national", "Konsulentbistand til anskaffelse av medisinsk-teknisk utstyr",
+               "Bistand til kartlegging av behov og markedsdialog for MTU.", "services",
+               "79400000", 1_900_000, published_days_ago=40, days_open=25),
+    DemoNotice(2, "cn", "Pasienttransport med drosje i Oslo og Akershus",
+               "Pasientreiser med drosje og tilrettelagt transport.", "services", "60100000",
+               60_000_000, days_open=35, cancel="Anskaffelsen avlyses fordi behovet er endret "
+               "etter ny organisering av pasientreiser."),
+    DemoNotice(3, "national", "Utskifting av vinduer ved Byåsen skole",
+               "Utskifting av 240 vinduer, inkludert riving og avfallshåndtering.", "works",
+               "45421100", 4_500_000, days_open=28),
+    DemoNotice(3, "national", "Skoleskyss for grunnskolen i Trondheim",
+               "Skoleskyss med buss og drosje for elever i grunnskolen.", "services",
+               "60100000", 2_100_000, published_days_ago=60, days_open=30),
+    DemoNotice(3, "voluntary", "Møbler til nytt bibliotek på Lade",
+               "Kjøp av bibliotekmøbler, hyller og sittegrupper.", "supplies", "39100000",
+               900_000, days_open=16),
+    DemoNotice(3, "cn", "Bærbare PC-er til elever i ungdomsskolen",
+               "Kjøp av 6 000 bærbare PC-er med programvare, service og gjenbruksordning.",
+               "supplies", "30213000", 36_000_000, days_open=30),
+    DemoNotice(3, "national", "Tolketjenester for helse- og velferdstjenester",
+               "Tolketjenester på telefon, video og oppmøte.", "social", "85000000",
+               3_200_000, days_open=21),
+    DemoNotice(4, "cn", "Transformatorer til Sogndal stasjon",
+               "Levering av to 420/132 kV krafttransformatorer.", "supplies", "31170000",
+               140_000_000, procedure="neg-w-call", days_open=35),
+    DemoNotice(4, "national", "Vegetasjonsrydding i kraftledningsgater, Nordland",
+               "Rydding av skog og kratt langs 132 kV-ledninger.", "services", "77211400",
+               3_000_000, days_open=21),
+    DemoNotice(5, "national", "Ferjedrift Tromsø–Vengsøy",
+               "Drift av ferjesambandet Tromsø–Vengsøy med nullutslippsfartøy.", "services",
+               "60600000", 2_200_000, days_open=30, change={
+                   "reason": "Rettet CPV-kode og lagt til beskrivelse av krav om "
+                             "nullutslipp.", "description_suffix": " Fartøyet skal være "
+                   "helelektrisk eller hydrogendrevet."}),
+    DemoNotice(5, "voluntary", "Trykking av informasjonsmateriell",
+               "Trykking av brosjyrer og plakater for valg og folkehelse.", "supplies",
+               "22000000", 300_000, days_open=14),
+    DemoNotice(5, "national", "Snøbrøyting av fylkesveger i Nord-Troms",
+               "Vinterdrift av fylkesveger, 2026–2029.", "works", "90620000", 9_000_000,
+               published_days_ago=50, days_open=30),
+    DemoNotice(5, "cn", "Arkitekttjenester for ny videregående skole i Tromsø",
+               "Prosjektering av ny videregående skole med 900 elever, passivhusstandard.",
+               "services", "71000000", 8_500_000, days_open=30),
+    DemoNotice(0, "national", "Levering av frukt og grønnsaker til barnehager",
+               "Ukentlig levering av frukt og grønt til 80 kommunale barnehager.", "supplies",
+               "15300000", 2_000_000, days_open=20),
+]
+
+
+def _document_bytes(title: str, body: str) -> bytes:
+    """A small but real PDF, so the demo downloads open in any viewer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.setTitle(title)
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(72, 770, title[:80])
+    pdf.setFont("Helvetica", 11)
+    y = 740
+    for line in body.split("\n"):
+        pdf.drawString(72, y, line[:95])
+        y -= 16
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashing is deliberately slow; all demo users share one password, so hash it once.
+    return make_password(DEMO_PASSWORD)
+
+
+def _user(email: str, org: Organization, role: str, name: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create(email=email, password=_demo_password_hash(), full_name=name)
+    Membership.objects.get_or_create(user=user, organization=org, role=role)
+    return user
+
+
+def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, now: datetime) -> Notice:
+    published = now - timedelta(days=spec.published_days_ago, hours=2)
+    deadline = (published + timedelta(days=spec.days_open + 1)).replace(hour=12, minute=0, second=0,
+                                                                    microsecond=0)
+    fields: dict[str, Any] = {
+        "title": spec.title, "description": spec.description,
+        "contract_type": spec.contract_type, "cpv_main": spec.cpv,
+        "cpv_additional": list(spec.cpv_additional), "nuts": buyer.nuts,
+        "estimated_value": Decimal(spec.value) if spec.value is not None else None,
+    }
+    if spec.kind in ("cn", "national", "voluntary"):
+        fields.update(procedure_type=spec.procedure, submission_deadline=deadline,
+                      question_deadline=deadline - timedelta(days=7))
+    lots = [{"title": t, "cpv": c, "estimated_value": v} for t, c, v in spec.lots] or None
+    notice = services.notice_create(buyer=buyer, by=officer, kind=spec.kind, fields=fields,
+                                    lots=lots, now=published)
+    body = (f"{spec.title}\n\n{buyer.name}\n\n1. Innledning\n2. Kravspesifikasjon\n"
+            "3. Kvalifikasjonskrav\n4. Tildelingskriterier: pris 60 %, kvalitet 10 %, "
+            "klima og miljø 30 %\n5. Kontraktsvilkår, herunder krav om etisk handel")
+    pdf = _document_bytes("Konkurransegrunnlag", body)
+    documents.document_upload(notice=notice, by=officer, stream=io.BytesIO(pdf),
+                              filename="konkurransegrunnlag.pdf", size=len(pdf),
+                              title="Konkurransegrunnlag", now=published)
+    if spec.kind in ("cn", "national"):
+        sheet = "Pos;Beskrivelse;Enhet;Pris eks. mva\n1;Timepris fagarbeider;time;\n".encode()
+        documents.document_upload(notice=notice, by=officer, stream=io.BytesIO(sheet),
+                                  filename="prisskjema.csv", size=len(sheet),
+                                  title="Prisskjema", now=published)
+    notice = services.notice_publish(notice=notice, by=officer, now=published)
+    if spec.change:
+        changed_at = published + timedelta(days=1)
+        change_fields: dict[str, Any] = {}
+        if "days" in spec.change:
+            assert notice.submission_deadline is not None
+            change_fields["submission_deadline"] = (notice.submission_deadline
+                                                    + timedelta(days=spec.change["days"]))
+        if "description_suffix" in spec.change:
+            change_fields["description"] = notice.description + spec.change["description_suffix"]
+        services.notice_change_publish(notice=notice, by=officer, reason=spec.change["reason"],
+                                       fields=change_fields, now=changed_at)
+    if spec.cancel:
+        services.notice_cancel(notice=notice, by=officer, reason=spec.cancel,
+                               now=published + timedelta(days=2))
+    return notice
+
+
+@transaction.atomic
+def load_demo(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
+    """Create the demo data once. Returns the demo logins (email, role, organisation)."""
+    now = now or timezone.now()
+    logins: list[tuple[str, str, str]] = []
+    if not User.objects.filter(email="admin@anbud.demo").exists():
+        User.objects.create_superuser(email="admin@anbud.demo", password=DEMO_PASSWORD,
+                                      full_name="Plattformdrift")
+    logins.append(("admin@anbud.demo", "platform staff (Django admin)", "Anbud"))
+    already = Organization.objects.filter(name=AUTHORITIES[0][0]).exists()
+    buyers: list[tuple[Organization, User]] = []
+    for seed, (name, buyer_type, city, nuts, email) in enumerate(AUTHORITIES):
+        org, _ = Organization.objects.get_or_create(
+            name=name, kind=OrganizationKind.AUTHORITY,
+            defaults={"buyer_type": buyer_type, "city": city, "nuts": nuts,
+                      "org_number": _org_number(seed)})
+        officer = _user(email, org, Role.PROCUREMENT_OFFICER, f"Innkjøper {city}")
+        _user(email.replace("innkjop", "admin").replace("anskaffelser", "admin"), org,
+              Role.AUTHORITY_ADMIN, f"Administrator {city}")
+        _user(email.replace("innkjop", "komite").replace("anskaffelser", "komite"), org,
+              Role.COMMITTEE_MEMBER, f"Komitémedlem {city}")
+        buyers.append((org, officer))
+        logins.append((email, "procurement officer", name))
+    for seed, (name, city, email) in enumerate(SUPPLIERS, start=50):
+        org, _ = Organization.objects.get_or_create(
+            name=name, kind=OrganizationKind.SUPPLIER,
+            defaults={"city": city, "org_number": _org_number(seed)})
+        _user(email, org, Role.SUPPLIER_ADMIN, f"Daglig leder {name.split()[0]}")
+        logins.append((email, "supplier administrator", name))
+    if not already:
+        for spec in NOTICES:
+            buyer, officer = buyers[spec.buyer]
+            _publish(spec, buyer=buyer, officer=officer, now=now)
+        services.notice_close_due(now=now)
+        # One draft per authority, so the workspace shows work in progress.
+        for buyer, officer in buyers[:3]:
+            services.notice_create(buyer=buyer, by=officer, kind="national", fields={
+                "title": "Utkast: rammeavtale om kontorrekvisita",
+                "description": "Kontorrekvisita og papir.", "contract_type": "supplies",
+                "cpv_main": "30190000", "nuts": buyer.nuts}, now=now)
+    return logins
