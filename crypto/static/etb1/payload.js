@@ -92,6 +92,8 @@ export async function* sealPayloadParts(source, { dek, contextHash, chunkSize = 
   const header = buildHeader({ chunkSize, salt, noncePrefix, keyCommit, contextHash: asBytes(contextHash, "context_hash") });
   const headerHash = await sha256(header);
   const merkle = new MerkleStream();
+  let hashing = Promise.resolve();
+  const inFlight = [];
   yield { kind: "header", bytes: header, offset: 0 };
   let offset = header.length;
   let next = readSlice(source, 0, Math.min(chunkSize, total));
@@ -102,11 +104,17 @@ export async function* sealPayloadParts(source, { dek, contextHash, chunkSize = 
     const ct = new Uint8Array(await subtle.encrypt(
       { name: "AES-GCM", iv: chunkNonce(noncePrefix, i, last), additionalData: header }, payloadKey, pt));
     wipe(pt);
-    await merkle.addLeafHash(await leafHash(ct));
+    // Hash the chunk while the next one is read and encrypted; leaves still enter the tree in
+    // order, and at most two hashes are in flight (bounded memory).
+    const leaf = leafHash(ct); // copies ct synchronously, so the consumer may reuse the bytes
+    hashing = hashing.then(async () => merkle.addLeafHash(await leaf));
+    inFlight.push(hashing);
+    if (inFlight.length > 2) await inFlight.shift();
     if (onProgress) onProgress(Math.min((i + 1) * chunkSize, total), total);
     yield { kind: "chunk", index: i, bytes: ct, offset, last };
     offset += ct.length;
   }
+  await hashing;
   yield { kind: "done", header, headerHash, root: await merkle.root(), size: offset, chunks: n };
 }
 
