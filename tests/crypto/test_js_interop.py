@@ -27,11 +27,13 @@ from crypto.shares import open_share, public_key_hex
 
 REPO = Path(__file__).resolve().parents[2]
 CLI = REPO / "tests/crypto/js/etb1_cli.mjs"
-NODE = shutil.which("node")
+NODE = shutil.which("node") or ""
 CHUNK = 1 << 20
 MTIME = 1767225600
 
-pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed: JS interop needs Node >= 20")
+pytestmark = pytest.mark.skipif(
+    not NODE, reason="node is not installed: JS interop needs Node >= 20"
+)
 
 
 def run_js(command: str, job: dict[str, Any], tmp_path: Path) -> str:
@@ -47,7 +49,10 @@ def run_js(command: str, job: dict[str, Any], tmp_path: Path) -> str:
 def committee(n: int, k: int, tender: str = "T-2026-17") -> tuple[list[Any], dict[str, Any]]:
     keys = [generate_member_key() for _ in range(n)]
     members = sorted(
-        ({"key_id": f"member-{i + 1:02d}", "public_key": public_key_hex(key)} for i, key in enumerate(keys)),
+        (
+            {"key_id": f"member-{i + 1:02d}", "public_key": public_key_hex(key)}
+            for i, key in enumerate(keys)
+        ),
         key=lambda m: m["key_id"],
     )
     return keys, {"tender": tender, "k": k, "members": members}
@@ -113,7 +118,9 @@ def test_js_seals_python_opens(tmp_path: Path) -> None:
     assert blob.stat().st_size == result["size"]
     assert result["chunks"] == 3
     assert result["progress_calls"] == 3
-    assert [s["key_id"] for s in result["sealed_shares"]] == [m["key_id"] for m in manifest["members"]]
+    assert [s["key_id"] for s in result["sealed_shares"]] == [
+        m["key_id"] for m in manifest["members"]
+    ]
 
     # Members 3 and 1 open their own shares with the Python library.
     by_id = {public_key_hex(key): key for key in keys}
@@ -195,9 +202,14 @@ def test_python_seals_js_opens(tmp_path: Path) -> None:
     # The shares JS opened are the ones Python opens from the same sealed shares.
     ctx_hash = context_hash(context)
     for share_hex, m in zip(result["shares"], manifest["members"][1:4], strict=True):
-        sealed_hex = next(s["sealed_share"] for s in sealed.sealed_shares if s["key_id"] == m["key_id"])
+        sealed_hex = next(
+            s["sealed_share"] for s in sealed.sealed_shares if s["key_id"] == m["key_id"]
+        )
         py_share = open_share(
-            bytes.fromhex(sealed_hex), by_pub[m["public_key"]], context_hash=ctx_hash, key_id=m["key_id"]
+            bytes.fromhex(sealed_hex),
+            by_pub[m["public_key"]],
+            context_hash=ctx_hash,
+            key_id=m["key_id"],
         )
         assert py_share.hex() == share_hex
 
@@ -217,18 +229,28 @@ def test_python_sealed_blob_tampered_js_rejects(tmp_path: Path) -> None:
     members = [
         {
             "stored": wrap_member_key(
-                by_pub[m["public_key"]], key_id=m["key_id"], passphrase="pw",
-                iterations=1000, allow_weak_for_tests=True,
+                by_pub[m["public_key"]],
+                key_id=m["key_id"],
+                passphrase="pw",
+                iterations=1000,
+                allow_weak_for_tests=True,
             ),
             "passphrase": "pw",
         }
         for m in manifest["members"]
     ]
-    job = {"members": members, "context": context, "sealed_shares": sealed.sealed_shares,
-           "blob": str(blob), "out_dir": str(tmp_path / "out")}
+    job = {
+        "members": members,
+        "context": context,
+        "sealed_shares": sealed.sealed_shares,
+        "blob": str(blob),
+        "out_dir": str(tmp_path / "out"),
+    }
     job_path = tmp_path / "job.json"
     job_path.write_text(json.dumps(job))
-    proc = subprocess.run([NODE, str(CLI), "open", str(job_path)], capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [NODE, str(CLI), "open", str(job_path)], capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode != 0
     assert "failed authentication" in proc.stderr
     assert not (tmp_path / "out" / "a.txt").exists()
@@ -237,7 +259,9 @@ def test_python_sealed_blob_tampered_js_rejects(tmp_path: Path) -> None:
 def test_js_wrapped_member_key_unwraps_in_python(tmp_path: Path) -> None:
     passphrase = "sa\u0308ker passord"
     record = json.loads(
-        run_js("enrol", {"key_id": "member-07", "passphrase": passphrase, "iterations": 1000}, tmp_path)
+        run_js(
+            "enrol", {"key_id": "member-07", "passphrase": passphrase, "iterations": 1000}, tmp_path
+        )
     )
     assert set(record) == {"key_id", "public_key", "kdf", "iterations", "salt", "nonce", "wrapped"}
     key = unwrap_member_key(record, "s\u00e4ker passord", allow_weak_for_tests=True)
@@ -253,10 +277,18 @@ def test_python_signed_receipt_verifies_in_js(tmp_path: Path) -> None:
     key = Ed25519PrivateKey.generate()
     public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
     receipt = {
-        "v": "ETB1-receipt", "submission": "sub-1", "tender": "T-1", "bidder": "org-1",
-        "context_hash": "ab" * 32, "header_hash": "cd" * 32, "root": "ef" * 32,
-        "size": 1048707, "chunks": 1, "received_at": "2026-11-21T10:15:30.123456Z",
-        "sealing": "client", "log_index": 3,
+        "v": "ETB1-receipt",
+        "submission": "sub-1",
+        "tender": "T-1",
+        "bidder": "org-1",
+        "context_hash": "ab" * 32,
+        "header_hash": "cd" * 32,
+        "root": "ef" * 32,
+        "size": 1048707,
+        "chunks": 1,
+        "received_at": "2026-11-21T10:15:30.123456Z",
+        "sealing": "client",
+        "log_index": 3,
     }
     signed = sign_receipt(receipt, key)
     assert run_js("verify-receipt", {"signed": signed, "public_key": public}, tmp_path) == "true"

@@ -29,16 +29,19 @@ ROUTES = {
 }
 STATIC_PREFIX = "/static/etb1/"
 STATIC_DIR = REPO / "crypto/static/etb1"
-TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
-         ".json": "application/json"}
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+}
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server API)
+    def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         target: Path | None = ROUTES.get(path)
         if target is None and path.startswith(STATIC_PREFIX):
-            name = path[len(STATIC_PREFIX):]
+            name = path[len(STATIC_PREFIX) :]
             if name and "/" not in name and ".." not in name:
                 target = STATIC_DIR / name
         if target is None or not target.is_file():
@@ -75,7 +78,9 @@ def harness_page(timeout_ms: int = 600_000) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with serve() as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         try:
             page = browser.new_page(viewport={"width": 1100, "height": 900})
             page.set_default_timeout(timeout_ms)

@@ -17,7 +17,9 @@ from tests.e2e.etb1_harness import CHROMIUM, REPO, harness_page
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Chromium is not installed at /usr/bin/chromium"
+    ),
 ]
 
 SCREENSHOTS = REPO / "tests/e2e/screenshots"
@@ -33,16 +35,28 @@ def test_etb1_in_chromium(tmp_path: Path) -> None:
     pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
     vectors = json.loads(VECTORS.read_text(encoding="utf-8"))
     keys = [generate_member_key() for _ in range(3)]
-    members = [{"key_id": f"member-{i + 1:02d}", "public_key": public_key_hex(k)} for i, k in enumerate(keys)]
+    members = [
+        {"key_id": f"member-{i + 1:02d}", "public_key": public_key_hex(k)}
+        for i, k in enumerate(keys)
+    ]
     manifest = {"tender": "T-2026-42", "k": 2, "members": members}
     context = {
-        "bidder": "org-974760673", "envelope": "offer", "k": 2,
-        "manifest": manifest_hash(manifest).hex(), "n": 3, "submission": "sub-browser-1",
+        "bidder": "org-974760673",
+        "envelope": "offer",
+        "k": 2,
+        "manifest": manifest_hash(manifest).hex(),
+        "n": 3,
+        "submission": "sub-browser-1",
         "tender": "T-2026-42",
     }
     passphrase = "passord for nøkkel"
-    stored = wrap_member_key(keys[1], key_id="member-02", passphrase=passphrase,
-                             iterations=1000, allow_weak_for_tests=True)
+    stored = wrap_member_key(
+        keys[1],
+        key_id="member-02",
+        passphrase=passphrase,
+        iterations=1000,
+        allow_weak_for_tests=True,
+    )
     size = 3 * MIB + 1000
 
     with harness_page() as page:
@@ -50,8 +64,14 @@ def test_etb1_in_chromium(tmp_path: Path) -> None:
         report = page.evaluate("(v) => window.etb1Harness.runVectors(v)", vectors)
         sealed = page.evaluate(
             "(a) => window.etb1Harness.sealGenerated(a)",
-            {"manifest": manifest, "manifestHash": manifest_hash(manifest).hex(), "context": context,
-             "size": size, "mtime": 1767225600, "member": {"stored": stored, "passphrase": passphrase}},
+            {
+                "manifest": manifest,
+                "manifestHash": manifest_hash(manifest).hex(),
+                "context": context,
+                "size": size,
+                "mtime": 1767225600,
+                "member": {"stored": stored, "passphrase": passphrase},
+            },
         )
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "crypto_browser.png"), full_page=True)
@@ -74,10 +94,12 @@ def test_etb1_in_chromium(tmp_path: Path) -> None:
     # member-02 unwrapped its Python-wrapped key in the page and opened its own share
     assert sealed["memberShare"] == shares[1].hex()
     with blob.open("rb") as fh:
-        opened = open_envelope(fh, [shares[0], shares[2]], context=context, out_tar=tmp_path / "o.tar")
+        opened = open_envelope(
+            fh, [shares[0], shares[2]], context=context, out_tar=tmp_path / "o.tar"
+        )
     assert opened.digest.root.hex() == sealed["root"]
     assert opened.digest.header_hash.hex() == sealed["headerHash"]
     names = extract_tar(tmp_path / "o.tar", tmp_path / "files")
     assert names == ["tilbud-æøå.bin", "vedlegg.txt"]
     assert (tmp_path / "files" / "tilbud-æøå.bin").read_bytes() == formula(size)
-    assert (tmp_path / "files" / "vedlegg.txt").read_bytes() == "Pris: 1 234 567 NOK\n".encode()
+    assert (tmp_path / "files" / "vedlegg.txt").read_bytes() == b"Pris: 1 234 567 NOK\n"
