@@ -84,6 +84,8 @@ async function runVectors(V) {
         const m = member(ss.key_id);
         const share = await etb1.openShare({ sealed: ss.sealed_share, privateKey: fromHex(m.private_key_pkcs8), publicKey: m.public_key, contextHash: c.context_hash, keyId: ss.key_id });
         eq(toHex(share), c.shares[j].share, "opened share");
+        const viaScalar = await etb1.openShare({ sealed: ss.sealed_share, privateKey: fromHex(m.private_scalar), publicKey: m.public_key, contextHash: c.context_hash, keyId: ss.key_id });
+        eq(toHex(viaScalar), c.shares[j].share, "opened share (raw scalar key)");
       }
     });
   }

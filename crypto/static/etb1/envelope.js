@@ -86,13 +86,16 @@ export async function sealEnvelope({ manifest, expectedManifestHash, context, fi
     } finally {
       shares.forEach(wipe);
     }
+    const parts = onPart ? undefined : [];
     const result = await sealPayload(plaintext, {
       dek, contextHash: ctxHash, chunkSize, onProgress,
-      onPart: onPart && (async (p) => {
-        if (p.kind === "header") wipe(dek); // payload key derived: the DEK is no longer needed
-        await onPart(p);
-      }),
+      onPart: async (p) => {
+        if (p.kind === "header") wipe(dek); // payload key derived and shares sealed: drop the DEK
+        if (onPart) await onPart(p);
+        else parts.push(p.bytes);
+      },
     });
+    if (parts) result.parts = parts;
     return { contextHash: ctxHash, ...result, plaintextSize: plaintext.size, sealedShares };
   } finally {
     wipe(dek);

@@ -86,3 +86,12 @@ test("each seal uses a fresh DEK, salt and nonce prefix", async () => {
   assert.deepEqual(a.header.subarray(83), b.header.subarray(83)); // same context hash
   assert.notDeepEqual(a.root, b.root);
 });
+
+test("the DEK never leaves sealEnvelope and parts are collected without onPart", async () => {
+  const { manifest, manifestHash, context } = await committee(2, 2);
+  const r = await E.sealEnvelope({ manifest, expectedManifestHash: manifestHash, context, files: [{ name: "a", data: utf8("x") }] });
+  assert.equal(r.dek, undefined);
+  assert.equal(r.parts.length, 2);
+  assert.equal(concat(...r.parts).length, r.size);
+  assert.deepEqual(r.parts[0], r.header);
+});
