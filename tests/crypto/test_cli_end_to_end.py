@@ -304,6 +304,16 @@ def test_it_verifies_an_inclusion_proof_with_a_signed_tree_head(tmp_path: Path) 
     assert "Traceback" not in proc.stderr
 
 
+def test_it_is_installed_as_the_anbud_etb_console_script() -> None:
+    script = Path(sys.executable).with_name("anbud-etb")
+    if not script.exists():
+        pytest.skip("the package is not installed in this interpreter's environment")
+    proc = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    for command in ("keygen", "seal", "open-shares", "open", "verify-receipt", "verify-inclusion"):
+        assert command in proc.stdout
+
+
 def test_it_exits_with_a_usage_error_for_missing_files(tmp_path: Path) -> None:
     proc = etb(
         "verify-receipt", "--receipt", tmp_path / "nope.json", "--public-key", "00", check=False
