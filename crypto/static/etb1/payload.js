@@ -10,6 +10,7 @@ export const MAGIC = utf8("ETBIDv1\0");
 export const CHUNK_SIZE = 1048576;
 export const HEADER_LENGTH = 115;
 export const TAG_LENGTH = 16;
+export const READ_WINDOW = 4 * 1048576; // plaintext bytes per Blob read while sealing
 const INFO_PAYLOAD = utf8("ETB1/payload");
 
 /** okm = HKDF-SHA-256(DEK, salt, "ETB1/payload", 64): payload key (CryptoKey) and key_commit. */
@@ -79,10 +80,11 @@ async function readSlice(src, start, end) {
  *   {kind: "chunk", index, bytes, offset, last}   for each ciphertext chunk
  *   {kind: "done", header, headerHash, root, size, chunks}
  * Options: dek (32 bytes, required), contextHash (32 bytes, required), chunkSize,
- * onProgress(bytesDone, total) over plaintext bytes. salt and noncePrefix are for fixed test
+ * onProgress(bytesDone, total) over plaintext bytes, readWindow (bytes per source read, rounded
+ * down to whole chunks, default 4 MiB). salt and noncePrefix are for fixed test
  * vectors only (by default fresh random values): never reuse a DEK.
  */
-export async function* sealPayloadParts(source, { dek, contextHash, chunkSize = CHUNK_SIZE, salt, noncePrefix, onProgress } = {}) {
+export async function* sealPayloadParts(source, { dek, contextHash, chunkSize = CHUNK_SIZE, salt, noncePrefix, onProgress, readWindow = READ_WINDOW } = {}) {
   const total = sourceSize(source);
   const n = chunkCount(total, chunkSize);
   if (n > 0xffffffff) throw new RangeError("too many chunks");
@@ -96,14 +98,30 @@ export async function* sealPayloadParts(source, { dek, contextHash, chunkSize = 
   const inFlight = [];
   yield { kind: "header", bytes: header, offset: 0 };
   let offset = header.length;
-  let next = readSlice(source, 0, Math.min(chunkSize, total));
+  // Read the source in windows of whole chunks (one Blob read per window: in Chromium each
+  // read costs a round trip, so 4 MiB reads are about twice as fast as 1 MiB ones), with one
+  // window of read-ahead. Memory stays bounded: two windows plus two chunks being hashed.
+  const per = Math.max(1, Math.floor(readWindow / chunkSize));
+  const windowBytes = per * chunkSize;
+  const nWindows = Math.max(1, Math.ceil(total / windowBytes));
+  const readWin = (w) => readSlice(source, w * windowBytes, Math.min((w + 1) * windowBytes, total));
+  let curW = 0;
+  let cur = await readWin(0);
+  let next = nWindows > 1 ? readWin(1) : null;
   for (let i = 0; i < n; i++) {
-    const pt = await next;
+    const w = Math.floor(i / per);
+    if (w !== curW) {
+      wipe(cur);
+      cur = await next;
+      curW = w;
+      next = w + 1 < nWindows ? readWin(w + 1) : null; // read ahead
+    }
+    const off = (i - w * per) * chunkSize;
+    const pt = cur.subarray(off, Math.min(off + chunkSize, cur.length));
     const last = i === n - 1;
-    if (!last) next = readSlice(source, (i + 1) * chunkSize, Math.min((i + 2) * chunkSize, total)); // read ahead
     const ct = new Uint8Array(await subtle.encrypt(
       { name: "AES-GCM", iv: chunkNonce(noncePrefix, i, last), additionalData: header }, payloadKey, pt));
-    wipe(pt);
+    if (last) wipe(cur);
     // Hash the chunk while the next one is read and encrypted; leaves still enter the tree in
     // order, and at most two hashes are in flight (bounded memory).
     const leaf = leafHash(ct); // copies ct synchronously, so the consumer may reuse the bytes
