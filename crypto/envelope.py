@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import hmac
-import itertools
 import os
 import shutil
 import tarfile
@@ -46,9 +45,6 @@ from crypto.payload import (
 )
 from crypto.shares import public_key_from_hex, seal_share
 from crypto.tarstream import TarWriter, validate_name
-
-# Trying every k-subset is combinatorial; past this many we give up and ask for other shares.
-MAX_SUBSET_TRIALS = 5000
 
 
 @dataclass(frozen=True)
@@ -264,27 +260,19 @@ def recover_dek(shares: Sequence[bytes], *, k: int, header: Header) -> DekRecove
     """
     if len(shares) < k:
         raise NotEnoughShares(f"{k} shares are needed to open, {len(shares)} given")
-    points = shamir.parse_shares(shares, length=SHARE_LEN)
-    for trial, subset in enumerate(itertools.combinations(range(len(points)), k)):
-        if trial >= MAX_SUBSET_TRIALS:
-            break
-        chosen = [points[i] for i in subset]
-        dek = shamir.interpolate_at(chosen, 0)
-        if _commit_ok(dek, header):
-            bad = [
-                i
-                for i, (x, y) in enumerate(points)
-                if i not in subset and shamir.interpolate_at(chosen, x) != y
-            ]
-            return DekRecovery(dek=dek, bad_shares=bad)
-        if len(points) == k:
-            break
-    if len(points) == k:
+    shamir.parse_shares(shares, length=SHARE_LEN)
+    found = shamir.combine_checked(shares, k, lambda dek: _commit_ok(dek, header))
+    if found is None:
+        if len(shares) == k:
+            raise KeyCommitMismatch(
+                "the shares do not reconstruct this envelope's key (a share is wrong or "
+                "belongs to another envelope)"
+            )
         raise KeyCommitMismatch(
-            "the shares do not reconstruct this envelope's key (a share is wrong or belongs "
-            "to another envelope)"
+            "no combination of the given shares reconstructs this envelope's key"
         )
-    raise KeyCommitMismatch("no combination of the given shares reconstructs this envelope's key")
+    dek, bad = found
+    return DekRecovery(dek=dek, bad_shares=bad)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ boundary.
 
 from __future__ import annotations
 
+import itertools
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from crypto.errors import BadShare, InvalidInput, NotEnoughShares
 
@@ -161,3 +162,33 @@ def combine(shares: Sequence[bytes], k: int | None = None) -> bytes:
     if k is not None:
         points = points[:k]
     return interpolate_at(points, 0)
+
+
+# Trying every k-subset is combinatorial; past this many we stop and ask for other shares.
+MAX_SUBSET_TRIALS = 5000
+
+
+def combine_checked(
+    shares: Sequence[bytes], k: int, is_right: Callable[[bytes], bool]
+) -> tuple[bytes, list[int]] | None:
+    """Find a k-subset whose secret passes `is_right` (e.g. a key commitment check).
+
+    Returns (secret, indices of shares inconsistent with it), or None if no subset passes
+    (with exactly k shares a wrong share is detected but cannot be told apart).
+    """
+    if len(shares) < k:
+        raise NotEnoughShares(f"{k} shares are needed, {len(shares)} given")
+    points = parse_shares(shares)
+    for trial, subset in enumerate(itertools.combinations(range(len(points)), k)):
+        if trial >= MAX_SUBSET_TRIALS:
+            break
+        chosen = [points[i] for i in subset]
+        secret = interpolate_at(chosen, 0)
+        if is_right(secret):
+            bad = [
+                i
+                for i, (x, y) in enumerate(points)
+                if i not in subset and interpolate_at(chosen, x) != y
+            ]
+            return secret, bad
+    return None
