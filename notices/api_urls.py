@@ -15,3 +15,5 @@ urlpatterns = [
     path("notices/<int:pk>/documents/", apis.DocumentListCreateApi.as_view(),
          name="api-notice-documents"),
 ]
+from . import export_apis  # noqa: E402, I001  (open-data exports)
+urlpatterns += export_apis.urlpatterns

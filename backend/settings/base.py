@@ -158,6 +158,9 @@ TENDER_DOCUMENT_EXTENSIONS = env_list(
     "pdf,docx,doc,xlsx,xls,odt,ods,odp,pptx,txt,csv,xml,json,zip,png,jpg,jpeg,dwg,dxf,ifc,sosi",
 )
 
+# OCDS open data: the ocid prefix registered with the Open Contracting Partnership.
+OCDS_OCID_PREFIX = os.environ.get("ANBUD_OCDS_OCID_PREFIX", "ocds-anbud-")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
