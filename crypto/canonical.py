@@ -88,6 +88,17 @@ def validate_manifest(manifest: Any) -> dict[str, Any]:
     return dict(manifest)
 
 
+def find_member(manifest: Mapping[str, Any], key_id: str, public_key: str) -> int:
+    """§1: a member's client checks its own key is listed; returns its index in the manifest."""
+    validate_manifest(manifest)
+    for index, member in enumerate(manifest["members"]):
+        if member["key_id"] == key_id:
+            if member["public_key"] != public_key:
+                raise InvalidManifest(f"the manifest lists another public key for {key_id!r}")
+            return index
+    raise InvalidManifest(f"{key_id!r} is not a member of this committee manifest")
+
+
 def manifest_hash(manifest: Mapping[str, Any]) -> bytes:
     validate_manifest(manifest)
     return sha256(canonical_json(manifest))

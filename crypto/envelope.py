@@ -341,6 +341,9 @@ def extract_tar(tar_path: Path, out_dir: Path) -> list[str]:
         if out_dir.exists():
             out_dir.rmdir()
         os.replace(staging, out_dir)
+    except tarfile.TarError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise UnsafeArchive("the opened plaintext is not a valid tar archive") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

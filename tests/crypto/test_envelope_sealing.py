@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from crypto.canonical import context_hash, manifest_hash, validate_manifest
+from crypto.canonical import context_hash, find_member, manifest_hash, validate_manifest
 from crypto.envelope import extract_tar, open_envelope, seal_files, seal_folder
 from crypto.errors import (
     ContextMismatch,
@@ -258,3 +258,20 @@ def test_it_never_imports_django() -> None:
     root = Path(__file__).resolve().parents[2]
     proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_it_refuses_to_extract_something_that_is_not_a_tar(tmp_path: Path) -> None:
+    (tmp_path / "junk.tar").write_bytes(b"\x01" * 2048)
+    with pytest.raises(UnsafeArchive):
+        extract_tar(tmp_path / "junk.tar", tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["junk.tar"]
+
+
+def test_it_lets_a_member_check_that_its_key_is_listed() -> None:
+    manifest, _ = committee()
+    key_id, key = sorted(KEYS.items())[1]
+    assert find_member(manifest, key_id, public_key_hex(key)) == 1
+    with pytest.raises(InvalidManifest):
+        find_member(manifest, key_id, public_key_hex(KEYS["member-1"]))
+    with pytest.raises(InvalidManifest):
+        find_member(manifest, "member-9", public_key_hex(key))
