@@ -118,7 +118,7 @@ def authority_create(*, name: str, org_number: str, buyer_type: str, admin_email
     org = Organization.objects.create(kind=OrganizationKind.AUTHORITY, name=name.strip(),
                                       buyer_type=buyer_type, city=city, nuts=nuts, **ids)
     _event(org, "organization.created", by=by, at=now, org_kind=org.kind)
-    _, token = invitation_create(organization=org, email=admin_email,
+    _invitation, token = invitation_create(organization=org, email=admin_email,
                                  role=Role.AUTHORITY_ADMIN, by=by, now=now)
     return org, token
 
@@ -212,3 +212,19 @@ def membership_remove(*, membership: Membership, by: User, now: datetime | None 
     membership.delete()
     _event(org, "membership.removed", by=by, at=now, user=membership.user.email,
            role=membership.role)
+
+
+@transaction.atomic
+def api_token_create(*, user: User) -> str:
+    """Give the user a fresh API token (replacing any old one) and return its key."""
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user).key
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User) -> None:
+    from rest_framework.authtoken.models import Token
+
+    Token.objects.filter(user=user).delete()

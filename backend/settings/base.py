@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "backend.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "backend.urls"
@@ -117,8 +118,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 # crypto/ is a pure library, not a Django app, so its browser modules are listed here.
-STATICFILES_DIRS = [BASE_DIR / "crypto" / "static"]
+STATICFILES_DIRS = [BASE_DIR / "crypto" / "static", BASE_DIR / "backend" / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -205,6 +207,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["backend.schema.only_api_paths"],
 }
 
 LOGGING = {
@@ -218,3 +221,12 @@ if not DEBUG and os.environ.get("ANBUD_HTTPS", "") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Periodic bookkeeping (Celery beat in production; `manage.py run_scheduler` when embedded).
+CELERY_BEAT_SCHEDULE = {
+    "notices-close-due": {"task": "notices.following_tasks.close_due", "schedule": 60.0},
+    "notices-saved-search-digests": {"task": "notices.following_tasks.send_digests",
+                                     "schedule": 60.0},
+    "notices-retry-notifications": {
+        "task": "notices.following_tasks.retry_unsent_notifications", "schedule": 300.0},
+}

@@ -1,0 +1,33 @@
+"""Turns service errors raised in web views into the right HTTP answer.
+
+API views get JSON from backend.exceptions; web views get Django's 404/403 pages, and other
+ApplicationErrors a 400 page that shows the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from backend.errors import ApplicationError, Forbidden, NotFound
+
+
+class ApplicationErrorMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message)
+        if isinstance(exception, Forbidden):
+            raise PermissionDenied(exception.message)
+        if isinstance(exception, ApplicationError):
+            return render(request, "error.html", {"error": exception},
+                          status=exception.status_code)
+        return None
