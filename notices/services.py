@@ -15,7 +15,7 @@ from accounts.models import NOTICE_EDITOR_ROLES, Organization, User
 from accounts.selectors import user_has_role
 from backend.errors import ApplicationError, Conflict, Forbidden
 
-from . import rules
+from . import publish_checks, rules
 from .fields import clean_fields, clean_lots, diff, snapshot
 from .models import (
     Lot,
@@ -143,7 +143,7 @@ def notice_publish(*, notice: Notice, by: User, now: datetime | None = None) -> 
     if notice.status != NoticeStatus.DRAFT:
         raise Conflict(_("This notice is already %(status)s.")
                        % {"status": notice.get_status_display().lower()})
-    problems = rules.check_publishable(notice, at=now)
+    problems = rules.check_publishable(notice, at=now) + publish_checks.run(notice, now)
     if problems:
         raise ApplicationError(problems, code="not_publishable")
     regime = _derive_regime(notice, at=now)
