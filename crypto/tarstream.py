@@ -134,10 +134,17 @@ class TarWriter:
         remaining = size
         buf = bytearray(min(_COPY_BUF, max(size, 1)))
         view = memoryview(buf)
+        readinto = getattr(source, "readinto", None)
         while remaining:
-            got = source.readinto(view[: min(len(buf), remaining)])  # type: ignore[attr-defined]
+            want = min(len(buf), remaining)
+            if readinto is not None:
+                got = readinto(view[:want])
+            else:  # plain read() sources (some upload wrappers)
+                block = source.read(want)
+                got = len(block)
+                view[:got] = block
             if not got:
-                raise InvalidInput(f"file {name!r} shrank while it was being sealed")
+                raise InvalidInput(f"file {name!r} ended before its declared size")
             self._emit(view[:got])
             remaining -= got
         self._emit(_pad(size, BLOCK))

@@ -90,3 +90,31 @@ def test_it_pads_to_a_multiple_of_the_chunk_size() -> None:
     assert padded_length(10240, 1 << 20) == 1 << 20
     assert padded_length(1 << 20, 1 << 20) == 1 << 20
     assert padded_length((1 << 20) + 1, 1 << 20) == 2 << 20
+
+
+class ReadOnly:
+    """A source with read() but no readinto(), like some upload wrappers."""
+
+    def __init__(self, data: bytes) -> None:
+        self._inner = io.BytesIO(data)
+
+    def read(self, n: int = -1) -> bytes:
+        return self._inner.read(min(n, 7) if n >= 0 else n)
+
+
+def test_it_streams_from_sources_without_readinto() -> None:
+    data = bytes(range(256)) * 10
+    via_read, via_readinto = io.BytesIO(), io.BytesIO()
+    first = TarWriter(via_read.write)
+    first.add_file("a.bin", len(data), 5, ReadOnly(data))  # type: ignore[arg-type]
+    first.close()
+    second = TarWriter(via_readinto.write)
+    second.add_bytes("a.bin", data, 5)
+    second.close()
+    assert via_read.getvalue() == via_readinto.getvalue()
+
+
+def test_it_refuses_a_source_shorter_than_its_declared_size() -> None:
+    writer = TarWriter(io.BytesIO().write)
+    with pytest.raises(InvalidInput):
+        writer.add_file("a.bin", 10, 0, io.BytesIO(b"short"))
