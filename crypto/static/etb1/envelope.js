@@ -4,8 +4,12 @@
 import { canonicalBytes } from "./canonical.js";
 import { CHUNK_SIZE, openPayload, sealPayload } from "./payload.js";
 import { combineShares, openShare, sealShare, splitDek } from "./shares.js";
+import { importPublicKey } from "./hpke.js";
 import { readTar, plaintextBlob } from "./tar.js";
 import { asBytes, ctEqual, fromHex, randomBytes, sha256, toHex, wipe } from "./util.js";
+
+/** key_id syntax, as in the Python library. */
+export const KEY_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,127}$/;
 
 /** manifest_hash = SHA-256(canonical JSON of the manifest). */
 export function manifestHash(manifest) {
@@ -26,19 +30,40 @@ export async function verifyManifest(manifest, expectedManifestHash) {
   if (!ctEqual(h, asBytes(expectedManifestHash, "manifest hash"))) {
     throw new Error("ETB-1: the committee manifest does not match the published manifest hash");
   }
+  const keys = Object.keys(manifest).sort().join();
+  if (keys !== "k,members,tender") throw new Error("ETB-1: manifest must have exactly the keys tender, k, members");
   const { k, members } = manifest;
-  if (typeof manifest.tender !== "string" || !Array.isArray(members)) throw new Error("ETB-1: malformed manifest");
+  if (typeof manifest.tender !== "string" || !manifest.tender || !Array.isArray(members)) throw new Error("ETB-1: malformed manifest");
   const n = members.length;
   if (!Number.isInteger(k) || k < 2 || k > n || n > 255) throw new Error("ETB-1: manifest needs 2 <= k <= n <= 255");
+  const seen = new Set();
   for (let i = 0; i < n; i++) {
     const m = members[i];
-    if (typeof m.key_id !== "string" || !m.key_id) throw new Error("ETB-1: manifest member without key_id");
+    if (!m || Object.keys(m).sort().join() !== "key_id,public_key") throw new Error("ETB-1: each manifest member must have exactly key_id and public_key");
+    if (typeof m.key_id !== "string" || !KEY_ID_RE.test(m.key_id)) throw new Error("ETB-1: invalid key_id in the manifest");
     if (i > 0 && !(members[i - 1].key_id < m.key_id)) throw new Error("ETB-1: manifest members must be sorted by unique key_id");
     if (typeof m.public_key !== "string" || !/^04[0-9a-f]{128}$/.test(m.public_key)) {
       throw new Error("ETB-1: manifest public keys must be 65-byte uncompressed P-256 points in hex");
     }
+    try {
+      await importPublicKey(fromHex(m.public_key));
+    } catch {
+      throw new Error("ETB-1: a manifest public key is not a point on P-256");
+    }
+    if (seen.has(m.public_key)) throw new Error("ETB-1: two manifest members share a public key");
+    seen.add(m.public_key);
   }
   return h;
+}
+
+/** §1: a member's client checks its own key is listed; returns its index in the manifest. */
+export function findMember(manifest, keyId, publicKey) {
+  const i = manifest.members.findIndex((m) => m.key_id === keyId);
+  if (i < 0) throw new Error("ETB-1: this member key is not in the committee manifest");
+  if (manifest.members[i].public_key !== toHex(asBytes(publicKey, "public_key"))) {
+    throw new Error("ETB-1: the manifest lists another public key for this member");
+  }
+  return i;
 }
 
 /** Check a context (§2) is consistent with the manifest it seals to; returns the context hash. */

@@ -2,7 +2,7 @@
 // KEM DHKEM(P-256, HKDF-SHA256) 0x0010, KDF HKDF-SHA256 0x0001, AEAD AES-256-GCM 0x0002.
 // Built from WebCrypto ECDH, HMAC and AES-GCM.
 
-import { concat, hmacSha256, subtle, utf8, wipe } from "./util.js";
+import { concat, fromHex, hmacSha256, subtle, utf8, wipe } from "./util.js";
 
 const KEM_ID = 0x0010, KDF_ID = 0x0001, AEAD_ID = 0x0002;
 const NSECRET = 32, NK = 32, NN = 12, NENC = 65;
@@ -49,6 +49,7 @@ const PKCS8_P256_PREFIX = new Uint8Array([
 export async function importPrivateKey(key, extractable = false) {
   if (typeof CryptoKey !== "undefined" && key instanceof CryptoKey) return key;
   if (key && key.type === "private" && key.algorithm) return key;
+  if (typeof key === "string") key = fromHex(key);
   let der = key;
   if (key.length === 32) der = concat(PKCS8_P256_PREFIX, key);
   try {

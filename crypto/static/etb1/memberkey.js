@@ -33,7 +33,7 @@ const memberAad = (keyId) => utf8("ETB1/member-key|" + keyId);
  * salt/nonce are for fixed test vectors only.
  */
 export async function wrapMemberKey(privateKey, { keyId, passphrase, iterations = DEFAULT_ITERATIONS, salt, nonce }) {
-  if (typeof keyId !== "string" || keyId.length === 0) throw new TypeError("key_id must be a non-empty string");
+  if (typeof keyId !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._@:+-]{0,127}$/.test(keyId)) throw new TypeError("invalid key_id");
   if (!Number.isSafeInteger(iterations) || iterations < 1) throw new RangeError("bad iterations");
   let pkcs8, key;
   if (privateKey instanceof Uint8Array) {

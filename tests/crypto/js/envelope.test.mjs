@@ -73,6 +73,15 @@ test("manifest and context checks", async () => {
   await rejects(E.sealEnvelope({ manifest, expectedManifestHash: manifestHash, context: { ...context, extra: "1" }, files }), /fields/);
   const unsorted = { ...manifest, members: manifest.members.slice().reverse() };
   await rejects(E.sealEnvelope({ manifest: unsorted, expectedManifestHash: toHex(await E.manifestHash(unsorted)), context, files }), /sorted/);
+  const dupKey = { ...manifest, members: [manifest.members[0], { ...manifest.members[1], public_key: manifest.members[0].public_key }] };
+  await rejects(E.sealEnvelope({ manifest: dupKey, expectedManifestHash: toHex(await E.manifestHash(dupKey)), context, files }), /share a public key/);
+  const offCurve = { ...manifest, members: [manifest.members[0], { ...manifest.members[1], public_key: "04" + "11".repeat(64) }] };
+  await rejects(E.sealEnvelope({ manifest: offCurve, expectedManifestHash: toHex(await E.manifestHash(offCurve)), context, files }), /not a point/);
+  const extra = { ...manifest, note: "x" };
+  await rejects(E.sealEnvelope({ manifest: extra, expectedManifestHash: toHex(await E.manifestHash(extra)), context, files }), /exactly the keys/);
+  assert.equal(E.findMember(manifest, "member-2", manifest.members[1].public_key), 1);
+  assert.throws(() => E.findMember(manifest, "member-9", manifest.members[1].public_key), /not in the committee/);
+  assert.throws(() => E.findMember(manifest, "member-1", manifest.members[1].public_key), /another public key/);
   const k1 = { ...manifest, k: 1 };
   await rejects(E.sealEnvelope({ manifest: k1, expectedManifestHash: toHex(await E.manifestHash(k1)), context, files }), /2 <= k/);
 });
