@@ -8,5 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("backend.api_urls")),
     path("accounts/", include("accounts.urls")),
+    path("feeds/", include("notices.feed_urls")),
+    path("", include("notices.following_urls")),
     path("", include("notices.urls")),
 ]

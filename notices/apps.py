@@ -7,3 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class NoticesConfig(AppConfig):
     name = "notices"
     verbose_name = _("Notices")
+
+    def ready(self) -> None:
+        from .following import on_notice_changed as notify_followers
+        from .signals import notice_changed
+
+        notice_changed.connect(notify_followers, dispatch_uid="notices.following")

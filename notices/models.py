@@ -225,3 +225,5 @@ class DocumentVersion(models.Model):
 
 
 from .codelist_models import CpvCode, NutsCode  # noqa: E402
+from .following_models import DigestDelivery, Follow, InboxMessage, SavedSearch  # noqa: E402,F401
+from .question_models import Answer, Question, QuestionEvent  # noqa: E402,F401

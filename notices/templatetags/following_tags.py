@@ -1,0 +1,51 @@
+"""Template helpers for following, inbox and questions, and the notice page's section tag.
+
+Usage on the notice page: {% load following_tags %}{% notice_questions_section notice %}
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def oslo_time(value: datetime | None) -> str:
+    """01.12.2026 12:00: a time as Norwegians read it, always in Oslo time."""
+    if not value:
+        return "—"
+    return timezone.localtime(value, timezone.get_default_timezone()).strftime("%d.%m.%Y %H:%M")
+
+
+@register.filter
+def described_widget(field: BoundField) -> SafeString:
+    """The input with aria-describedby pointing at its help text and errors."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_help")
+    if field.errors:
+        ids.append(f"{field.auto_id}_errors")
+    attrs: dict[str, str] = {}
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.inclusion_tag("notices/questions/_notice_section.html", takes_context=True)
+def notice_questions_section(context: template.Context, notice: Any) -> dict[str, Any]:
+    from notices.question_views import notice_section_context
+
+    request = context["request"]
+    data = notice_section_context(request, notice)
+    data["request"] = request
+    data["csrf_token"] = context.get("csrf_token")
+    return data
