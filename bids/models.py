@@ -254,3 +254,6 @@ class BidEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+
+from .opening_models import OpenedBid, OpeningSession, OpeningShare  # noqa: E402,F401
