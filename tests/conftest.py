@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -94,8 +94,15 @@ def other_supplier_user(other_supplier: Organization) -> User:
     return make_user("ola@nordlys.example", other_supplier, Role.SUPPLIER_ADMIN)
 
 
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Tests read messages in English (the source language); nb tests override explicitly."""
+    with translation.override("en"):
+        yield
+
+
 def api_client_for(user: User | None) -> APIClient:
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
