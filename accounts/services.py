@@ -113,7 +113,8 @@ def authority_create(*, name: str, org_number: str, buyer_type: str, admin_email
         raise Forbidden(_("Only platform staff can create contracting authorities."))
     if buyer_type not in BuyerType.values:
         raise ApplicationError(_("Choose whether the authority is a state authority, another "
-                                 "authority or a utility."), fields={"buyer_type": [_("Required.")]})
+                                 "authority or a utility."),
+                               fields={"buyer_type": [_("Required.")]})
     ids = _identifier_fields(country="NO", org_number=org_number, national_id="")
     org = Organization.objects.create(kind=OrganizationKind.AUTHORITY, name=name.strip(),
                                       buyer_type=buyer_type, city=city, nuts=nuts, **ids)

@@ -36,7 +36,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, ApplicationError):
         return Response(_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = (exc.message_dict if hasattr(exc, "error_dict")
+                  else {"non_field_errors": exc.messages})
         fields = {key: [str(m) for m in value] for key, value in detail.items()}
         message = " ".join(m for msgs in fields.values() for m in msgs)
         return Response(_body("invalid", message, fields), status=status.HTTP_400_BAD_REQUEST)
@@ -56,6 +57,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
             message = " ".join(f"{key}: {' '.join(msgs)}" for key, msgs in fields.items())
         else:
             message = " ".join(messages)
-        code = exc.get_codes() if not isinstance(exc.get_codes(), (dict, list)) else exc.default_code
+        codes = exc.get_codes()
+        code = exc.default_code if isinstance(codes, (dict, list)) else codes
         response.data = _body(str(code), message, fields)
     return response

@@ -11,16 +11,16 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from accounts.models import Organization, User
 from accounts.selectors import authorities_editable_by
 from backend.errors import ApplicationError, Forbidden, NotFound
-from backend.pagination import paginate
 
 from . import documents, services
 from .models import Notice, TenderDocument
-from .selectors import NoticeFilters, notice_get_visible, notice_list_public
+from .selectors import NoticeFilters, notice_get_visible, notice_search_public
 from .serializers import (
     ChangeNoticeSerializer,
     DocumentSerializer,
@@ -41,7 +41,9 @@ class ReadPublicWriteAuthenticated(BasePermission):
     """Anyone reads; writes need a signed-in user (services decide what that user may do)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return request.method in SAFE_METHODS or bool(request.user and request.user.is_authenticated)
+        if request.method in SAFE_METHODS:
+            return True
+        return bool(request.user and request.user.is_authenticated)
 
 
 def _user(request: Request) -> User:
@@ -83,9 +85,20 @@ class NoticeListCreateApi(APIView):
     def get(self, request: Request) -> Response:
         query = NoticeQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        filters = NoticeFilters(**query.validated_data)
-        return paginate(request, notice_list_public(filters=filters), NoticeListItemSerializer,
-                        view=self)
+        params = dict(query.validated_data)
+        page, page_size = params.pop("page"), params.pop("page_size")
+        result = notice_search_public(filters=NoticeFilters(**params),
+                                      offset=(page - 1) * page_size, limit=page_size)
+        url = request.build_absolute_uri()
+        last = max(1, -(-result.count // page_size))
+        return Response({
+            "count": result.count,
+            "next": replace_query_param(url, "page", page + 1) if page < last else None,
+            "previous": (None if page == 1 else remove_query_param(url, "page") if page == 2
+                         else replace_query_param(url, "page", page - 1)),
+            "results": NoticeListItemSerializer(result.notices, many=True).data,
+            "suggestions": result.suggestions,
+        })
 
     @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeSerializer},
                    summary="Create a draft notice")

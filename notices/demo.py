@@ -24,7 +24,7 @@ from accounts.orgnumber import org_number_check_digit
 from . import documents, services
 from .models import Notice
 
-DEMO_PASSWORD = "anbud-demo-2026"
+DEMO_PASSWORD = "anbud-demo-2026"  # noqa: S105 (printed for the demo, by design)
 
 
 def _org_number(seed: int) -> str:
@@ -222,7 +222,7 @@ def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, now: datet
                               filename="konkurransegrunnlag.pdf", size=len(pdf),
                               title="Konkurransegrunnlag", now=published)
     if spec.kind in ("cn", "national"):
-        sheet = "Pos;Beskrivelse;Enhet;Pris eks. mva\n1;Timepris fagarbeider;time;\n".encode()
+        sheet = b"Pos;Beskrivelse;Enhet;Pris eks. mva\n1;Timepris fagarbeider;time;\n"
         documents.document_upload(notice=notice, by=officer, stream=io.BytesIO(sheet),
                                   filename="prisskjema.csv", size=len(sheet),
                                   title="Prisskjema", now=published)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from backend.errors import ApplicationError
 
+from .codelists import cpv_exists, nuts_exists
 from .models import ContractType, Notice, ProcedureType
 
 # Fields of the notice a person sets; kind and buyer are fixed at creation.
@@ -51,7 +52,12 @@ def clean_cpv(value: str, field: str = "cpv_main") -> str:
         raise ApplicationError(
             _("“%(value)s” is not a CPV code. A CPV code has 8 digits, e.g. 45000000 or "
               "45000000-7.") % {"value": value}, fields={field: [_("8 digits.")]})
-    return match.group(1)
+    code = match.group(1)
+    if not cpv_exists(code):
+        raise ApplicationError(
+            _("“%(value)s” is not in the CPV 2008 list. Look the code up by name in the CPV "
+              "picker.") % {"value": value}, fields={field: [_("Unknown CPV code.")]})
+    return code
 
 
 def clean_nuts(value: str) -> str:
@@ -60,6 +66,11 @@ def clean_nuts(value: str) -> str:
         raise ApplicationError(
             _("“%(value)s” is not a NUTS code. Use a code like NO081 (Oslo) or NO0A2.")
             % {"value": value}, fields={"nuts": [_("A NUTS code such as NO081.")]})
+    if not nuts_exists(code):
+        raise ApplicationError(
+            _("“%(value)s” is not in the NUTS 2024 list. Look the region up by name in the "
+              "NUTS picker (Oslo is NO081).") % {"value": value},
+            fields={"nuts": [_("Unknown NUTS code.")]})
     return code
 
 
@@ -100,7 +111,8 @@ def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
     """Validate the editable fields present in `data`; unknown keys are refused."""
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ApplicationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+        raise ApplicationError(_("Unknown fields: %(names)s.")
+                               % {"names": ", ".join(sorted(unknown))})
     out: dict[str, Any] = {}
     for name, value in data.items():
         if name in ("title", "description", "accelerated_reason"):

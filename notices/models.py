@@ -9,10 +9,24 @@ from accounts.models import Organization
 from .rules_models import ContractCategory, DeadlinePhase, DeadlineRule, Regime, Threshold
 
 __all__ = [
-    "ContractCategory", "ContractType", "DeadlinePhase", "DeadlineRule", "DocumentVersion",
-    "Lot", "Notice", "NoticeEvent", "NoticeKind", "NoticeStatus", "NoticeVersion",
-    "ProcedureType", "Regime", "TenderDocument", "Threshold", "VersionKind",
-    "CpvCode", "NutsCode",
+    "ContractCategory",
+    "ContractType",
+    "CpvCode",
+    "DeadlinePhase",
+    "DeadlineRule",
+    "DocumentVersion",
+    "Lot",
+    "Notice",
+    "NoticeEvent",
+    "NoticeKind",
+    "NoticeStatus",
+    "NoticeVersion",
+    "NutsCode",
+    "ProcedureType",
+    "Regime",
+    "TenderDocument",
+    "Threshold",
+    "VersionKind",
 ]
 
 
@@ -165,6 +179,9 @@ class NoticeVersion(models.Model):
         constraints = [models.UniqueConstraint(fields=["notice", "number"],
                                                name="notice_version_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.notice_id} v{self.number} ({self.kind})"
+
 
 class NoticeEvent(models.Model):
     """Append-only record of every state change of a notice (who, when, old -> new, why)."""
@@ -178,6 +195,9 @@ class NoticeEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
 
 
 class TenderDocument(models.Model):
@@ -222,6 +242,9 @@ class DocumentVersion(models.Model):
         ordering = ["document", "number"]
         constraints = [models.UniqueConstraint(fields=["document", "number"],
                                                name="document_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} v{self.number}"
 
 
 from .codelist_models import CpvCode, NutsCode  # noqa: E402

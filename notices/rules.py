@@ -70,7 +70,8 @@ def threshold(kind: str, *, buyer_type: str, category: str, on: date) -> Decimal
     rows = (Threshold.objects.filter(_valid_on(on), kind=kind)
             .filter(Q(buyer_type=buyer_type) | Q(buyer_type=""))
             .filter(Q(category=category) | Q(category="")))
-    best = sorted(rows, key=lambda r: (r.buyer_type == "", r.category == "", -r.valid_from.toordinal()))
+    best = sorted(rows, key=lambda r: (r.buyer_type == "", r.category == "",
+                                       -r.valid_from.toordinal()))
     if not best:
         raise RulesMissing(f"no {kind} threshold for {buyer_type}/{category} on {on}")
     return best[0].amount

@@ -46,7 +46,8 @@ class Threshold(models.Model):
         ordering = ["kind", "buyer_type", "category", "-valid_from"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.buyer_type or '*'}/{self.category or '*'}: {self.amount}"
+        scope = f"{self.buyer_type or '*'}/{self.category or '*'}"
+        return f"{self.get_kind_display()} {scope}: {self.amount}"
 
 
 class DeadlinePhase(models.TextChoices):

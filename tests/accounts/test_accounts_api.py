@@ -118,7 +118,7 @@ def test_an_invitation_is_mailed_and_accepted_once(api_for, authority, authority
 
 def test_staff_create_an_authority_and_invite_its_administrator(db):
     staff = User.objects.create_superuser(email="drift@anbud.example", password="x")
-    org, token = authority_create(name="Askøy kommune", org_number="974760673",
+    org, _token = authority_create(name="Askøy kommune", org_number="974760673",
                                   buyer_type="other", admin_email="admin@askoy.example", by=staff)
     assert org.kind == "authority" and org.buyer_type == "other"
     invitation = Invitation.objects.get(organization=org)

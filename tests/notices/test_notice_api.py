@@ -1,4 +1,4 @@
-"""Notice endpoints with the four actors: the owner, another supplier, another authority, anonymous."""
+"""Notice endpoints with four actors: the owner, another supplier, another authority, anonymous."""
 
 from __future__ import annotations
 

@@ -108,7 +108,8 @@ def test_it_cancels_with_a_reason(make_notice, officer):
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.CANCELLED
     assert version.kind == VersionKind.CANCELLATION and version.number == 2
-    assert notice.events.filter(kind="status.cancelled", data__reason="Behovet har falt bort.").exists()
+    assert notice.events.filter(kind="status.cancelled",
+                                data__reason="Behovet har falt bort.").exists()
     with pytest.raises(Conflict):
         services.notice_cancel(notice=notice, by=officer, reason="igjen")
 
@@ -118,7 +119,8 @@ def test_the_compare_and_swap_refuses_a_stale_transition(make_notice, officer):
     stale = Notice.objects.get(pk=notice.pk)
     services.notice_cancel(notice=notice, by=officer, reason="Avlyst")
     with pytest.raises(Conflict):
-        services._flip(stale, NoticeStatus.PUBLISHED, NoticeStatus.CLOSED, by=None, at=stale.updated_at)
+        services._flip(stale, NoticeStatus.PUBLISHED, NoticeStatus.CLOSED, by=None,
+                       at=stale.updated_at)
 
 
 def test_it_closes_notices_whose_deadline_passed_once(make_notice, now):
@@ -149,7 +151,8 @@ def test_a_committee_member_cannot_publish(make_notice, authority):
         services.notice_publish(notice=notice, by=member)
 
 
-def test_it_announces_changes_after_commit(make_notice, officer, django_capture_on_commit_callbacks):
+def test_it_announces_changes_after_commit(make_notice, officer,
+                                           django_capture_on_commit_callbacks):
     received = []
 
     def receiver(**kwargs):
