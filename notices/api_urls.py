@@ -44,3 +44,8 @@ urlpatterns += [
     path("codes/cpv/", code_apis.CpvCodeListApi.as_view(), name="api-codes-cpv"),
     path("codes/nuts/", code_apis.NutsCodeListApi.as_view(), name="api-codes-nuts"),
 ]
+from . import code_apis  # noqa: E402, I001  (CPV / NUTS type-ahead)
+urlpatterns += [
+    path("codes/cpv/", code_apis.CpvCodeListApi.as_view(), name="api-codes-cpv"),
+    path("codes/nuts/", code_apis.NutsCodeListApi.as_view(), name="api-codes-nuts"),
+]

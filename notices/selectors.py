@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import Organization, User
 from accounts.selectors import authorities_editable_by, authorities_of
 from backend.errors import NotFound
 
-from .models import DocumentVersion, Notice, NoticeStatus, TenderDocument
+from .models import DocumentVersion, Lot, Notice, NoticeStatus, TenderDocument
+from .search.backend import COMPETITION_KINDS, PLANNING_KINDS, RESULT_KINDS, SearchFilters
+
+log = logging.getLogger(__name__)
 
 AnyUser = User | AnonymousUser
 PUBLIC_STATUSES = (NoticeStatus.PUBLISHED, NoticeStatus.CLOSED, NoticeStatus.CANCELLED)
@@ -49,14 +56,21 @@ class NoticeFilters:
     value_min: Decimal | None = None
     value_max: Decimal | None = None
     ordering: str = "-published_at"
+    # planning (prior information), competition (deadline not passed by the clock),
+    # result (award notices, and competitions that are closed or past their deadline)
+    phase: str = ""
+    # relevance | published | deadline; empty: relevance with a text query, else `ordering`
+    sort: str = ""
 
 
 ORDERINGS = {
     "-published_at": ("-published_at", "-pk"),
     "published_at": ("published_at", "pk"),
-    "submission_deadline": ("submission_deadline", "pk"),
-    "-submission_deadline": ("-submission_deadline", "-pk"),
+    "submission_deadline": (F("submission_deadline").asc(nulls_last=True), "pk"),
+    "-submission_deadline": (F("submission_deadline").desc(nulls_last=True), "-pk"),
 }
+SORT_ORDERINGS = {"published": "-published_at", "deadline": "submission_deadline",
+                  "relevance": "-published_at"}
 
 
 def _cpv_prefix(code: str) -> str:
@@ -66,27 +80,38 @@ def _cpv_prefix(code: str) -> str:
     return stripped[: max(2, len(stripped))] if len(stripped) >= 2 else digits[:2]
 
 
-def notice_list_public(*, filters: NoticeFilters) -> QuerySet[Notice]:
-    """The public notice board: published, closed and cancelled notices, filtered."""
-    qs = Notice.objects.filter(status__in=PUBLIC_STATUSES)
-    f = filters
-    if f.q:
-        for word in f.q.split():
-            qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word)
-                           | Q(buyer__name__icontains=word) | Q(lots__title__icontains=word)
-                           | Q(reference__iexact=word))
-        qs = qs.distinct()
+def _phase_q(phase: str, now: datetime) -> Q:
+    if phase == "planning":
+        return Q(kind__in=PLANNING_KINDS)
+    competing = Q(status=NoticeStatus.PUBLISHED, kind__in=COMPETITION_KINDS)
+    if phase == "competition":
+        return competing & Q(submission_deadline__gt=now)
+    return (Q(kind__in=RESULT_KINDS) | Q(status=NoticeStatus.CLOSED)
+            | (competing & Q(submission_deadline__lte=now)))
+
+
+def _buyer_q(buyer: str) -> Q:
+    buyer = buyer.strip()
+    return Q(buyer__org_number=buyer.replace(" ", "")) | Q(buyer__name__icontains=buyer)
+
+
+def _apply_filters(qs: QuerySet[Notice], f: NoticeFilters, now: datetime) -> QuerySet[Notice]:
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.status:
         qs = qs.filter(status=f.status)
+    if f.phase:
+        qs = qs.filter(_phase_q(f.phase, now))
     if f.cpv:
+        # The CPV tree over the main code, the additional codes and every lot's code.
         prefix = _cpv_prefix(f.cpv)
-        qs = qs.filter(Q(cpv_main__startswith=prefix) | Q(lots__cpv__startswith=prefix)).distinct()
+        qs = qs.filter(Q(cpv_main__startswith=prefix)
+                       | Q(cpv_additional__icontains=f'"{prefix}')
+                       | Q(pk__in=Lot.objects.filter(cpv__startswith=prefix).values("notice_id")))
     if f.nuts:
         qs = qs.filter(nuts__startswith=f.nuts.strip().upper())
     if f.buyer:
-        qs = qs.filter(Q(buyer__org_number=f.buyer) | Q(buyer__name__icontains=f.buyer))
+        qs = qs.filter(_buyer_q(f.buyer))
     if f.deadline_after:
         qs = qs.filter(submission_deadline__gte=f.deadline_after)
     if f.deadline_before:
@@ -99,7 +124,139 @@ def notice_list_public(*, filters: NoticeFilters) -> QuerySet[Notice]:
         qs = qs.filter(estimated_value__gte=f.value_min)
     if f.value_max is not None:
         qs = qs.filter(estimated_value__lte=f.value_max)
-    return _with_related(qs.order_by(*ORDERINGS.get(f.ordering, ORDERINGS["-published_at"])))
+    return qs
+
+
+def _sort(f: NoticeFilters) -> str:
+    if f.sort in SORT_ORDERINGS:
+        return f.sort
+    return "relevance" if f.q.strip() else ""
+
+
+def notice_list_public(*, filters: NoticeFilters,
+                       now: datetime | None = None) -> QuerySet[Notice]:
+    """The public notice board from the database: published, closed and cancelled notices.
+
+    Words in `q` match by substring here (every word somewhere in title, description, buyer,
+    lot titles or reference); ranked full-text search is `notice_search_public`.
+    """
+    now = now or timezone.now()
+    f = filters
+    qs = Notice.objects.filter(status__in=PUBLIC_STATUSES)
+    for word in f.q.split():
+        lots = Lot.objects.filter(title__icontains=word).values("notice_id")
+        qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word)
+                       | Q(buyer__name__icontains=word) | Q(pk__in=lots)
+                       | Q(reference__iexact=word))
+    qs = _apply_filters(qs, f, now)
+    sort = _sort(f)
+    ordering = SORT_ORDERINGS[sort] if sort else f.ordering
+    return _with_related(qs.order_by(*ORDERINGS.get(ordering, ORDERINGS["-published_at"])))
+
+
+@dataclass
+class NoticeSearchResult:
+    notices: list[Notice]
+    count: int                                   # exact number of hits
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
+    engine: str = "database"                     # which path answered: database | index
+
+
+# Filters a person can drop when nothing matches, in the order they are suggested.
+LOOSENABLE = ("nuts", "cpv", "phase", "kind", "status", "buyer", "deadline", "published",
+              "value")
+_LOOSEN_FIELDS = {
+    "deadline": ("deadline_after", "deadline_before"),
+    "published": ("published_after", "published_before"),
+    "value": ("value_min", "value_max"),
+}
+
+
+def _filter_label(name: str) -> str:
+    return str({
+        "nuts": _("place (NUTS)"), "cpv": _("CPV code"), "phase": _("phase"),
+        "kind": _("notice type"), "status": _("status"), "buyer": _("buyer"),
+        "deadline": _("deadline"), "published": _("publication date"),
+        "value": _("estimated value"),
+    }[name])
+
+
+def _engine_filters(f: NoticeFilters, now: datetime) -> SearchFilters:
+    buyer_ids: tuple[int, ...] | None = None
+    if f.buyer:
+        buyer_ids = tuple(Organization.objects.filter(
+            Q(org_number=f.buyer.strip().replace(" ", "")) | Q(name__icontains=f.buyer.strip())
+        ).values_list("pk", flat=True)[:1000])
+    return SearchFilters(
+        cpv_prefix=_cpv_prefix(f.cpv) if f.cpv else "",
+        nuts_prefix=f.nuts.strip().upper(), kinds=(f.kind,) if f.kind else (),
+        statuses=(f.status,) if f.status else (), phase=f.phase or "",  # type: ignore[arg-type]
+        now=now, deadline_after=f.deadline_after, deadline_before=f.deadline_before,
+        published_after=f.published_after, published_before=f.published_before,
+        buyer_ids=buyer_ids, value_min=f.value_min, value_max=f.value_max)
+
+
+def _use_engine(f: NoticeFilters) -> bool:
+    return bool(f.q.strip())
+
+
+def _count(f: NoticeFilters, now: datetime) -> int:
+    if _use_engine(f):
+        from . import search
+
+        return int(search.get_backend().search(f.q, _engine_filters(f, now), "relevance",
+                                               0, 0).total)
+    return notice_list_public(filters=f, now=now).count()
+
+
+def _suggestions(f: NoticeFilters, now: datetime) -> list[dict[str, Any]]:
+    """For an empty result: how many hits each active filter, dropped alone, would give."""
+    out = []
+    for name in LOOSENABLE:
+        fields = _LOOSEN_FIELDS.get(name, (name,))
+        if all(getattr(f, field_name) in ("", None) for field_name in fields):
+            continue
+        looser = replace(f, **{field_name: ("" if isinstance(getattr(f, field_name), str)
+                                            else None) for field_name in fields})
+        hits = _count(looser, now)
+        if hits:
+            out.append({"remove": name, "count": hits, "message": _(
+                "Remove the %(filter)s filter: %(count)s hits") % {
+                    "filter": _filter_label(name), "count": hits}})
+    return out
+
+
+def notice_search_public(*, filters: NoticeFilters, offset: int = 0, limit: int = 20,
+                         now: datetime | None = None) -> NoticeSearchResult:
+    """The public search: ranked full text through the search engine, filter-only queries
+    from the database. Engine hits are re-checked against the database, so a notice the
+    board would not show (a draft) never appears, whatever the index holds."""
+    now = now or timezone.now()
+    f = filters
+    result: NoticeSearchResult | None = None
+    if _use_engine(f):
+        from . import search
+
+        try:
+            hits = search.get_backend().search(f.q, _engine_filters(f, now), _sort(f) or
+                                               "relevance", offset, limit)
+        except Exception:
+            log.exception("search engine failed; answering from the database")
+        else:
+            rows = {n.pk: n for n in _with_related(
+                Notice.objects.filter(status__in=PUBLIC_STATUSES, pk__in=hits.ids))}
+            notices = [rows[i] for i in hits.ids if i in rows]
+            result = NoticeSearchResult(
+                notices=notices, count=max(hits.total - (len(hits.ids) - len(notices)), 0),
+                engine="index")
+    if result is None:
+        qs = notice_list_public(filters=f, now=now)
+        count = qs.count()
+        result = NoticeSearchResult(notices=list(qs[offset:offset + limit]) if limit else [],
+                                    count=count)
+    if result.count == 0:
+        result.suggestions = _suggestions(f, now)
+    return result
 
 
 def notice_get_visible(*, pk: int | str, user: AnyUser) -> Notice:
@@ -132,3 +289,4 @@ def document_version_get_visible(*, notice: Notice, document_id: int,
     if version is None:
         raise NotFound("No such document.")
     return version
+

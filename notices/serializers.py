@@ -137,21 +137,62 @@ class DocumentUploadSerializer(serializers.Serializer):
 
 
 class NoticeQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text=(
+        "Words to find in title, description, buyer, lots and reference (all must match)."))
     kind = serializers.ChoiceField(choices=NoticeKind.choices, required=False)
     status = serializers.ChoiceField(choices=["published", "closed", "cancelled"], required=False)
-    cpv = serializers.RegexField(r"^\d{2,8}(-\d)?$", required=False)
-    nuts = serializers.RegexField(r"^[A-Za-z]{2}[0-9A-Za-z]{0,3}$", required=False)
-    buyer = serializers.CharField(required=False, max_length=200)
+    phase = serializers.ChoiceField(
+        choices=["planning", "competition", "result"], required=False, help_text=(
+            "planning: prior information notices; competition: published and the deadline "
+            "has not passed; result: award notices, and notices closed or past their deadline."))
+    cpv = serializers.RegexField(r"^\d{2,8}(-\d)?$", required=False, help_text=(
+        "CPV code or prefix; tree-aware over main, additional and lot codes "
+        "(45000000 finds every 45xxxxxx notice)."), error_messages={
+            "invalid": "A CPV code has 2 to 8 digits, e.g. 45000000 or 4521."})
+    nuts = serializers.RegexField(r"^[A-Za-z]{2}[0-9A-Za-z]{0,3}$", required=False, help_text=(
+        "NUTS code or prefix (NO08 finds NO081 ... NO085)."), error_messages={
+            "invalid": "A NUTS code is 2 letters and up to 3 letters or digits, e.g. NO081."})
+    buyer = serializers.CharField(required=False, max_length=200,
+                                  help_text="Organisation number or part of the name.")
     deadline_after = serializers.DateTimeField(required=False)
     deadline_before = serializers.DateTimeField(required=False)
     published_after = serializers.DateTimeField(required=False)
     published_before = serializers.DateTimeField(required=False)
-    value_min = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
-    value_max = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)
+    value_min = serializers.DecimalField(max_digits=14, decimal_places=2, required=False,
+                                         min_value=0)
+    value_max = serializers.DecimalField(max_digits=14, decimal_places=2, required=False,
+                                         min_value=0)
+    sort = serializers.ChoiceField(choices=["relevance", "published", "deadline"],
+                                   required=False, help_text=(
+                                       "relevance (default with q), published (newest first, "
+                                       "default without q) or deadline (soonest first)."))
     ordering = serializers.ChoiceField(choices=["-published_at", "published_at",
                                                 "submission_deadline", "-submission_deadline"],
-                                       required=False)
+                                       required=False, help_text="Older form of sort.")
+    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
+
+    MAX_WINDOW = 10_000
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors = {}
+        for low, high in (("deadline_after", "deadline_before"),
+                          ("published_after", "published_before"), ("value_min", "value_max")):
+            if attrs.get(low) is not None and attrs.get(high) is not None \
+                    and attrs[low] > attrs[high]:
+                errors[low] = [f"{low} is after {high}; swap them."]
+        if attrs["page"] * attrs["page_size"] > self.MAX_WINDOW:
+            errors["page"] = [f"Only the first {self.MAX_WINDOW} hits can be paged through; "
+                              "narrow the search with filters."]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class SuggestionSerializer(serializers.Serializer):
+    remove = serializers.CharField(help_text="The filter to drop (nuts, cpv, phase, ...).")
+    count = serializers.IntegerField(help_text="Hits without that filter.")
+    message = serializers.CharField()
 
 
 class NoticePageSerializer(serializers.Serializer):
@@ -159,3 +200,5 @@ class NoticePageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = NoticeListItemSerializer(many=True)
+    suggestions = SuggestionSerializer(many=True, help_text=(
+        "With no hits: filters that, dropped one at a time, would give hits."))

@@ -1,0 +1,35 @@
+"""Search index fixtures for the notices tests.
+
+Every test gets its own search index directory, so tests never see each other's notices.
+Under pytest-django's `db` fixture nothing commits, so the after-commit `notice_changed`
+signal (which feeds the index) never fires; the fixture below also indexes a notice at once
+whenever a service announces a change, as the commit would. Tests of the real after-commit
+path use `django_capture_on_commit_callbacks(execute=True)`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def search_index_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+    return settings.SEARCH_INDEX_DIR
+
+
+@pytest.fixture(autouse=True)
+def index_on_announce(monkeypatch: pytest.MonkeyPatch, search_index_dir: Path) -> None:
+    from notices import services
+    from notices.search import index_notice
+
+    announce = services._announce
+
+    def announce_and_index(notice: Any, change: str) -> None:
+        announce(notice, change)
+        index_notice(notice.pk)
+
+    monkeypatch.setattr(services, "_announce", announce_and_index)
