@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import mimetypes
 from datetime import datetime, timedelta
@@ -47,8 +48,11 @@ def check_upload(*, filename: str, size: int | None) -> str:
             code="file_type", fields={"file": [_("File type not allowed.")]})
     limit = settings.TENDER_DOCUMENT_MAX_BYTES
     if size is not None and size > limit:
+        shown, shown_limit = _human_size(size), _human_size(limit)
+        if shown == shown_limit:  # 3.0 MB vs 3.0 MB says nothing; show the bytes
+            shown, shown_limit = f"{size:,} B", f"{limit:,} B"
         raise TooLarge(_("The file is %(size)s; the limit is %(limit)s.")
-                       % {"size": _human_size(size), "limit": _human_size(limit)},
+                       % {"size": shown, "limit": shown_limit},
                        fields={"file": [_("Too large.")]})
     if size == 0:
         raise ApplicationError(_("The file is empty."), fields={"file": [_("Empty file.")]})
@@ -100,10 +104,17 @@ def document_upload(*, notice: Notice, by: User, stream: IO[bytes], filename: st
                               sha256=sha256, content_type=content_type, note=note[:300],
                               uploaded_at=now, uploaded_by=by)
     version.file.save(name, File(stream, name=name), save=False)
-    version.save()
-    notice_event(notice, "document.version_added", by=by, at=now, document=document.title,
-                 document_id=document.pk, version=number, filename=name, sha256=sha256,
-                 size=actual_size, note=note[:300])
+    try:
+        version.save()
+        notice_event(notice, "document.version_added", by=by, at=now, document=document.title,
+                     document_id=document.pk, version=number, filename=name, sha256=sha256,
+                     size=actual_size, note=note[:300])
+    except BaseException:
+        # The transaction rolls the rows back; storage is not transactional, so remove the
+        # file we just wrote instead of leaving an orphan no row points to.
+        with contextlib.suppress(Exception):
+            version.file.storage.delete(version.file.name)
+        raise
     warnings: list[str] = []
     if notice.status == NoticeStatus.PUBLISHED:
         _announce(notice, "document")
