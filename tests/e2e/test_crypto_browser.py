@@ -11,7 +11,7 @@ import pytest
 
 from crypto.canonical import context_hash, manifest_hash
 from crypto.envelope import extract_tar, open_envelope
-from crypto.member_keys import generate_member_key, wrap_member_key
+from crypto.member_keys import generate_member_key, unwrap_member_key, wrap_member_key
 from crypto.shares import open_share, public_key_hex
 from tests.e2e.etb1_harness import CHROMIUM, REPO, harness_page
 
@@ -73,12 +73,23 @@ def test_etb1_in_chromium(tmp_path: Path) -> None:
                 "member": {"stored": stored, "passphrase": passphrase},
             },
         )
+        enrolled = page.evaluate(
+            "(a) => window.etb1Harness.enrolDefault(a)",
+            {"keyId": "member-09", "passphrase": "lang og tilfeldig passfrase"},
+        )
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "crypto_browser.png"), full_page=True)
         assert page.errors == []  # type: ignore[attr-defined]
 
     assert report["failed"] == [], report["failed"]
     assert report["passed"] >= len(vectors["payload_cases"]) + 5
+
+    # A key enrolled in the browser with the production PBKDF2 cost unwraps in Python.
+    record = enrolled["record"]
+    assert record["iterations"] == 600_000
+    assert enrolled["unwrappedPublicKey"] == enrolled["publicKey"] == record["public_key"]
+    unwrapped = unwrap_member_key(record, "lang og tilfeldig passfrase")
+    assert public_key_hex(unwrapped) == record["public_key"]
 
     # Python opens what the browser sealed.
     ctx_hash = context_hash(context)

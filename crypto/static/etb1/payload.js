@@ -104,7 +104,11 @@ export async function* sealPayloadParts(source, { dek, contextHash, chunkSize = 
   const per = Math.max(1, Math.floor(readWindow / chunkSize));
   const windowBytes = per * chunkSize;
   const nWindows = Math.max(1, Math.ceil(total / windowBytes));
-  const readWin = (w) => readSlice(source, w * windowBytes, Math.min((w + 1) * windowBytes, total));
+  const readWin = (w) => {
+    const p = readSlice(source, w * windowBytes, Math.min((w + 1) * windowBytes, total));
+    p.catch(() => {}); // a read-ahead the consumer never reaches must not become an unhandled rejection
+    return p;
+  };
   let curW = 0;
   let cur = await readWin(0);
   let next = nWindows > 1 ? readWin(1) : null;
