@@ -51,7 +51,7 @@ class TokenRevokeApi(APIView):
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke your API token")
     def post(self, request: Request) -> Response:
-        Token.objects.filter(user=request.user).delete()
+        Token.objects.filter(user_id=request.user.pk).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

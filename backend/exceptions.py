@@ -36,9 +36,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, ApplicationError):
         return Response(_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
-        detail = (exc.message_dict if hasattr(exc, "error_dict")
+        errors = (exc.message_dict if hasattr(exc, "error_dict")
                   else {"non_field_errors": exc.messages})
-        fields = {key: [str(m) for m in value] for key, value in detail.items()}
+        fields = {key: [str(m) for m in value] for key, value in errors.items()}
         message = " ".join(m for msgs in fields.values() for m in msgs)
         return Response(_body("invalid", message, fields), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Http404):

@@ -166,7 +166,7 @@ def check_publishable(notice: Notice, *, at: datetime,
                 "kind": NoticeKind(notice.kind).label.lower(),
                 "why": result.explain(notice.estimated_value),
                 "suggested": NoticeKind(SUGGESTED_KIND[Regime(result.regime)]).label.lower()})
-        regime = result.regime
+        regime: str = result.regime
     else:
         regime = ""
 
