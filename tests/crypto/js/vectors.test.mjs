@@ -65,6 +65,17 @@ for (const c of V ? V.payload_cases : []) {
     assert.equal(toHex(P.chunkNonce(np, c.chunks - 1, true)), c.last_chunk_nonce);
     const opened = await P.openPayload(blob, { dek, contextHash: fromHex(c.context_hash) });
     assert.equal(await hex(opened.plaintext), c.plaintext_sha256);
+    // tamper cases on the vector blob
+    const open = (b, o = {}) => P.openPayload(b, { dek, contextHash: fromHex(c.context_hash), ...o });
+    const flip = (pos) => { const b = blob.slice(); b[pos] ^= 0x80; return b; };
+    await rejects(open(flip(0)), /magic/);
+    await rejects(open(flip(60)), /commitment/);
+    await rejects(open(flip(100)), /context/);
+    await rejects(open(flip(115)), /authentication/);
+    await rejects(open(flip(blob.length - 1)), /authentication/);
+    await rejects(open(blob.subarray(0, blob.length - 1)), /authentication|malformed|missing/);
+    await rejects(open(concat(blob, new Uint8Array([0]))), /authentication|malformed/);
+    await rejects(open(blob, { contextHash: fromHex(c.manifest_hash) }), /context/);
 
     // §6 Shamir shares from the recorded xs / coefficients
     const { k, n, xs, coefficients } = c.shamir;
