@@ -7,7 +7,14 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from .models import NOTICE_EDITOR_ROLES, Membership, Organization, OrganizationKind, User
+from .models import (
+    NOTICE_EDITOR_ROLES,
+    Invitation,
+    Membership,
+    Organization,
+    OrganizationKind,
+    User,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -47,3 +54,26 @@ def suppliers_of(*, user: AnyUser) -> QuerySet[Organization]:
         return Organization.objects.none()
     return Organization.objects.filter(kind=OrganizationKind.SUPPLIER,
                                        memberships__user=user).distinct()
+
+
+def organization_members(*, organization: Organization) -> QuerySet[Membership]:
+    """The memberships of one organisation, for its members page."""
+    return (Membership.objects.filter(organization=organization).select_related("user")
+            .order_by("user__email", "role"))
+
+
+def organizations_administered_by(*, user: AnyUser) -> QuerySet[Organization]:
+    """Organisations where the user is an administrator (may invite and remove members)."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        memberships__user=user,
+        memberships__role__in=["authority_admin", "supplier_admin"]).distinct()
+
+
+def invitation_list_open(*, organization: Organization) -> QuerySet[Invitation]:
+    """Invitations of an organisation that nobody has accepted or withdrawn yet."""
+    from django.utils import timezone
+
+    return Invitation.objects.filter(organization=organization, accepted_at__isnull=True,
+                                     revoked_at__isnull=True, expires_at__gt=timezone.now())

@@ -17,6 +17,8 @@ from accounts.models import Organization, User
 from accounts.selectors import authorities_editable_by, authorities_of
 from backend.errors import NotFound
 
+from .fields import _json_value as json_value
+from .fields import clean_fields, clean_lots, diff, snapshot
 from .models import DocumentVersion, Lot, Notice, NoticeStatus, TenderDocument
 from .search.backend import COMPETITION_KINDS, PLANNING_KINDS, RESULT_KINDS, SearchFilters
 
@@ -290,3 +292,19 @@ def document_version_get_visible(*, notice: Notice, document_id: int,
         raise NotFound("No such document.")
     return version
 
+
+def notice_change_preview(*, notice: Notice, fields: dict[str, Any],
+                          lots: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """The diff a change notice with these values would publish. Writes nothing.
+
+    Raises ApplicationError for values the change service would refuse, so the confirmation
+    step shows the same messages as the publication itself.
+    """
+    before = snapshot(notice)
+    after = dict(before)
+    for name, value in clean_fields(fields).items():
+        after[name] = json_value(value)
+    if lots is not None:
+        after["lots"] = [{name: json_value(value) for name, value in lot.items()}
+                         for lot in clean_lots(lots)]
+    return diff(before, after)

@@ -1,0 +1,123 @@
+"""Web forms for accounts. They only shape input; the services validate and write."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from backend.errors import ApplicationError
+
+from .models import AUTHORITY_ROLES, SUPPLIER_ROLES, Organization, Role
+
+
+def apply_application_error(form: forms.BaseForm, exc: ApplicationError,
+                            aliases: dict[str, str] | None = None) -> None:
+    """Show a service error on the form: field messages next to fields, the rest on top.
+
+    `aliases` maps service field names to form field names where they differ.
+    """
+    placed = False
+    for name, errors in exc.fields.items():
+        target = (aliases or {}).get(name, name)
+        if target in form.fields:
+            for error in errors:
+                form.add_error(target, error)
+            placed = True
+    # The main message is always in the summary, as a sentence a person can act on.
+    for message in exc.messages:
+        if message not in form.non_field_errors():
+            form.add_error(None, message)
+    if not placed and not exc.messages:
+        form.add_error(None, str(exc))
+
+
+def error_summary(*forms_: forms.BaseForm | None,
+                  extra: Iterable[str] = ()) -> list[dict[str, str]]:
+    """The items of the error summary at the top of a page, each linking to its field."""
+    items: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        for message in form.non_field_errors():
+            if message not in seen:
+                seen.add(message)
+                items.append({"anchor": "", "message": message})
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                continue
+            field = form[name]
+            for message in errors:
+                items.append({"anchor": field.auto_id or "",
+                              "message": f"{field.label}: {message}"})
+    for message in extra:
+        items.append({"anchor": "", "message": message})
+    return items
+
+
+class EmailLoginForm(AuthenticationForm):
+    username = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(
+        attrs={"autofocus": True, "autocomplete": "email"}))
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password"}))
+
+    error_messages = {
+        "invalid_login": _("The e-mail address or password is wrong."),
+        "inactive": _("This account is inactive."),
+    }
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
+
+
+class SupplierSignupForm(forms.Form):
+    name = forms.CharField(label=_("Organisation name"), max_length=200,
+                           widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    country = forms.CharField(label=_("Country"), max_length=2, initial="NO",
+                              help_text=_("Two-letter code, e.g. NO, SE or DK."),
+                              widget=forms.TextInput(attrs={"class": "short",
+                                                            "autocomplete": "country"}))
+    org_number = forms.CharField(label=_("Organisation number"), required=False,
+                                 help_text=_("Norwegian organisations: 9 digits."),
+                                 widget=forms.TextInput(attrs={"class": "short",
+                                                               "inputmode": "numeric"}))
+    national_id = forms.CharField(label=_("National registration number"), required=False,
+                                  max_length=40,
+                                  help_text=_("Organisations outside Norway only."),
+                                  widget=forms.TextInput(attrs={"class": "short"}))
+    city = forms.CharField(label=_("City"), required=False, max_length=100)
+    full_name = forms.CharField(label=_("Your name"), max_length=200,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("Your e-mail address"),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    password = forms.CharField(label=_("Choose a password"), strip=False,
+                               help_text=_("At least 8 characters; not only digits, and not a "
+                                           "common password."),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+class InvitationAcceptForm(forms.Form):
+    full_name = forms.CharField(label=_("Your name"), max_length=200,
+                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password = forms.CharField(label=_("Choose a password"), strip=False,
+                               help_text=_("At least 8 characters; not only digits, and not a "
+                                           "common password."),
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+def role_choices(organization: Organization) -> list[tuple[str, str]]:
+    allowed = AUTHORITY_ROLES if organization.is_authority else SUPPLIER_ROLES
+    return [(value, label) for value, label in Role.choices if value in allowed]
+
+
+class InvitationCreateForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address of the person to invite"))
+    role = forms.ChoiceField(label=_("Role"), choices=())
+
+    def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(organization)  # type: ignore[attr-defined]

@@ -1,0 +1,187 @@
+"""Thin web views for accounts: sign-in, sign-up, invitations, members, API token."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from rest_framework.authtoken.models import Token
+
+from backend.errors import ApplicationError
+
+from . import services
+from .forms import (
+    EmailLoginForm,
+    InvitationAcceptForm,
+    InvitationCreateForm,
+    SupplierSignupForm,
+    apply_application_error,
+    error_summary,
+)
+from .models import Membership, Organization, Role, User
+from .selectors import (
+    invitation_list_open,
+    membership_list,
+    organization_members,
+    organizations_administered_by,
+)
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = EmailLoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account.html", {
+        "memberships": membership_list(user=request.user),
+        "administered": organizations_administered_by(user=request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SupplierSignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.supplier_signup(**form.cleaned_data)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            login(request, membership.user, backend=BACKEND)
+            messages.success(request, _("Welcome! %(org)s is registered and you are its "
+                                        "administrator.") % {"org": membership.organization.name})
+            return redirect("accounts:account")
+    return render(request, "accounts/signup.html", {
+        "form": form, "summary": error_summary(form)})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invite = services.invitation_get_open(token=token)
+    except ApplicationError as exc:
+        return render(request, "accounts/invitation_closed.html", {"message": exc.message},
+                      status=exc.status_code)
+    signed_in = request.user.is_authenticated
+    existing = not signed_in and User.objects.filter(email=invite.email).exists()
+    form = None if signed_in or existing else InvitationAcceptForm(request.POST or None)
+    problems: list[str] = []
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            if signed_in:
+                membership = services.invitation_accept(token=token, user=_user(request))
+            elif form is not None:
+                membership = services.invitation_accept(token=token, **form.cleaned_data)
+            else:
+                raise ApplicationError(_("Sign in as %(email)s first.") % {"email": invite.email})
+        except ApplicationError as exc:
+            if form is not None:
+                apply_application_error(form, exc)
+            else:
+                problems = exc.messages
+        else:
+            if not signed_in:
+                login(request, membership.user, backend=BACKEND)
+            messages.success(request, _("You are now a member of %(org)s.")
+                             % {"org": membership.organization.name})
+            if membership.organization.is_authority:
+                return redirect("notices:workspace")
+            return redirect("accounts:account")
+    return render(request, "accounts/invitation.html", {
+        "invitation": invite, "form": form, "existing_account": existing,
+        "summary": error_summary(form, extra=problems),
+        "login_url": f"{reverse('accounts:login')}?next={request.path}",
+    })
+
+
+def _administered(request: HttpRequest, org_id: int) -> Organization:
+    org = (Organization.objects.filter(pk=org_id).first() if request.user.is_staff
+           else organizations_administered_by(user=request.user).filter(pk=org_id).first())
+    if org is None:
+        raise Http404(_("No such organisation."))
+    return org
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def members(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = _administered(request, org_id)
+    form = InvitationCreateForm(request.POST or None, organization=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(organization=org, by=_user(request), **form.cleaned_data)
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("An invitation was sent to %(email)s.")
+                             % {"email": form.cleaned_data["email"]})
+            return redirect("accounts:members", org_id=org.pk)
+    return render(request, "accounts/members.html", {
+        "organization": org, "members": organization_members(organization=org),
+        "invitations": invitation_list_open(organization=org), "form": form,
+        "summary": error_summary(form), "admin_roles": [Role.AUTHORITY_ADMIN,
+                                                        Role.SUPPLIER_ADMIN],
+    })
+
+
+@login_required
+@require_http_methods(["POST"])
+def member_remove(request: HttpRequest, org_id: int, membership_id: int) -> HttpResponse:
+    org = _administered(request, org_id)
+    membership = Membership.objects.filter(pk=membership_id, organization=org).first()
+    if membership is None:
+        raise Http404(_("No such member."))
+    try:
+        services.membership_remove(membership=membership, by=_user(request))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(person)s no longer has the role %(role)s.") % {
+            "person": membership.user.email, "role": membership.get_role_display()})
+    return redirect("accounts:members", org_id=org.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token(request: HttpRequest) -> HttpResponse:
+    new_key = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.api_token_revoke(user=_user(request))
+            messages.success(request, _("Your API token is revoked. Programs using it can no "
+                                        "longer sign in."))
+            return redirect("accounts:api-token")
+        new_key = services.api_token_create(user=_user(request))
+    token = Token.objects.filter(user=request.user).first()
+    return render(request, "accounts/api_token.html", {"token": token, "new_key": new_key})

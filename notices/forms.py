@@ -1,0 +1,195 @@
+"""Web forms for notices. They shape input for the services, which validate and write."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+
+from .fields import EDITABLE_FIELDS
+from .models import ContractType, Notice, NoticeKind, ProcedureType, TenderDocument
+from .selectors import PUBLIC_STATUSES
+
+
+def local_input(value: datetime | None) -> str:
+    """A datetime as the value of a datetime-local input, in Norwegian time."""
+    if value is None:
+        return ""
+    return timezone.localtime(value, timezone.get_default_timezone()).strftime("%Y-%m-%dT%H:%M")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"class": "short", **(attrs or {})}, format="%Y-%m-%dT%H:%M")
+
+
+class NoticeSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search words"), required=False,
+                        widget=forms.TextInput(attrs={"type": "search"}),
+                        help_text=_("Words in the title, description or buyer, or a reference."))
+    kind = forms.ChoiceField(label=_("Notice type"), required=False,
+                             choices=[("", _("All types")), *NoticeKind.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=[("", _("All statuses")),
+                 *[(s.value, s.label) for s in PUBLIC_STATUSES]])
+    cpv = forms.CharField(label=_("CPV code"), required=False, max_length=10,
+                          help_text=_("E.g. 45000000 for all building works."),
+                          widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    nuts = forms.CharField(label=_("Place (NUTS)"), required=False, max_length=5,
+                           help_text=_("E.g. NO081 for Oslo, or NO for all of Norway."))
+
+
+class NoticeForm(forms.Form):
+    """The editable fields of a notice; names match notices.fields.EDITABLE_FIELDS."""
+
+    buyer = forms.ModelChoiceField(label=_("Contracting authority"),
+                                   queryset=Organization.objects.none(), empty_label=None)
+    kind = forms.ChoiceField(label=_("Notice type"), choices=NoticeKind.choices,
+                             initial=NoticeKind.NATIONAL,
+                             help_text=_("The estimated value decides which types fit; the "
+                                         "preview tells you if the type does not fit."))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(label=_("Description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 8}),
+                                  help_text=_("What is being bought, and the main requirements."))
+    contract_type = forms.ChoiceField(label=_("Contract type"),
+                                      choices=[("", _("Choose…")), *ContractType.choices])
+    procedure_type = forms.ChoiceField(label=_("Procedure"), required=False,
+                                       choices=[("", _("Choose…")), *ProcedureType.choices])
+    cpv_main = forms.CharField(label=_("Main CPV code"), max_length=10,
+                               help_text=_("8 digits, e.g. 45000000 (construction work)."),
+                               widget=forms.TextInput(attrs={"class": "short",
+                                                             "inputmode": "numeric"}))
+    cpv_additional = forms.CharField(label=_("Additional CPV codes"), required=False,
+                                     help_text=_("Separate codes with spaces or commas."))
+    nuts = forms.CharField(label=_("Place of performance (NUTS code)"), max_length=5,
+                           help_text=_("E.g. NO081 for Oslo or NO0A1 for Rogaland."),
+                           widget=forms.TextInput(attrs={"class": "short"}))
+    estimated_value = forms.CharField(
+        label=_("Estimated value (NOK, excluding VAT)"), required=False,
+        help_text=_("The total for the whole contract period, options included. It decides "
+                    "which part of the regulation applies."),
+        widget=forms.TextInput(attrs={"class": "short", "inputmode": "decimal"}))
+    submission_deadline = forms.CharField(
+        label=_("Deadline for tenders"), required=False,
+        help_text=_("Norwegian time (Europe/Oslo)."), widget=DateTimeLocalInput())
+    question_deadline = forms.CharField(
+        label=_("Deadline for questions"), required=False,
+        help_text=_("Norwegian time (Europe/Oslo). Must come before the deadline for tenders."),
+        widget=DateTimeLocalInput())
+    accelerated = forms.BooleanField(
+        label=_("Shortened deadline (after a prior information notice or in urgency)"),
+        required=False)
+    accelerated_reason = forms.CharField(
+        label=_("Reason for the shortened deadline"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, buyers: Any = None, notice: Notice | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if notice is not None:
+            # Type and buyer are fixed when the notice is created.
+            del self.fields["buyer"]
+            del self.fields["kind"]
+        else:
+            self.fields["buyer"].queryset = buyers  # type: ignore[attr-defined]
+            single = buyers is not None and buyers.count() == 1
+            self._only_buyer = buyers.first() if single else None
+            if self._only_buyer is not None:
+                # One authority: nothing to choose, so no field to fill in.
+                self.fields["buyer"].widget = forms.HiddenInput()
+                self.fields["buyer"].required = False
+                self.fields["buyer"].initial = self._only_buyer.pk
+
+    def clean_buyer(self) -> Organization | None:
+        return self.cleaned_data.get("buyer") or getattr(self, "_only_buyer", None)
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in EDITABLE_FIELDS
+                if name in self.fields}
+
+
+def notice_initial(notice: Notice) -> dict[str, Any]:
+    return {
+        "title": notice.title, "description": notice.description,
+        "contract_type": notice.contract_type, "procedure_type": notice.procedure_type,
+        "cpv_main": notice.cpv_main, "cpv_additional": " ".join(notice.cpv_additional or []),
+        "nuts": notice.nuts,
+        "estimated_value": "" if notice.estimated_value is None else f"{notice.estimated_value:f}",
+        "submission_deadline": local_input(notice.submission_deadline),
+        "question_deadline": local_input(notice.question_deadline),
+        "accelerated": notice.accelerated, "accelerated_reason": notice.accelerated_reason,
+    }
+
+
+class ChangeNoticeForm(NoticeForm):
+    reason = forms.CharField(label=_("Reason for the change"),
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Published with the change notice; bidders read it."))
+
+
+class LotForm(forms.Form):
+    title = forms.CharField(label=_("Lot title"), required=False, max_length=300)
+    description = forms.CharField(label=_("Lot description"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    cpv = forms.CharField(label=_("Lot CPV code"), required=False, max_length=10,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    estimated_value = forms.CharField(label=_("Lot estimated value (NOK)"), required=False,
+                                      widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+
+    def is_blank(self) -> bool:
+        data = getattr(self, "cleaned_data", {}) or {}
+        return not any(str(data.get(name) or "").strip() for name in self.fields)
+
+
+LotFormSet = forms.formset_factory(LotForm, extra=3, max_num=50)
+
+
+def lot_initial(notice: Notice) -> list[dict[str, Any]]:
+    return [{"title": lot.title, "description": lot.description, "cpv": lot.cpv,
+             "estimated_value": "" if lot.estimated_value is None else f"{lot.estimated_value:f}"}
+            for lot in notice.lots.all()]
+
+
+def lots_from_formset(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+    """The filled-in lot rows, in order; empty rows are left out."""
+    return [dict(form.cleaned_data) for form in formset.forms if not form.is_blank()]
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(label=_("File"),
+                           help_text=_("PDF, office documents, drawings or a ZIP archive."))
+    document = forms.ChoiceField(label=_("This file is"), required=False)
+    title = forms.CharField(label=_("Document title"), required=False, max_length=200,
+                            help_text=_("For a new document; the file name is used if empty."))
+    note = forms.CharField(label=_("What changed"), required=False, max_length=300,
+                           help_text=_("For a new version: a short note suppliers will see."))
+
+    def __init__(self, *args: Any, notice: Notice, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        docs = list(notice.documents.all())
+        self.fields["document"].choices = [  # type: ignore[attr-defined]
+            ("", _("A new document")),
+            *[(str(doc.pk), _("A new version of “%(title)s”") % {"title": doc.title})
+              for doc in docs]]
+        self._documents = {str(doc.pk): doc for doc in docs}
+
+    def selected_document(self) -> TenderDocument | None:
+        return self._documents.get(self.cleaned_data.get("document") or "")
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the cancellation"),
+                             widget=forms.Textarea(attrs={"rows": 4}),
+                             help_text=_("Published on the notice; suppliers read it."))
+    confirm = forms.BooleanField(label=_("I understand that the cancellation is published at "
+                                         "once and cannot be undone."))
+

@@ -1,0 +1,388 @@
+"""Thin web views: the public notice board and the authority workspace.
+
+Every read goes through notices.selectors and every write through notices.services or
+notices.documents; views only translate between HTTP and those calls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.forms import apply_application_error, error_summary
+from accounts.models import User
+from accounts.selectors import authorities_editable_by
+from backend.errors import ApplicationError, NotFound
+
+from . import documents, rules, services
+from .fields import FIELD_LABELS, display_value
+from .forms import (
+    CancelForm,
+    ChangeNoticeForm,
+    DocumentUploadForm,
+    LotFormSet,
+    NoticeForm,
+    NoticeSearchForm,
+    lot_initial,
+    lots_from_formset,
+    notice_initial,
+)
+from .models import Notice, NoticeStatus, TenderDocument
+from .selectors import (
+    NoticeFilters,
+    notice_change_preview,
+    notice_get_editable,
+    notice_get_visible,
+    notice_list_public,
+    notice_list_workspace,
+)
+
+PAGE_SIZE = 20
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+# --- Presentation helpers --------------------------------------------------------------
+
+
+@dataclass
+class RegimeInfo:
+    label: str
+    explanation: str
+
+
+@dataclass
+class DocumentRow:
+    document: TenderDocument
+    current: Any
+    earlier: list[Any] = field(default_factory=list)
+
+
+def _regime_info(notice: Notice, *, at: datetime) -> RegimeInfo | None:
+    """Part I/II/III with the plain explanation, from the rules valid on the publication day."""
+    if notice.estimated_value is None or not notice.buyer.buyer_type or not notice.contract_type:
+        return None
+    on = timezone.localdate(notice.published_at or at)
+    try:
+        result = rules.regime_for(value=notice.estimated_value,
+                                  buyer_type=notice.buyer.buyer_type,
+                                  contract_type=notice.contract_type, on=on)
+    except (rules.RulesMissing, ValueError):
+        return None
+    return RegimeInfo(label=str(result.regime.label),
+                      explanation=result.explain(notice.estimated_value))
+
+
+def _document_rows(notice: Notice) -> list[DocumentRow]:
+    rows = []
+    for document in notice.documents.all():
+        versions = sorted(document.versions.all(), key=lambda v: v.number)
+        if versions:
+            rows.append(DocumentRow(document=document, current=versions[-1],
+                                    earlier=list(reversed(versions[:-1]))))
+    return rows
+
+
+def _history(notice: Notice) -> list[dict[str, Any]]:
+    return [{"version": version, "changes": _diff_rows(version.diff)}
+            for version in notice.versions.all().order_by("-number")]
+
+
+def _diff_rows(changes: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [{"field": change["field"],
+             "label": str(FIELD_LABELS.get(change["field"], change["field"])),
+             "old": display_value(change["field"], change.get("old")),
+             "new": display_value(change["field"], change.get("new"))}
+            for change in changes]
+
+
+def _notice_context(notice: Notice, user: Any) -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        "notice": notice,
+        "regime": _regime_info(notice, at=now),
+        "documents": _document_rows(notice),
+        "history": _history(notice),
+        "lots": list(notice.lots.all()),
+        "deadline_passed": bool(notice.submission_deadline and notice.submission_deadline <= now),
+        "is_draft": notice.status == NoticeStatus.DRAFT,
+        "is_cancelled": notice.status == NoticeStatus.CANCELLED,
+        "cancellation": (notice.versions.filter(kind="cancellation").order_by("-number").first()
+                         if notice.status == NoticeStatus.CANCELLED else None),
+        "can_edit": authorities_editable_by(user=user).filter(pk=notice.buyer_id).exists(),
+    }
+
+
+# --- Public pages ----------------------------------------------------------------------
+
+
+def notice_list(request: HttpRequest) -> HttpResponse:
+    form = NoticeSearchForm(request.GET or None)
+    values = form.cleaned_data if form.is_valid() else {}
+    filters = NoticeFilters(**{name: (values.get(name) or "").strip()
+                               for name in ("q", "kind", "status", "cpv", "nuts")})
+    paginator = Paginator(notice_list_public(filters=filters), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "notices/list.html", {
+        "form": form if form.is_bound else NoticeSearchForm(), "page": page,
+        "count": paginator.count, "searched": any(vars(filters)[k] for k in
+                                                  ("q", "kind", "status", "cpv", "nuts")),
+    })
+
+
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        notice = notice_get_visible(pk=pk, user=request.user)
+    except NotFound as exc:
+        raise Http404(_("No such notice.")) from exc
+    return render(request, "notices/detail.html", _notice_context(notice, request.user))
+
+
+# --- Workspace -------------------------------------------------------------------------
+
+
+def _editable(request: HttpRequest, pk: int) -> Notice:
+    try:
+        notice = notice_get_editable(pk=pk, user=request.user)
+    except NotFound as exc:
+        raise Http404(_("No such notice.")) from exc
+    return notice
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    notices = list(notice_list_workspace(user=request.user))
+    return render(request, "notices/workspace.html", {
+        "notices": notices,
+        "authorities": authorities_editable_by(user=request.user),
+    })
+
+
+def _lot_error_summary(lot_errors: list[str]) -> list[dict[str, str]]:
+    return [{"anchor": "lots", "message": f"{FIELD_LABELS['lots']}: {message}"}
+            for message in lot_errors]
+
+
+def _render_notice_form(request: HttpRequest, *, form: NoticeForm, formset: Any,
+                        notice: Notice | None, lot_errors: list[str],
+                        status: int = 200) -> HttpResponse:
+    summary = error_summary(form) + _lot_error_summary(lot_errors)
+    return render(request, "notices/notice_form.html", {
+        "form": form, "formset": formset, "notice": notice, "lot_errors": lot_errors,
+        "summary": summary,
+    }, status=status if not summary or request.method != "POST" else 400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_create(request: HttpRequest) -> HttpResponse:
+    buyers = authorities_editable_by(user=request.user)
+    if not buyers.exists():
+        raise PermissionDenied(_("Only procurement officers of a contracting authority can "
+                                 "create notices."))
+    form = NoticeForm(request.POST or None, buyers=buyers)
+    formset = LotFormSet(request.POST or None, prefix="lots")
+    lot_errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            notice = services.notice_create(
+                buyer=form.cleaned_data["buyer"], by=_user(request),
+                kind=form.cleaned_data["kind"], fields=form.service_fields(),
+                lots=lots_from_formset(formset))
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+            lot_errors = exc.fields.get("lots", [])
+        else:
+            messages.success(request, _("The draft is saved. Nobody outside your authority can "
+                                        "see it until you publish it."))
+            return _after_save(request, notice)
+    return _render_notice_form(request, form=form, formset=formset, notice=None,
+                               lot_errors=lot_errors)
+
+
+def _after_save(request: HttpRequest, notice: Notice) -> HttpResponse:
+    if request.POST.get("next") == "preview":
+        return redirect("notices:workspace-notice-preview", pk=notice.pk)
+    if request.POST.get("next") == "documents":
+        return redirect("notices:workspace-notice-documents", pk=notice.pk)
+    return redirect("notices:workspace-notice-edit", pk=notice.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _editable(request, pk)
+    if notice.status != NoticeStatus.DRAFT:
+        messages.info(request, _("A published notice changes through a change notice."))
+        return redirect("notices:workspace-notice-change", pk=notice.pk)
+    form = NoticeForm(request.POST or None, notice=notice, initial=notice_initial(notice))
+    formset = LotFormSet(request.POST or None, prefix="lots", initial=lot_initial(notice))
+    lot_errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            notice = services.notice_update_draft(notice=notice, by=_user(request),
+                                                  fields=form.service_fields(),
+                                                  lots=lots_from_formset(formset))
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+            lot_errors = exc.fields.get("lots", [])
+        else:
+            messages.success(request, _("The draft is saved."))
+            return _after_save(request, notice)
+    return _render_notice_form(request, form=form, formset=formset, notice=notice,
+                               lot_errors=lot_errors)
+
+
+@login_required
+def notice_preview(request: HttpRequest, pk: int, *, errors: list[str] | None = None,
+                   status: int = 200) -> HttpResponse:
+    notice = _editable(request, pk)
+    context = _notice_context(notice, request.user)
+    problems: list[str] = []
+    if notice.status == NoticeStatus.DRAFT:
+        problems = rules.check_publishable(notice, at=timezone.now())
+    context.update(preview=True, problems=problems,
+                   summary=[{"anchor": "", "message": m} for m in errors or []])
+    return render(request, "notices/preview.html", context, status=status)
+
+
+@login_required
+@require_POST
+def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _editable(request, pk)
+    try:
+        notice = services.notice_publish(notice=notice, by=_user(request))
+    except ApplicationError as exc:
+        return notice_preview(request, pk, errors=exc.messages, status=exc.status_code)
+    messages.success(request, _("The notice is published. Everyone can now find it."))
+    return redirect("notices:detail", pk=notice.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_documents(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _editable(request, pk)
+    is_xhr = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    form = DocumentUploadForm(request.POST or None, request.FILES or None, notice=notice)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                version, warnings = documents.document_upload(
+                    notice=notice, by=_user(request), stream=upload, filename=upload.name,
+                    size=upload.size, title=form.cleaned_data["title"],
+                    document=form.selected_document(), note=form.cleaned_data["note"])
+            except ApplicationError as exc:
+                apply_application_error(form, exc)
+                status = exc.status_code
+            else:
+                messages.success(request, _("“%(name)s” is uploaded as version %(n)s.")
+                                 % {"name": version.filename, "n": version.number})
+                for warning in warnings:
+                    messages.warning(request, warning)
+                url = reverse("notices:workspace-notice-documents", kwargs={"pk": notice.pk})
+                if is_xhr:
+                    return JsonResponse({"ok": True, "redirect": url, "warnings": warnings,
+                                         "sha256": version.sha256})
+                return redirect(url)
+        else:
+            status = 400
+        if is_xhr:
+            return JsonResponse({"ok": False, "errors": [i["message"] for i in
+                                                         error_summary(form)]}, status=status)
+    context = _notice_context(notice, request.user)
+    context.update(form=form, summary=error_summary(form))
+    return render(request, "notices/documents.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_change(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _editable(request, pk)
+    if notice.status != NoticeStatus.PUBLISHED:
+        messages.error(request, _("Only a published notice whose deadline has not passed can "
+                                  "be changed."))
+        return redirect("notices:workspace-notice-preview", pk=notice.pk)
+    post = request.POST if request.method == "POST" else None
+    form = ChangeNoticeForm(post, notice=notice, initial=notice_initial(notice))
+    formset = LotFormSet(post, prefix="lots", initial=lot_initial(notice))
+    lot_errors: list[str] = []
+    changes: list[dict[str, str]] = []
+    confirm = False
+    if post is not None and form.is_valid() and formset.is_valid():
+        fields, lots = form.service_fields(), lots_from_formset(formset)
+        try:
+            if "confirm" in post:
+                services.notice_change_publish(notice=notice, by=_user(request),
+                                               reason=form.cleaned_data["reason"],
+                                               fields=fields, lots=lots)
+                messages.success(request, _("The change notice is published."))
+                return redirect("notices:detail", pk=notice.pk)
+            diff = notice_change_preview(notice=notice, fields=fields, lots=lots)
+            if not diff:
+                raise ApplicationError(_("Nothing changed, so there is no change notice to "
+                                         "publish."))
+            if "edit" not in post:
+                changes, confirm = _diff_rows(diff), True
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+            lot_errors = exc.fields.get("lots", [])
+    summary = error_summary(form) + _lot_error_summary(lot_errors)
+    return render(request, "notices/change_form.html", {
+        "notice": notice, "form": form, "formset": formset, "lot_errors": lot_errors,
+        "summary": summary, "changes": changes, "confirm": confirm,
+    }, status=400 if summary else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _editable(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_cancel(notice=notice, by=_user(request),
+                                   reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            messages.success(request, _("The notice is cancelled. The reason is published."))
+            return redirect("notices:detail", pk=notice.pk)
+    summary = error_summary(form)
+    return render(request, "notices/cancel.html", {"notice": notice, "form": form,
+                                                   "summary": summary},
+                  status=400 if summary else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _editable(request, pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.notice_delete_draft(notice=notice, by=_user(request))
+        except ApplicationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("The draft “%(title)s” is deleted.")
+                             % {"title": notice.title})
+            return redirect("notices:workspace")
+    return render(request, "notices/delete.html", {
+        "notice": notice, "summary": [{"anchor": "", "message": m} for m in errors]},
+        status=400 if errors else 200)
