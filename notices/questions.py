@@ -177,7 +177,7 @@ def question_merge(*, question: Question, into: Question, by: User,
     Question.objects.filter(merged_into_id=question.pk).exclude(pk=question.pk).update(
         merged_into=into)
     _event(question, "question.merged", by=by, at=now, into=into.pk)
-    _event(into, "question.merge_received", by=by, at=now, question=question.pk)
+    _event(into, "question.merge_received", by=by, at=now, merged=question.pk)
     question.refresh_from_db()
     return question
 
