@@ -8,4 +8,5 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("accounts.api_urls")),
     path("", include("notices.api_urls")),
+    path("", include("bids.api_urls")),
 ]

@@ -1,7 +1,20 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BidsConfig(AppConfig):
     name = "bids"
+    verbose_name = _("Sealed bids")
+
+    def ready(self) -> None:
+        from notices import publish_checks
+        from notices.signals import notice_changed
+
+        from .committee import committee_problems, on_notice_changed
+        from .submission import on_notice_changed as on_notice_changed_submissions
+
+        publish_checks.register(committee_problems)
+        notice_changed.connect(on_notice_changed, dispatch_uid="bids.manifest")
+        notice_changed.connect(on_notice_changed_submissions, dispatch_uid="bids.deadline")

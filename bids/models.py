@@ -180,6 +180,9 @@ class UploadPart(models.Model):
         constraints = [models.UniqueConstraint(fields=["submission", "index"],
                                                name="upload_part_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.submission_id} part {self.index}"
+
 
 class SealedShare(models.Model):
     """One DEK share HPKE-sealed to one committee member (114 bytes, ETB-1 §6)."""
@@ -194,6 +197,9 @@ class SealedShare(models.Model):
         constraints = [models.UniqueConstraint(fields=["submission", "key_id"],
                                                name="sealed_share_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.submission_id} share for {self.key_id}"
+
 
 class Receipt(models.Model):
     """The signed receipt (ETB-1 §9) of a sealed submission."""
@@ -204,6 +210,9 @@ class Receipt(models.Model):
     signature = models.CharField(max_length=128)
     public_key = models.CharField(max_length=64)
     issued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"receipt {self.submission_id}"
 
 
 class LogEntry(models.Model):
@@ -219,6 +228,9 @@ class LogEntry(models.Model):
 
     class Meta:
         ordering = ["index"]
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.kind}"
 
 
 class SignedTreeHead(models.Model):
@@ -239,6 +251,9 @@ class SignedTreeHead(models.Model):
                                                condition=models.Q(notice__isnull=False),
                                                name="sth_one_per_deadline")]
 
+    def __str__(self) -> str:
+        return f"tree head size {self.size} at {self.timestamp}"
+
 
 class BidEvent(models.Model):
     """Append-only record of every change in bids/: who, when, what. Never secrets."""
@@ -254,6 +269,9 @@ class BidEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind}"
 
 
 from .opening_models import OpenedBid, OpeningSession, OpeningShare  # noqa: E402,F401

@@ -1,0 +1,462 @@
+"""Thin DRF views for sealed bids: committee, submission, receipts and the transparency log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.db.models import Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import timezone
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Organization, User
+from accounts.selectors import suppliers_of
+from backend.errors import ApplicationError, Forbidden, NotFound
+from crypto.constants import CHUNK_SIZE
+from notices.models import Notice
+from notices.selectors import notice_list_visible
+
+from . import committee as committee_services
+from . import conf, selectors, tlog
+from . import submission as services
+from .clock import db_now
+from .keys import platform_public_key_hex
+from .models import Receipt, Submission, UploadPart
+from .storage import require_hex_sha256
+
+
+def _notice(request: Request, notice_id: int) -> Notice:
+    return get_object_or_404(notice_list_visible(user=request.user), pk=notice_id)
+
+
+def _user(request: Request) -> User:
+    if not request.user.is_authenticated:
+        raise Forbidden("Sign in first.", code="not_authenticated")
+    return request.user  # type: ignore[return-value]
+
+
+def _own(request: Request, notice_id: int, submission_id: str) -> Submission:
+    _user(request)
+    return selectors.submission_get_own(user=request.user, notice_id=notice_id,
+                                        submission_id=str(submission_id))
+
+
+def _submission_json(submission: Submission) -> dict[str, Any]:
+    return {
+        "id": str(submission.pk),
+        "tender": submission.notice.reference,
+        "supplier": submission.supplier.name,
+        "status": submission.status,
+        "sealing": submission.sealing,
+        "context": submission.context,
+        "context_hash": submission.context_hash,
+        "manifest": submission.manifest.manifest,
+        "manifest_hash": submission.manifest.manifest_hash,
+        "manifest_version": submission.manifest.number,
+        "size": submission.size,
+        "chunks": submission.chunks,
+        "root": submission.root or None,
+        "header_hash": submission.header_hash or None,
+        "received_at": submission.received_at.isoformat() if submission.received_at else None,
+        "log_index": submission.log_index,
+        "reseal_requested": submission.reseal_requested,
+        "reseal_reason": submission.reseal_reason,
+    }
+
+
+def _deadline_json(notice: Notice) -> dict[str, Any]:
+    return {"deadline": notice.submission_deadline.isoformat()
+            if notice.submission_deadline else None,
+            "server_time": db_now().isoformat()}
+
+
+# --- committee -------------------------------------------------------------------------------
+
+class CommitteeInputSerializer(serializers.Serializer):
+    members = serializers.ListField(child=serializers.EmailField(), min_length=0)
+    k = serializers.IntegerField(min_value=0, max_value=255)
+    electronic_bids = serializers.BooleanField(default=True)
+    max_bid_bytes = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+def _committee_json(notice: Notice) -> dict[str, Any]:
+    committee = selectors.committee_get(notice=notice)
+    manifest = committee_services.manifest_current(notice)
+    if committee is None:
+        return {"electronic_bids": False, "members": [], "k": None,
+                "manifest_hash": manifest.manifest_hash if manifest else ""}
+    members = committee.members.filter(removed_at__isnull=True).select_related("user")
+    return {
+        "electronic_bids": committee.electronic_bids,
+        "k": committee.k,
+        "n": members.count(),
+        "max_bid_bytes": services.max_bid_bytes(committee),
+        "members": [{"id": m.pk, "name": m.user.get_full_name(), "key_id": m.key_id,
+                     "public_key": m.public_key, "enrolled": m.has_key} for m in members],
+        "problems": committee_services.committee_problems(notice, timezone.now()),
+        "manifest_hash": manifest.manifest_hash if manifest else "",
+        "manifest_version": manifest.number if manifest else None,
+    }
+
+
+class CommitteeApi(APIView):
+    """GET: the committee (public: names, key ids, the manifest hash). PUT: name it (draft)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request: Request, notice_id: int) -> Response:
+        return Response(_committee_json(_notice(request, notice_id)))
+
+    def put(self, request: Request, notice_id: int) -> Response:
+        user = _user(request)
+        notice = _notice(request, notice_id)
+        data = CommitteeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        emails = [e.lower() for e in data.validated_data["members"]]
+        users = list(User.objects.filter(email__in=emails))
+        unknown = sorted(set(emails) - {u.email for u in users})
+        if unknown:
+            raise ApplicationError(f"No user with the e-mail address {', '.join(unknown)}.",
+                                   fields={"members": ["Unknown user."]})
+        result = committee_services.committee_configure(
+            notice=notice, by=user, members=users, k=data.validated_data["k"],
+            electronic_bids=data.validated_data["electronic_bids"],
+            max_bid_bytes=data.validated_data.get("max_bid_bytes"))
+        return Response({**_committee_json(notice), "warnings": result.warnings})
+
+
+class CommitteeKeyApi(APIView):
+    """PUT: a member enrols the key wrapped on their side (ETB-1 §7); GET: their wrapped key."""
+
+    def get(self, request: Request, notice_id: int, member_id: int) -> Response:
+        user = _user(request)
+        member = selectors.committee_member_get(notice=_notice(request, notice_id),
+                                                member_id=member_id)
+        if member.user_id != user.pk:
+            raise NotFound("There is no such committee member.")
+        if not member.wrapped_key:
+            raise NotFound("You have not enrolled a key yet.")
+        return Response(member.wrapped_key)
+
+    def put(self, request: Request, notice_id: int, member_id: int) -> Response:
+        user = _user(request)
+        member = selectors.committee_member_get(notice=_notice(request, notice_id),
+                                                member_id=member_id)
+        member = committee_services.committee_member_enrol_key(member=member, by=user,
+                                                               wrapped_key=request.data)
+        return Response({"key_id": member.key_id, "public_key": member.public_key,
+                         "enrolled_at": member.enrolled_at.isoformat()
+                         if member.enrolled_at else None})
+
+
+class CommitteeMemberRemoveApi(APIView):
+    def post(self, request: Request, notice_id: int, member_id: int) -> Response:
+        user = _user(request)
+        member = selectors.committee_member_get(notice=_notice(request, notice_id),
+                                                member_id=member_id)
+        manifest = committee_services.committee_member_remove(
+            member=member, by=user, reason=str(request.data.get("reason", "")),
+            key_lost=bool(request.data.get("key_lost", False)))
+        return Response({"manifest_hash": manifest.manifest_hash if manifest else None,
+                         "manifest_version": manifest.number if manifest else None})
+
+
+class ManifestApi(APIView):
+    """GET: every frozen manifest of the tender (public). POST: publish a new version."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def get(self, request: Request, notice_id: int) -> Response:
+        notice = _notice(request, notice_id)
+        return Response([{"version": m.number, "manifest": m.manifest,
+                          "manifest_hash": m.manifest_hash, "reason": m.reason,
+                          "published_at": m.published_at.isoformat(),
+                          "superseded_at": m.superseded_at.isoformat()
+                          if m.superseded_at else None, "log_index": m.log_index}
+                         for m in selectors.manifest_list_public(notice=notice)])
+
+    def post(self, request: Request, notice_id: int) -> Response:
+        user = _user(request)
+        manifest = committee_services.manifest_republish(
+            notice=_notice(request, notice_id), by=user,
+            reason=str(request.data.get("reason", "")))
+        return Response({"version": manifest.number, "manifest_hash": manifest.manifest_hash},
+                        status=201)
+
+
+# --- submissions -----------------------------------------------------------------------------
+
+def _supplier_for(request: Request, user: User) -> Organization:
+    raw = request.data.get("supplier") if hasattr(request, "data") else None
+    own = suppliers_of(user=user)
+    if raw not in (None, ""):
+        try:
+            return own.get(pk=int(raw))
+        except (ValueError, TypeError, Organization.DoesNotExist):
+            raise Forbidden("You do not act for that supplier.") from None
+    choices = list(own[:2])
+    if len(choices) != 1:
+        raise ApplicationError("Say which supplier the bid is for (field 'supplier').",
+                               fields={"supplier": ["Required."]}) if choices else \
+            Forbidden("Only users of a supplier organisation submit bids.")
+    return choices[0]
+
+
+def _upload_info(submission: Submission) -> dict[str, Any]:
+    committee = services._bids_committee(submission.notice)
+    return {"chunk_size": CHUNK_SIZE, "part_max_bytes": int(conf.get("BID_PART_MAX_BYTES")),
+            "max_bid_bytes": services.max_bid_bytes(committee)}
+
+
+class SubmissionListApi(APIView):
+    """POST: start a submission (id + context issued before sealing). GET: your bids, or
+    after the deadline the current bids for the authority and the committee."""
+
+    def get(self, request: Request, notice_id: int) -> Response:
+        user = _user(request)
+        notice = _notice(request, notice_id)
+        if suppliers_of(user=user).exists():
+            rows = selectors.submission_list_own(user=user, notice=notice)
+            return Response({"results": [_submission_json(s) for s in rows],
+                             **_deadline_json(notice)})
+        rows = selectors.submission_list_for_authority(user=user, notice=notice)
+        return Response({"results": [
+            {"id": str(s.pk), "supplier": s.supplier.name, "status": s.status,
+             "received_at": s.received_at.isoformat() if s.received_at else None,
+             "size": s.size, "root": s.root, "header_hash": s.header_hash,
+             "sealing": s.sealing, "log_index": s.log_index} for s in rows],
+            **_deadline_json(notice)})
+
+    def post(self, request: Request, notice_id: int) -> Response:
+        user = _user(request)
+        notice = _notice(request, notice_id)
+        supplier = _supplier_for(request, user)
+        submission = services.submission_start(
+            notice=notice, supplier=supplier, by=user,
+            envelope=str(request.data.get("envelope", "offer")))
+        return Response({**_submission_json(submission), "upload": _upload_info(submission),
+                         **_deadline_json(notice)}, status=201)
+
+
+class SubmissionDetailApi(APIView):
+    def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
+        submission = _own(request, notice_id, submission_id)
+        return Response({**_submission_json(submission), **_deadline_json(submission.notice)})
+
+
+class SubmissionPartApi(APIView):
+    """PUT the raw bytes of one part of the sealed blob; header X-Content-SHA256 (hex)."""
+
+    def put(self, request: Request, notice_id: int, submission_id: str, index: int) -> Response:
+        submission = _own(request, notice_id, submission_id)
+        sha = require_hex_sha256(request.headers.get("X-Content-SHA256"))
+        length = request.headers.get("Content-Length")
+        part = services.submission_part_put(
+            submission=submission, index=index, stream=request._request, sha256=sha,
+            by=_user(request), content_length=int(length) if length and length.isdigit()
+            else None)
+        return Response({"index": part.index, "size": part.size, "sha256": part.sha256},
+                        status=201)
+
+
+class SubmissionPartListApi(APIView):
+    """Which parts do you have? (resume an interrupted upload)"""
+
+    def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
+        submission = _own(request, notice_id, submission_id)
+        parts = UploadPart.objects.filter(submission=submission).order_by("index")
+        total = parts.aggregate(total=Sum("size"))["total"] or 0
+        return Response({"status": submission.status, "total_bytes": total,
+                         "parts": [{"index": p.index, "size": p.size, "sha256": p.sha256}
+                                   for p in parts], **_deadline_json(submission.notice)})
+
+
+class SubmissionSharesApi(APIView):
+    def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
+        submission = _own(request, notice_id, submission_id)
+        rows = services.submission_shares_put(submission=submission, by=_user(request),
+                                              document=request.data)
+        return Response({"key_ids": [r.key_id for r in rows]}, status=201)
+
+
+class SubmissionFinalizeApi(APIView):
+    """POST the digest you computed; answers with the signed receipt."""
+
+    def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
+        submission = _own(request, notice_id, submission_id)
+        done = services.submission_finalize(submission=submission, by=_user(request),
+                                            claimed=dict(request.data))
+        return Response(_signed(done.receipt), status=201)
+
+
+class SubmissionWithdrawApi(APIView):
+    def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
+        submission = _own(request, notice_id, submission_id)
+        submission = services.submission_withdraw(submission=submission, by=_user(request))
+        return Response(_submission_json(submission))
+
+
+class RefuseFilesHandler(FileUploadHandler):
+    """Upload handler for the plaintext route: multipart file parts are never spooled."""
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        raise StopUpload(connection_reset=True)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        return None
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+class SubmissionServerSealedApi(APIView):
+    """POST the plaintext file as the raw body (Content-Type application/octet-stream, header
+    X-Filename, Content-Length); the server seals it from the stream (receipt: sealing server).
+    """
+
+    def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Request:
+        # Nothing of the body may be spooled to a temporary file, whatever the content type.
+        request.upload_handlers = [RefuseFilesHandler(request)]
+        return super().initialize_request(request, *args, **kwargs)
+
+    def post(self, request: Request, notice_id: int) -> Response:
+        user = _user(request)
+        notice = _notice(request, notice_id)
+        content_type = request.content_type.split(";")[0].strip().lower()
+        if content_type.startswith("multipart/") or content_type == \
+                "application/x-www-form-urlencoded":
+            raise ApplicationError("Send the file itself as the request body "
+                                   "(Content-Type: application/octet-stream) with its name in "
+                                   "the X-Filename header.", code="unsupported_media_type")
+        length = request.headers.get("Content-Length", "")
+        if not length.isdigit():
+            raise ApplicationError("Send a Content-Length.", code="length_required")
+        supplier_id = request.headers.get("X-Supplier")
+        own = suppliers_of(user=user)
+        if supplier_id:
+            supplier = own.filter(pk=supplier_id).first() if supplier_id.isdigit() else None
+            if supplier is None:
+                raise Forbidden("You do not act for that supplier.")
+        else:
+            supplier = own.first()
+            if supplier is None:
+                raise Forbidden("Only users of a supplier organisation submit bids.")
+        filename = request.headers.get("X-Filename", "")
+        done = services.submission_seal_on_server(
+            notice=notice, supplier=supplier, by=user, stream=request._request,
+            filename=filename, length=int(length))
+        return Response({"submission": _submission_json(done.submission),
+                         **_signed(done.receipt)}, status=201)
+
+
+def _signed(receipt: Receipt) -> dict[str, Any]:
+    return {"receipt": receipt.receipt, "signature": receipt.signature}
+
+
+def _receipt_of(submission: Submission) -> Receipt:
+    try:
+        return submission.receipt
+    except Receipt.DoesNotExist:
+        raise NotFound("This submission has no receipt: it was never finalised.") from None
+
+
+class SubmissionReceiptApi(APIView):
+    def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
+        receipt = _receipt_of(_own(request, notice_id, submission_id))
+        return Response(_signed(receipt))
+
+
+class SubmissionReceiptHtmlApi(APIView):
+    """The receipt as a page a person reads: what was received and when."""
+
+    def get(self, request: Request, notice_id: int, submission_id: str) -> HttpResponse:
+        submission = _own(request, notice_id, submission_id)
+        receipt = _receipt_of(submission)
+        received = submission.received_at
+        assert received is not None
+        html = render_to_string("bids/receipt.html", {
+            "submission": submission, "notice": submission.notice, "receipt": receipt.receipt,
+            "signature": receipt.signature, "public_key": receipt.public_key,
+            "received_oslo": received.astimezone(services.OSLO),
+            "received_utc": receipt.receipt["received_at"],
+            "signed_json": json.dumps(_signed(receipt), indent=2, sort_keys=True),
+        }, request=request._request)
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+class SubmissionInclusionProofApi(APIView):
+    def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
+        submission = _own(request, notice_id, submission_id)
+        if submission.log_index is None:
+            raise NotFound("This submission is not in the log: it was never finalised.")
+        return Response(tlog.inclusion_proof(index=submission.log_index))
+
+
+# --- keys and the log (public) ------------------------------------------------------------------
+
+class KeysApi(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[Any] = []
+
+    def get(self, request: Request) -> Response:
+        return Response({"keys": [{"use": "receipts and signed tree heads",
+                                   "algorithm": "Ed25519",
+                                   "public_key": platform_public_key_hex()}],
+                         "public_key": platform_public_key_hex()})
+
+
+class LogSthApi(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[Any] = []
+
+    def get(self, request: Request) -> Response:
+        sth = tlog.sth_latest()
+        if sth is None or sth.size < tlog.log_size():
+            sth = tlog.sth_issue(reason="request")
+        return Response({**tlog.sth_as_json(sth), "public_key": sth.public_key})
+
+
+class LogConsistencyApi(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[Any] = []
+
+    def get(self, request: Request) -> Response:
+        try:
+            first = int(request.query_params.get("first", ""))
+            second = int(request.query_params.get("second", ""))
+        except ValueError:
+            raise ApplicationError("Give ?first=&second= as tree sizes.",
+                                   code="bad_size") from None
+        return Response(tlog.consistency_proof(first=first, second=second))
+
+
+class LogEntryApi(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[Any] = []
+
+    def get(self, request: Request, index: int) -> Response:
+        return Response(tlog.inclusion_proof(index=index))
+
+
+# --- bench only ------------------------------------------------------------------------------
+
+class BenchPlainUploadApi(APIView):
+    """Stores the raw body as a file, nothing else (bench/rush.py's baseline). Off by default."""
+
+    def post(self, request: Request) -> Response:
+        if not conf.get("BIDS_BENCH_PLAIN_UPLOAD"):
+            raise NotFound("Not found.")
+        _user(request)
+        from .storage import store_stream
+
+        name, size, digest = store_stream(
+            f"bench/{timezone.now():%Y%m%d}/{request.headers.get('X-Name', 'blob')}",
+            request._request, limit=1 << 31, too_large="too large")
+        return Response({"name": name, "size": size, "sha256": digest}, status=201)

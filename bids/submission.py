@@ -1,0 +1,632 @@
+"""Submitting a sealed bid: start, upload parts, sealed shares, finalise, withdraw.
+
+The server never sees a DEK or a plain share on the client routes; on the server-sealing
+route the plaintext passes through memory once, from the request stream into the sealer,
+and the DEK exists only inside `crypto.envelope.seal_entries`.
+
+The deadline is decided by the database clock, read after the notice row is locked
+(SELECT ... FOR UPDATE) in the transaction that issues the receipt.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.models import SUPPLIER_ROLES, Organization, OrganizationKind, User
+from accounts.selectors import user_has_role
+from backend.errors import ApplicationError, Conflict, Forbidden, TooLarge
+from crypto.canonical import context_hash as compute_context_hash
+from crypto.constants import SEALED_SHARE_LEN
+from crypto.envelope import TarEntry, seal_entries
+from crypto.errors import EtbError
+from crypto.payload import BlobDigest, BlobVerifier
+from crypto.receipts import build_receipt, sign_receipt
+from crypto.tarstream import validate_name
+from notices.models import Notice, NoticeStatus
+
+from . import conf
+from .clock import db_now
+from .committee import bid_event, manifest_ensure
+from .keys import platform_public_key_hex, platform_signing_key
+from .models import (
+    Committee,
+    LogEntry,
+    Receipt,
+    SealedShare,
+    Sealing,
+    SignedTreeHead,
+    Submission,
+    SubmissionStatus,
+    UploadPart,
+)
+from .storage import (
+    ConcatenatedReader,
+    PartWriter,
+    Readable,
+    delete_quietly,
+    new_part_name,
+    store_stream,
+)
+from .tlog import log_append, sth_issue
+
+log = logging.getLogger(__name__)
+OSLO = ZoneInfo("Europe/Oslo")
+
+# One service per edge (DESIGN.md): the allowed status transitions of a submission.
+ALLOWED = {
+    (SubmissionStatus.UPLOADING, SubmissionStatus.SEALED),
+    (SubmissionStatus.UPLOADING, SubmissionStatus.ABANDONED),
+    (SubmissionStatus.SEALED, SubmissionStatus.SUPERSEDED),
+    (SubmissionStatus.SEALED, SubmissionStatus.WITHDRAWN),
+}
+
+
+class DeadlinePassed(ApplicationError):
+    status_code = 409
+    default_code = "deadline_passed"
+
+
+def _flip(submission: Submission, old: str, new: str, *, by: User | None, at: datetime,
+          **fields: Any) -> None:
+    assert (old, new) in ALLOWED, (old, new)
+    changed = Submission.objects.filter(pk=submission.pk, status=old).update(status=new,
+                                                                             **fields)
+    if changed != 1:
+        raise Conflict(f"The bid is no longer {SubmissionStatus(old).label.lower()}; reload "
+                       "and try again.")
+    bid_event(submission.notice, f"submission.{new}", by=by, at=at, submission=submission,
+              **{"from": old, "to": new})
+    submission.refresh_from_db()
+
+
+def deadline_text(deadline: datetime) -> str:
+    local = deadline.astimezone(OSLO)
+    return f"{local:%H:%M:%S} on {local:%d.%m.%Y} (Oslo time)"
+
+
+def _late(notice: Notice) -> DeadlinePassed:
+    assert notice.submission_deadline is not None
+    return DeadlinePassed(f"The deadline {deadline_text(notice.submission_deadline)} has "
+                          "passed; nothing was submitted.")
+
+
+def max_bid_bytes(committee: Committee) -> int:
+    return committee.max_bid_bytes or int(conf.get("BID_MAX_BYTES"))
+
+
+def _too_large_text(limit: int) -> str:
+    return (f"The bid is larger than this tender accepts ({limit:,} bytes sealed). Nothing "
+            "more was stored; remove or compress files and start again.")
+
+
+def _require_supplier(by: User, supplier: Organization) -> None:
+    if supplier.kind != OrganizationKind.SUPPLIER:
+        raise Forbidden("Only suppliers submit bids.")
+    if not user_has_role(by, supplier, SUPPLIER_ROLES):
+        raise Forbidden(f"Only users of {supplier.name} can act on its bids.")
+
+
+def _bids_committee(notice: Notice) -> Committee:
+    committee = Committee.objects.filter(notice=notice).first()
+    if committee is None or not committee.electronic_bids:
+        raise ApplicationError("This tender does not take electronic bids.",
+                               code="no_electronic_bids")
+    return committee
+
+
+def _check_open(notice: Notice, *, clock: datetime | None = None) -> datetime:
+    if notice.status == NoticeStatus.CANCELLED:
+        raise Conflict("The tender has been cancelled; nothing was submitted.",
+                       code="cancelled")
+    clock = clock or db_now()
+    if notice.submission_deadline is not None and notice.submission_deadline <= clock:
+        raise _late(notice)
+    if notice.status != NoticeStatus.PUBLISHED:
+        raise Conflict("The tender is not open for bids.", code="not_open")
+    return clock
+
+
+# --- start -----------------------------------------------------------------------------------
+
+@transaction.atomic
+def submission_start(*, notice: Notice, supplier: Organization, by: User,
+                     envelope: str = "offer", sealing: str = Sealing.CLIENT,
+                     now: datetime | None = None) -> Submission:
+    """Issue a submission id and the context to seal to (ETB-1 §2), before sealing starts."""
+    now = now or timezone.now()
+    _require_supplier(by, supplier)
+    _bids_committee(notice)
+    if envelope != "offer":
+        raise ApplicationError("ETB-1 v1 has one envelope, 'offer'.", code="bad_envelope")
+    _check_open(notice)
+    manifest = manifest_ensure(notice=notice, now=now)
+    if manifest is None:
+        raise ApplicationError("This tender does not take electronic bids.",
+                               code="no_electronic_bids")
+    submission = Submission(notice=notice, supplier=supplier, created_by=by, manifest=manifest,
+                            envelope=envelope, sealing=sealing, created_at=now)
+    context = {
+        "bidder": supplier.identifier,
+        "envelope": envelope,
+        "k": manifest.k,
+        "manifest": manifest.manifest_hash,
+        "n": len(manifest.manifest["members"]),
+        "submission": str(submission.id),
+        "tender": notice.reference,
+    }
+    submission.context = context
+    submission.context_hash = compute_context_hash(context).hex()
+    submission.save(force_insert=True)
+    bid_event(notice, "submission.started", by=by, at=now, submission=submission,
+              sealing=sealing)
+    return submission
+
+
+# --- parts -----------------------------------------------------------------------------------
+
+def _require_uploading(submission: Submission) -> None:
+    if submission.status != SubmissionStatus.UPLOADING:
+        raise Conflict(f"This bid is {submission.get_status_display().lower()}; parts can only "
+                       "be uploaded before it is finalised. Start a new submission to change "
+                       "your bid.", code="not_uploading")
+
+
+def submission_part_put(*, submission: Submission, index: int, stream: Readable,
+                        sha256: str, by: User, content_length: int | None = None,
+                        now: datetime | None = None) -> UploadPart:
+    """Store one part of the sealed blob, streamed; refused and deleted if the checksum fails."""
+    now = now or timezone.now()
+    _require_supplier(by, submission.supplier)
+    _require_uploading(submission)
+    notice = submission.notice
+    committee = _bids_committee(notice)
+    _check_open(notice)
+    if index < 0 or index > 1_000_000:
+        raise ApplicationError("The part number must be between 0 and 1,000,000.",
+                               code="bad_part")
+    part_max = int(conf.get("BID_PART_MAX_BYTES"))
+    limit = max_bid_bytes(committee)
+    others = (UploadPart.objects.filter(submission=submission).exclude(index=index)
+              .aggregate(total=Sum("size"))["total"] or 0)
+    room = min(part_max, limit - others)
+    too_large = (_too_large_text(limit) if room < part_max else
+                 f"A part may be at most {part_max:,} bytes; split the upload into smaller "
+                 "parts.")
+    if content_length is not None and content_length > room:
+        raise TooLarge(too_large)
+    name = new_part_name(notice.pk, str(submission.pk), index)
+    stored, size, digest = store_stream(name, stream, limit=max(room, 0), too_large=too_large)
+    if content_length is not None and size != content_length:
+        delete_quietly(stored)
+        raise ApplicationError(f"The part ended after {size:,} of {content_length:,} bytes; "
+                               "nothing was stored. Send it again.", code="incomplete_part")
+    if digest != sha256:
+        delete_quietly(stored)
+        raise ApplicationError(f"Part {index} arrived damaged: its SHA-256 does not match the "
+                               "checksum you sent. Nothing was stored; send the part again.",
+                               code="checksum_mismatch")
+    old_name = ""
+    try:
+        with transaction.atomic():
+            locked = Submission.objects.select_for_update().get(pk=submission.pk)
+            _require_uploading(locked)
+            old = UploadPart.objects.filter(submission=submission, index=index).first()
+            if old is not None:
+                old_name = old.storage_name
+                old.delete()
+            part = UploadPart.objects.create(submission=submission, index=index, size=size,
+                                             sha256=digest, storage_name=stored,
+                                             received_at=now)
+            bid_event(notice, "submission.part_received", by=by, at=now,
+                      submission=submission, index=index, size=size, sha256=digest)
+    except (IntegrityError, ApplicationError):
+        delete_quietly(stored)
+        raise
+    if old_name and old_name != stored:
+        transaction.on_commit(lambda: delete_quietly(old_name))
+        delete_quietly(old_name)
+    return part
+
+
+# --- sealed shares -----------------------------------------------------------------------------
+
+def _clean_shares(submission: Submission, document: Any) -> list[tuple[str, str]]:
+    shares = document.get("sealed_shares") if isinstance(document, dict) else document
+    if isinstance(document, dict):
+        if document.get("context_hash", submission.context_hash) != submission.context_hash:
+            raise ApplicationError("The sealed shares were made for another submission "
+                                   "(context hash differs). Seal again with this "
+                                   "submission's context.", code="context_mismatch")
+        if document.get("manifest_hash", submission.manifest.manifest_hash) != \
+                submission.manifest.manifest_hash:
+            raise ApplicationError("The sealed shares were made for another committee "
+                                   "manifest.", code="manifest_mismatch")
+    if not isinstance(shares, list):
+        raise ApplicationError('Send {"sealed_shares": [{"key_id", "sealed_share"}, ...]}.',
+                               code="bad_shares")
+    expected = submission.manifest.key_ids
+    cleaned: dict[str, str] = {}
+    for item in shares:
+        if not isinstance(item, dict) or set(item) != {"key_id", "sealed_share"}:
+            raise ApplicationError("Each sealed share is {key_id, sealed_share}.",
+                                   code="bad_shares")
+        key_id, hex_share = item["key_id"], item["sealed_share"]
+        if key_id not in expected:
+            raise ApplicationError(f"Key {key_id!r} is not in this tender's committee manifest.",
+                                   code="bad_shares")
+        if key_id in cleaned:
+            raise ApplicationError(f"Two shares for key {key_id!r}.", code="bad_shares")
+        try:
+            raw = bytes.fromhex(hex_share) if isinstance(hex_share, str) else b""
+        except ValueError:
+            raw = b""
+        if len(raw) != SEALED_SHARE_LEN or hex_share != raw.hex():
+            raise ApplicationError(f"The sealed share for {key_id!r} must be "
+                                   f"{SEALED_SHARE_LEN} bytes as lowercase hex.",
+                                   code="bad_shares")
+        cleaned[key_id] = hex_share
+    missing = [k for k in expected if k not in cleaned]
+    if missing:
+        raise ApplicationError(f"Sealed shares are missing for {', '.join(missing)}: send one "
+                               "per committee member.", code="bad_shares")
+    return sorted(cleaned.items())
+
+
+@transaction.atomic
+def submission_shares_put(*, submission: Submission, by: User, document: Any,
+                          now: datetime | None = None) -> list[SealedShare]:
+    now = now or timezone.now()
+    _require_supplier(by, submission.supplier)
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    _require_uploading(locked)
+    cleaned = _clean_shares(submission, document)
+    SealedShare.objects.filter(submission=submission).delete()
+    rows = SealedShare.objects.bulk_create(
+        [SealedShare(submission=submission, key_id=k, sealed_share=v) for k, v in cleaned])
+    bid_event(submission.notice, "submission.shares_received", by=by, at=now,
+              submission=submission, key_ids=[k for k, _v in cleaned])
+    return rows
+
+
+# --- finalise --------------------------------------------------------------------------------
+
+def _parts_fingerprint(submission: Submission) -> list[tuple[int, str, str, int]]:
+    return list(UploadPart.objects.filter(submission=submission).order_by("index")
+                .values_list("index", "storage_name", "sha256", "size"))
+
+
+def _verify_stored_blob(submission: Submission,
+                        parts: list[tuple[int, str, str, int]]) -> BlobDigest:
+    if not parts:
+        raise ApplicationError("No parts have been uploaded.", code="no_parts")
+    for position, (index, *_rest) in enumerate(parts):
+        if index != position:
+            raise ApplicationError(f"Part {position} is missing; upload it and finalise again.",
+                                   code="missing_part")
+    verifier = BlobVerifier()
+    reader = ConcatenatedReader([name for _i, name, _s, _z in parts])
+    buf = bytearray(1024 * 1024)
+    view = memoryview(buf)
+    try:
+        while got := reader.readinto(view):
+            verifier.write(view[:got])
+        return verifier.finish()
+    except EtbError as exc:
+        raise ApplicationError(f"The uploaded blob is not a valid sealed bid: {exc} Nothing "
+                               "was submitted.", code=exc.code) from None
+    finally:
+        reader.close()
+
+
+def _check_claim(digest: BlobDigest, claimed: Any, submission: Submission) -> None:
+    if digest.context_hash.hex() != submission.context_hash:
+        raise ApplicationError("The blob was sealed to another context (its header's context "
+                               "hash is not this submission's). Seal again with the context "
+                               "the server issued; nothing was submitted.",
+                               code="context_mismatch")
+    if not isinstance(claimed, dict):
+        raise ApplicationError("Send the digest you computed: header_hash, root, size, chunks.",
+                               code="digest_required")
+    ours = digest.as_json()
+    wrong = [name for name in ("header_hash", "root", "size", "chunks")
+             if claimed.get(name) != ours[name]]
+    if wrong:
+        raise ApplicationError(f"The uploaded blob does not match your digest ({', '.join(wrong)} "
+                               "differ): a part is damaged or missing. Check the parts and "
+                               "finalise again; nothing was submitted.",
+                               code="digest_mismatch")
+
+
+@dataclass(frozen=True)
+class Finalised:
+    submission: Submission
+    receipt: Receipt
+    superseded: list[Submission]
+
+
+def submission_finalize(*, submission: Submission, by: User, claimed: Any,
+                        now: datetime | None = None) -> Finalised:
+    """Verify the stored blob against the claimed digest, then seal it in before the deadline."""
+    _require_supplier(by, submission.supplier)
+    _require_uploading(submission)
+    _bids_committee(submission.notice)
+    _check_open(submission.notice)  # early answer; the binding check is in _commit
+    parts = _parts_fingerprint(submission)
+    digest = _verify_stored_blob(submission, parts)
+    _check_claim(digest, claimed, submission)
+    committee = _bids_committee(submission.notice)
+    if digest.size > max_bid_bytes(committee):
+        raise TooLarge(_too_large_text(max_bid_bytes(committee)))
+    return _commit(submission, digest, parts, by=by, now=now)
+
+
+def _commit(submission: Submission, digest: BlobDigest,
+            parts: list[tuple[int, str, str, int]], *, by: User,
+            now: datetime | None) -> Finalised:
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=submission.notice_id)
+        clock = _check_open(notice)  # the database clock, with the tender row locked
+        now = now or clock
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        _require_uploading(locked)
+        if _parts_fingerprint(submission) != parts:
+            raise Conflict("Parts changed while the bid was being finalised; finalise again.")
+        shares = set(SealedShare.objects.filter(submission=submission)
+                     .values_list("key_id", flat=True))
+        if shares != set(submission.manifest.key_ids):
+            raise ApplicationError("Send the sealed shares (one per committee member) before "
+                                   "finalising; nothing was submitted.", code="shares_missing")
+        superseded = []
+        earlier = (Submission.objects.select_for_update()
+                   .filter(notice=notice, supplier=submission.supplier,
+                           status=SubmissionStatus.SEALED).exclude(pk=submission.pk))
+        for old in earlier:
+            _flip(old, SubmissionStatus.SEALED, SubmissionStatus.SUPERSEDED, by=by, at=now)
+            log_append(kind="submission.superseded", at=clock, data={
+                "context_hash": old.context_hash, "by_context_hash": submission.context_hash,
+                "at": clock.isoformat()})
+            superseded.append(old)
+        entry = log_append(kind="submission.received", at=clock, data={
+            "context_hash": submission.context_hash, "header_hash": digest.header_hash.hex(),
+            "root": digest.root.hex(), "received_at": _rfc3339(clock)})
+        receipt_body = build_receipt(
+            submission=str(submission.pk), tender=notice.reference,
+            bidder=submission.supplier.identifier, digest=digest, received_at=clock,
+            sealing=submission.sealing, log_index=entry.index)
+        signed = sign_receipt(receipt_body, platform_signing_key())
+        _flip(submission, SubmissionStatus.UPLOADING, SubmissionStatus.SEALED, by=by, at=now,
+              size=digest.size, chunks=digest.chunks, root=digest.root.hex(),
+              header_hash=digest.header_hash.hex(), received_at=clock, log_index=entry.index,
+              blob_name=f"bids/{notice.pk}/{submission.pk}/")
+        receipt = Receipt.objects.create(submission=submission, receipt=signed["receipt"],
+                                         signature=signed["signature"],
+                                         public_key=platform_public_key_hex(), issued_at=clock)
+    return Finalised(submission=submission, receipt=receipt, superseded=superseded)
+
+
+def _rfc3339(moment: datetime) -> str:
+    from crypto.timestamps import format_timestamp
+
+    return format_timestamp(moment)
+
+
+# --- withdraw --------------------------------------------------------------------------------
+
+def submission_withdraw(*, submission: Submission, by: User,
+                        now: datetime | None = None) -> Submission:
+    """Withdraw a sealed bid (or abandon an unfinished upload) before the deadline."""
+    _require_supplier(by, submission.supplier)
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=submission.notice_id)
+        clock = _check_open(notice)
+        now = now or clock
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if locked.status == SubmissionStatus.UPLOADING:
+            _flip(submission, SubmissionStatus.UPLOADING, SubmissionStatus.ABANDONED, by=by,
+                  at=now)
+            names = _drop_parts(submission)
+            transaction.on_commit(lambda: [delete_quietly(n) for n in names])
+            return submission
+        if locked.status != SubmissionStatus.SEALED:
+            raise Conflict(f"This bid is {locked.get_status_display().lower()}; only the "
+                           "current sealed bid can be withdrawn.", code="not_sealed")
+        _flip(submission, SubmissionStatus.SEALED, SubmissionStatus.WITHDRAWN, by=by, at=now)
+        log_append(kind="submission.withdrawn", at=clock, data={
+            "context_hash": submission.context_hash, "at": _rfc3339(clock)})
+    return submission
+
+
+def _drop_parts(submission: Submission) -> list[str]:
+    names = list(UploadPart.objects.filter(submission=submission)
+                 .values_list("storage_name", flat=True))
+    UploadPart.objects.filter(submission=submission).delete()
+    SealedShare.objects.filter(submission=submission).delete()
+    return names
+
+
+# --- server-side sealing -----------------------------------------------------------------------
+
+class _ExactReader:
+    """Reads exactly `length` bytes from a request stream; a short body is an error."""
+
+    def __init__(self, source: Readable, length: int) -> None:
+        self._source = source
+        self._left = length
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        want = self._left if size is None or size < 0 else min(size, self._left)
+        data = self._source.read(min(want, 1024 * 1024))
+        if not data:
+            raise ApplicationError("The upload ended early; nothing was submitted. Send the "
+                                   "file again.", code="incomplete_upload")
+        self._left -= len(data)
+        return data
+
+
+def submission_seal_on_server(*, notice: Notice, supplier: Organization, by: User,
+                              stream: Readable, filename: str, length: int,
+                              now: datetime | None = None) -> Finalised:
+    """Seal a plaintext file on the fly from the request stream (ETB-1 `sealing: server`).
+
+    The plaintext goes request stream -> tar writer -> sealer -> storage parts; it is never
+    written anywhere in the clear. The DEK lives only inside seal_entries.
+    """
+    try:
+        validate_name(filename)
+    except EtbError:
+        raise ApplicationError("Give the file a plain name (no folders), e.g. tilbud.pdf, in "
+                               "the X-Filename header.", code="bad_filename") from None
+    if length < 0:
+        raise ApplicationError("Send the file with a Content-Length.", code="length_required")
+    committee = _bids_committee(notice)
+    limit = max_bid_bytes(committee)
+    if length > limit:
+        raise TooLarge(_too_large_text(limit))
+    submission = submission_start(notice=notice, supplier=supplier, by=by,
+                                  sealing=Sealing.SERVER, now=now)
+    writer = PartWriter(notice.pk, str(submission.pk), int(conf.get("BID_SERVER_PART_BYTES")),
+                        limit, _too_large_text(limit))
+    mtime = int((now or timezone.now()).timestamp())
+    try:
+        sealed = seal_entries([TarEntry(filename, length, mtime, _ExactReader(stream, length))],
+                              manifest=submission.manifest.manifest, context=submission.context,
+                              out=writer,  # type: ignore[arg-type]
+                              expected_manifest_hash=submission.manifest.manifest_hash)
+        writer.close()
+        with transaction.atomic():
+            for index, name, size, digest in writer.parts:
+                UploadPart.objects.create(submission=submission, index=index, size=size,
+                                          sha256=digest, storage_name=name,
+                                          received_at=now or timezone.now())
+            SealedShare.objects.bulk_create(
+                [SealedShare(submission=submission, key_id=s["key_id"],
+                             sealed_share=s["sealed_share"]) for s in sealed.sealed_shares])
+            bid_event(notice, "submission.sealed_on_server", by=by, at=now or timezone.now(),
+                      submission=submission, size=sealed.digest.size)
+    except BaseException:
+        writer.discard()
+        _abandon_quietly(submission)
+        raise
+    try:
+        return _commit(submission, sealed.digest, _parts_fingerprint(submission), by=by,
+                       now=now)
+    except ApplicationError:
+        _abandon_quietly(submission)
+        raise
+
+
+def _abandon_quietly(submission: Submission) -> None:
+    with transaction.atomic():
+        changed = Submission.objects.filter(pk=submission.pk,
+                                            status=SubmissionStatus.UPLOADING).update(
+            status=SubmissionStatus.ABANDONED)
+        if changed:
+            bid_event(submission.notice, "submission.abandoned", by=None, at=timezone.now(),
+                      submission=submission, **{"from": "uploading", "to": "abandoned"})
+        names = _drop_parts(submission)
+    for name in names:
+        delete_quietly(name)
+
+
+# --- bookkeeping -------------------------------------------------------------------------------
+
+def submissions_cleanup_unfinished(*, now: datetime | None = None) -> int:
+    """Delete unfinished uploads of tenders whose deadline has passed. Idempotent."""
+    clock = db_now()
+    now = now or clock
+    stale = Submission.objects.filter(status=SubmissionStatus.UPLOADING,
+                                      notice__submission_deadline__lte=clock)
+    count = 0
+    for submission in stale.select_related("notice"):
+        with transaction.atomic():
+            changed = Submission.objects.filter(pk=submission.pk,
+                                                status=SubmissionStatus.UPLOADING).update(
+                status=SubmissionStatus.ABANDONED)
+            if changed != 1:
+                continue
+            bid_event(submission.notice, "submission.abandoned", by=None, at=now,
+                      submission=submission, reason="unfinished at the deadline",
+                      **{"from": "uploading", "to": "abandoned"})
+            names = _drop_parts(submission)
+        for name in names:
+            delete_quietly(name)
+        count += 1
+    # Parts left behind by a request that died between storing and recording are removed
+    # with their submission's folder by the storage cleanup of abandoned submissions.
+    return count
+
+
+def tender_close(*, notice: Notice, now: datetime | None = None) -> SignedTreeHead | None:
+    """After the deadline: log 'tender closed' with the set of bids, sign the tree head.
+
+    Idempotent: one deadline tree head per tender. Locks the notice row first, so every
+    finalisation that read the clock before the deadline has committed its log entry.
+    """
+    with transaction.atomic():
+        locked = Notice.objects.select_for_update().get(pk=notice.pk)
+        clock = db_now()
+        if locked.submission_deadline is None or locked.submission_deadline > clock:
+            return None
+        if not Committee.objects.filter(notice=locked).exists():
+            return None
+        if SignedTreeHead.objects.filter(notice=locked).exists():
+            return None
+        current = sorted(Submission.objects.filter(
+            notice=locked, status__in=[SubmissionStatus.SEALED, SubmissionStatus.OPENED])
+            .values_list("context_hash", flat=True))
+        log_append(kind="tender.closed", notice=locked, at=clock, data={
+            "tender": locked.reference, "deadline": _rfc3339(locked.submission_deadline),
+            "entries": len(current), "context_hashes": current})
+        bid_event(locked, "tender.closed", by=None, at=now or clock, entries=len(current))
+        return sth_issue(reason="deadline", notice=locked, at=clock)
+
+
+def tenders_close_due(*, now: datetime | None = None) -> int:
+    clock = db_now()
+    due = (Notice.objects.filter(committee__isnull=False, submission_deadline__lte=clock)
+           .exclude(pk__in=SignedTreeHead.objects.filter(notice__isnull=False)
+                    .values("notice_id")))
+    closed = 0
+    for notice in due:
+        if tender_close(notice=notice, now=now) is not None:
+            closed += 1
+    return closed
+
+
+def _log_deadline_change(notice_id: int) -> None:
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice_id)
+        if not Committee.objects.filter(notice=notice).exists():
+            return
+        last = (LogEntry.objects.filter(notice=notice, kind__in=["manifest.published",
+                                                                 "deadline.changed"])
+                .order_by("-index").first())
+        if last is None or notice.submission_deadline is None:
+            return
+        previous = json.loads(last.entry).get("deadline", "")
+        current = notice.submission_deadline.isoformat()
+        if previous == current:
+            return
+        log_append(kind="deadline.changed", notice=notice, data={
+            "tender": notice.reference, "deadline": current, "previous": previous})
+
+
+def on_notice_changed(sender: Any, *, notice_id: int, change: str, **kwargs: Any) -> None:
+    if change == "changed":
+        _log_deadline_change(notice_id)
+    elif change in ("closed", "cancelled"):
+        notice = Notice.objects.filter(pk=notice_id).first()
+        if notice is not None:
+            tender_close(notice=notice)
+

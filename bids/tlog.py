@@ -1,0 +1,182 @@
+"""The platform's transparency log (ETB-1 §10): append, signed tree heads, proofs, verify.
+
+Entries are canonical JSON and never name a bidder before the opening: a submission is
+logged by its context hash and digest, so the log does not even tell how many bids a tender
+has until the tender-closed entry, written after the deadline.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from backend.errors import ApplicationError, NotFound
+from crypto import merkle
+from crypto.errors import EtbError
+from crypto.tlog import entry_bytes, entry_leaf_hash, sign_tree_head, tree_head, verify_tree_head
+from notices.models import Notice
+
+from . import conf
+from .clock import db_now, lock_log
+from .keys import platform_public_key_hex, platform_signing_key
+from .models import LogEntry, SignedTreeHead
+
+
+def log_append(*, kind: str, data: dict[str, Any], notice: Notice | None = None,
+               at: datetime | None = None) -> LogEntry:
+    """Append one entry; the caller's transaction holds the log lock until it commits."""
+    assert transaction.get_connection().in_atomic_block, "log_append needs a transaction"
+    lock_log()
+    at = at or db_now()
+    last = LogEntry.objects.aggregate(last=Max("index"))["last"]
+    index = 0 if last is None else last + 1
+    entry = {"kind": kind, **data}
+    raw = entry_bytes(entry)
+    return LogEntry.objects.create(index=index, kind=kind, entry=raw.decode("utf-8"),
+                                   leaf_hash=entry_leaf_hash(raw).hex(), notice=notice,
+                                   created_at=at)
+
+
+def log_size() -> int:
+    return LogEntry.objects.count()
+
+
+def _leaves(size: int) -> list[bytes]:
+    hexes = list(LogEntry.objects.filter(index__lt=size).order_by("index")
+                 .values_list("leaf_hash", flat=True))
+    if len(hexes) != size:
+        raise ApplicationError("The log has fewer entries than asked for.", code="log_size")
+    return [bytes.fromhex(h) for h in hexes]
+
+
+def sth_as_json(sth: SignedTreeHead) -> dict[str, Any]:
+    return {"tree_head": {"root": sth.root, "size": sth.size, "timestamp": sth.timestamp},
+            "signature": sth.signature}
+
+
+@transaction.atomic
+def sth_issue(*, reason: str = "periodic", notice: Notice | None = None,
+              at: datetime | None = None) -> SignedTreeHead:
+    """Sign the tree head over every entry appended so far."""
+    lock_log()
+    at = at or db_now()
+    size = LogEntry.objects.count()
+    root = merkle.root_of(_leaves(size))
+    signed = sign_tree_head(tree_head(size=size, root=root, timestamp=at),
+                            platform_signing_key())
+    head = signed["tree_head"]
+    return SignedTreeHead.objects.create(
+        size=size, root=head["root"], timestamp=head["timestamp"],
+        signature=signed["signature"], public_key=platform_public_key_hex(), notice=notice,
+        reason=reason, created_at=at)
+
+
+def sth_latest() -> SignedTreeHead | None:
+    return SignedTreeHead.objects.order_by("-size", "-created_at", "-pk").first()
+
+
+def sth_periodic(*, now: datetime | None = None) -> SignedTreeHead | None:
+    """Bookkeeping: a tree head at least every BIDS_STH_INTERVAL seconds. Idempotent."""
+    now = now or db_now()
+    latest = SignedTreeHead.objects.order_by("-created_at", "-pk").first()
+    interval = timedelta(seconds=conf.get("BIDS_STH_INTERVAL"))
+    if latest is not None and latest.created_at > now - interval:
+        return None
+    return sth_issue(reason="periodic", at=now)
+
+
+def inclusion_proof(*, index: int, tree_size: int | None = None) -> dict[str, Any]:
+    """The proof that entry `index` is in the tree of `tree_size` (default: latest STH)."""
+    sth = None
+    if tree_size is None:
+        sth = sth_latest()
+        if sth is None or sth.size <= index:
+            sth = sth_issue(reason="proof")
+        tree_size = sth.size
+    try:
+        entry = LogEntry.objects.get(index=index)
+    except LogEntry.DoesNotExist:
+        raise NotFound("There is no log entry with that index.") from None
+    if not 0 <= index < tree_size:
+        raise ApplicationError("The entry is not in a tree of that size.", code="bad_size")
+    leaves = _leaves(tree_size)
+    proof: dict[str, Any] = {
+        "entry": json.loads(entry.entry),
+        "leaf": entry.leaf_hash,
+        "index": index,
+        "tree_size": tree_size,
+        "path": [p.hex() for p in merkle.inclusion_proof(leaves, index)],
+        "root": merkle.root_of(leaves).hex(),
+        "public_key": platform_public_key_hex(),
+    }
+    if sth is not None:
+        proof["signed_tree_head"] = sth_as_json(sth)
+    return proof
+
+
+def consistency_proof(*, first: int, second: int) -> dict[str, Any]:
+    if not 0 < first <= second:
+        raise ApplicationError("Give two tree sizes with 0 < first <= second.",
+                               code="bad_size")
+    if second > log_size():
+        raise ApplicationError("The log is not that large yet.", code="bad_size")
+    leaves = _leaves(second)
+    return {
+        "first": first,
+        "second": second,
+        "first_root": merkle.root_of(leaves[:first]).hex(),
+        "second_root": merkle.root_of(leaves).hex(),
+        "path": [p.hex() for p in merkle.consistency_proof(leaves, first)],
+    }
+
+
+@dataclass
+class LogReport:
+    entries: int
+    tree_heads: int
+    problems: list[str]
+
+
+def log_verify() -> LogReport:
+    """Recompute every leaf and every signed tree head; plain-word problems, empty if sound."""
+    problems: list[str] = []
+    leaves: list[bytes] = []
+    builder = merkle.StreamingRoot()
+    roots: dict[int, bytes] = {0: builder.root()}
+    for position, (index, raw, leaf) in enumerate(
+            LogEntry.objects.order_by("index").values_list("index", "entry", "leaf_hash")
+            .iterator()):
+        if index != position:
+            problems.append(f"entry {position} is missing (found index {index} instead)")
+            break
+        try:
+            entry = json.loads(raw)
+            if entry_bytes(entry).decode("utf-8") != raw:
+                problems.append(f"entry {index} is not canonical JSON")
+        except (ValueError, EtbError):
+            problems.append(f"entry {index} is not a JSON object")
+        computed = entry_leaf_hash(raw.encode("utf-8"))
+        if computed.hex() != leaf:
+            problems.append(f"entry {index}: stored leaf hash does not match the entry")
+        leaves.append(computed)
+        builder.add_leaf_hash(computed)
+        roots[index + 1] = builder.root()
+    heads = list(SignedTreeHead.objects.order_by("size", "pk"))
+    public_key = platform_public_key_hex()
+    for sth in heads:
+        try:
+            verify_tree_head(sth_as_json(sth), sth.public_key or public_key)
+        except EtbError:
+            problems.append(f"tree head #{sth.pk} (size {sth.size}): signature does not verify")
+        expected = roots.get(sth.size)
+        if expected is None:
+            problems.append(f"tree head #{sth.pk} names size {sth.size}, beyond the log")
+        elif expected.hex() != sth.root:
+            problems.append(f"tree head #{sth.pk} (size {sth.size}): root does not match "
+                            "the entries")
+    return LogReport(entries=len(leaves), tree_heads=len(heads), problems=problems)
