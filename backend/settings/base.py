@@ -230,3 +230,4 @@ CELERY_BEAT_SCHEDULE = {
     "notices-retry-notifications": {
         "task": "notices.following_tasks.retry_unsent_notifications", "schedule": 300.0},
 }
+CELERY_BEAT_SCHEDULE.update({"bids-close-due": {"task": "bids.tasks.close_due", "schedule": 15.0}, "bids-cleanup-unfinished": {"task": "bids.tasks.cleanup_unfinished", "schedule": 300.0}, "bids-tree-head": {"task": "bids.tasks.tree_head", "schedule": 300.0}})  # noqa: E501
