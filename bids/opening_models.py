@@ -75,6 +75,9 @@ class OpeningShare(models.Model):
         constraints = [models.UniqueConstraint(fields=["session", "submission", "key_id"],
                                                name="opening_share_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.key_id} -> {self.submission_id}"
+
 
 class OpenedBidStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
@@ -103,3 +106,6 @@ class OpenedBid(models.Model):
 
     class Meta:
         ordering = ["session", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} ({self.status})"
