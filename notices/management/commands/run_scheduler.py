@@ -52,7 +52,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, once: bool = False, interval: float = 60.0,
                **options: Any) -> None:
         while True:
-            close_old_connections()
+            if not once:
+                # A long-lived loop must not keep a broken or stale connection.
+                close_old_connections()
             started = time.monotonic()
             results = tick()
             summary = ", ".join(f"{path.rsplit('.', 1)[-1]}={count}"
