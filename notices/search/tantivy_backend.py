@@ -296,9 +296,10 @@ class TantivyBackend:
             options = {"order_by_field": "published", "order": tantivy.Order.Desc}
         elif sort == "deadline":
             options = {"order_by_field": "deadline", "order": tantivy.Order.Asc}
-        result = searcher.search(self._query(query, filters), limit=max(limit, 0), count=True,
+        # Tantivy needs a limit of at least 1, even when only the count is wanted.
+        result = searcher.search(self._query(query, filters), limit=max(limit, 1), count=True,
                                  offset=offset, **options)
-        addresses = [hit[1] for hit in result.hits]
+        addresses = [hit[1] for hit in result.hits][: max(limit, 0)]
         ids = [int(i) for i in searcher.fast_field_values("id", addresses)] if addresses else []
         return SearchHits(ids=ids, total=int(result.count or 0))
 
