@@ -99,7 +99,7 @@ class InboxReadApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=InboxReadSerializer, responses=InboxReadResultSerializer,
-                   summary="Mark inbox messages read")
+                   summary="Mark inbox messages read", operation_id="inbox_mark_read")
     def post(self, request: Request) -> Response:
         body = InboxReadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -112,7 +112,7 @@ class InboxMessageReadApi(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(request=None, responses=InboxReadResultSerializer,
-                   summary="Mark one inbox message read")
+                   summary="Mark one inbox message read", operation_id="inbox_message_mark_read")
     def post(self, request: Request, pk: int) -> Response:
         if not following.inbox_list(user=request.user).filter(pk=pk).exists():
             raise NotFound("No such message.")
