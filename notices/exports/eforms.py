@@ -59,8 +59,17 @@ ROOT_NS = {
 # Legal basis of national notices (FOA), as the Norwegian national rules require (BT-01 c/d).
 FOA_ELI = "https://lovdata.no/eli/forskrift/2016/8/12/974"
 FOSA_ELI = "https://lovdata.no/eli/forskrift/2016/8/12/975"
+# BT-11 from the FOA buyer type; the national rules accept only the detailed codes.
 BUYER_LEGAL_TYPE = {BuyerType.STATE: "cga", BuyerType.OTHER: "la",
-                    BuyerType.UTILITIES: "pub-undert"}
+                    BuyerType.UTILITIES: "pub-undert-la"}
+# Health, social and other specific services (CPV prefixes of the national rule
+# EFORMS-NOR-NATIONAL-TH-R008I) are outside FOA Part II; their national basis is Part I.
+SOCIAL_CPV_PREFIXES = (
+    "8000", "8010", "8020", "8030", "8040", "8050", "8060", "8061", "8062", "8063", "8064",
+    "8065", "8066", "85000", "85100", "85200", "85300", "85310", "85320", "85321", "85322",
+    "85323", "981331", "985130", "985140", "7512100", "7512200", "7512300", "7523120",
+    "7523121", "7523122", "7523123", "7523124",
+)
 COUNTRY3 = {"NO": "NOR", "SE": "SWE", "DK": "DNK", "FI": "FIN", "IS": "ISL", "DE": "DEU",
             "GB": "GBR", "NL": "NLD", "FR": "FRA", "PL": "POL", "LT": "LTU", "EE": "EST",
             "LV": "LVA"}
@@ -214,7 +223,7 @@ def _field_label(field: str) -> str:
     return str(label) if label else field
 
 
-def _legal_basis(terms: etree._Element, notice: Notice) -> None:
+def _legal_basis(terms: etree._Element, notice: Notice, snap: dict[str, Any]) -> None:
     utilities = notice.buyer.buyer_type == BuyerType.UTILITIES
     reference = _el(terms, "cac:ProcurementLegislationDocumentReference")
     if utilities:
@@ -223,7 +232,9 @@ def _legal_basis(terms: etree._Element, notice: Notice) -> None:
             languageID="NOR")
         return
     _el(reference, "cbc:ID", FOA_ELI, schemeName="ELI")
-    part2 = notice.regime == Regime.PART_II
+    social = (snap.get("contract_type") == ContractType.SOCIAL
+              or str(snap.get("cpv_main", "")).startswith(SOCIAL_CPV_PREFIXES))
+    part2 = notice.regime == Regime.PART_II and not social
     _el(reference, "cbc:DocumentDescription",
         "NOR — Anskaffelsesforskriften Del 1 og 2" if part2 else
         "NOR — Anskaffelsesforskriften Del 1", languageID="NOR")
@@ -325,15 +336,17 @@ def _pin_part_terms(part: etree._Element) -> None:
 
 def notice_xml(notice: Notice, *, base_url: str, version: int | None = None) -> bytes:
     """The eForms XML of a published notice version (default: the latest), as UTF-8 bytes."""
-    # Texts we add (change descriptions) are in the notice language, whoever asks.
-    with translation.override("nb"):
-        return _notice_xml(notice, base_url=base_url, version=version)
-
-
-def _notice_xml(notice: Notice, *, base_url: str, version: int | None) -> bytes:
-    versions = published_versions(notice)
+    versions = published_versions(notice)  # errors in the asker's language
     chosen = pick_version(versions, version)
     subtype = subtype_for(notice)
+    # Texts we add (change descriptions) are in the notice language, whoever asks.
+    with translation.override("nb"):
+        return _notice_xml(notice, versions=versions, chosen=chosen, subtype=subtype,
+                           base_url=base_url)
+
+
+def _notice_xml(notice: Notice, *, versions: list[NoticeVersion], chosen: NoticeVersion,
+                subtype: Subtype, base_url: str) -> bytes:
     snap: dict[str, Any] = chosen.snapshot
     base = base_url.rstrip("/")
     documents_url = f"{base}/api/notices/{notice.pk}/documents/"
@@ -394,7 +407,7 @@ def _notice_xml(notice: Notice, *, base_url: str, version: int | None) -> bytes:
     if subtype.national or competition:
         terms = _el(root, "cac:TenderingTerms")
         if subtype.national:
-            _legal_basis(terms, notice)
+            _legal_basis(terms, notice, snap)
         if competition:
             _el(_path(terms, "cac:TendererQualificationRequest",
                       "cac:SpecificTendererRequirement"),
@@ -412,10 +425,17 @@ def _notice_xml(notice: Notice, *, base_url: str, version: int | None) -> bytes:
     nature = CONTRACT_NATURE[contract_type]
     nuts = snap.get("nuts", "")
     national = subtype.national
+    total = money(snap.get("estimated_value"))
+    lot_values = [money(lot.get("estimated_value")) for _ident, lot in lot_rows]
+    # National rule VA-R001: lot values must add up to the procedure's estimated value.
+    # FOA only requires them not to exceed it, so when they do not add up they are left out
+    # of a national notice (the OCDS export keeps them).
+    show_lot_values = not national or (
+        None not in lot_values and sum(v for v in lot_values if v is not None) == total)
     _project(root, internal_id=notice.reference, name=snap.get("title", ""),
              description=snap.get("description", ""), nature=nature,
              cpv=snap.get("cpv_main", ""), nuts=nuts, national=national,
-             value=money(snap.get("estimated_value")), additional=snap.get("cpv_additional"))
+             value=total, additional=snap.get("cpv_additional"))
 
     deadline = parse_moment(snap.get("submission_deadline"))
     questions = parse_moment(snap.get("question_deadline"))
@@ -433,5 +453,5 @@ def _notice_xml(notice: Notice, *, base_url: str, version: int | None) -> bytes:
         _project(node, internal_id=str(lot.get("number", "")) if lot.get("number") else "",
                  name=lot["title"], description=lot.get("description") or lot["title"],
                  nature=nature, cpv=lot["cpv"], nuts=nuts, national=national,
-                 value=money(lot.get("estimated_value")))
+                 value=money(lot.get("estimated_value")) if show_lot_values else None)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

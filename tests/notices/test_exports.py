@@ -112,6 +112,13 @@ def national_notice(make_notice: Any) -> Notice:
 
 
 @pytest.fixture
+def national_with_lots(make_notice: Any) -> Notice:
+    """A Part II notice whose two lots add up to the estimated value (NOK 1.8 M)."""
+    return make_notice(lots=[{**LOTS[0], "estimated_value": "1000000"},
+                             {**LOTS[1], "estimated_value": "800000"}])
+
+
+@pytest.fixture
 def pin_notice(make_notice: Any) -> Notice:
     return make_notice(kind="pin", estimated_value=Decimal("5000000"))
 
@@ -138,10 +145,11 @@ def cancelled_notice(national_notice: Notice, officer: Any) -> Notice:
     return national_notice
 
 
-ALL_NOTICES = ["eea_notice", "national_notice", "pin_notice", "national_pin", "changed_notice",
-               "cancelled_notice"]
-EXPECTED_SUBTYPE = {"eea_notice": "16", "national_notice": "E3", "pin_notice": "4",
-                    "national_pin": "E2", "changed_notice": "16", "cancelled_notice": "E3"}
+ALL_NOTICES = ["eea_notice", "national_notice", "national_with_lots", "pin_notice",
+               "national_pin", "changed_notice", "cancelled_notice"]
+EXPECTED_SUBTYPE = {"eea_notice": "16", "national_notice": "E3", "national_with_lots": "E3",
+                    "pin_notice": "4", "national_pin": "E2", "changed_notice": "16",
+                    "cancelled_notice": "E3"}
 
 
 # OCDS
@@ -267,6 +275,29 @@ def test_it_writes_a_national_notice_with_the_norwegian_tailoring(national_notic
                      "cbc:DocumentType") == ["non-restricted-document"]
 
 
+def test_it_gives_national_lot_values_only_when_they_add_up(national_with_lots: Notice,
+                                                            make_notice: Any) -> None:
+    lot_values = ("/*/cac:ProcurementProjectLot/cac:ProcurementProject/cac:RequestedTenderTotal/"
+                  "cbc:EstimatedOverallContractAmount")
+    xml = eforms.notice_xml(national_with_lots, base_url="https://anbud.example/")
+    assert text(xml, lot_values) == ["1000000.00", "800000.00"]
+    # FOA allows lots below the total; the national eForms rule wants an exact sum.
+    short = make_notice(lots=[{**LOTS[0], "estimated_value": "1000000"},
+                              {**LOTS[1], "estimated_value": "500000"}])
+    xml = eforms.notice_xml(short, base_url="https://anbud.example/")
+    assert text(xml, lot_values) == []
+    assert text(xml, "/*/cac:ProcurementProject/cac:RequestedTenderTotal/"
+                     "cbc:EstimatedOverallContractAmount") == ["1800000.00"]
+
+
+def test_it_gives_social_services_the_part_i_legal_basis(make_notice: Any) -> None:
+    notice = make_notice(contract_type="social", cpv_main="85000000")
+    assert notice.regime == "part2"
+    xml = eforms.notice_xml(notice, base_url="https://anbud.example/")
+    assert text(xml, "//cac:ProcurementLegislationDocumentReference/cbc:DocumentDescription") == [
+        "NOR — Anskaffelsesforskriften Del 1"]
+
+
 def test_it_writes_a_change_notice_pointing_at_the_previous_version(changed_notice: Notice
                                                                    ) -> None:
     first = eforms.notice_xml(changed_notice, base_url="https://anbud.example/", version=1)
@@ -345,7 +376,8 @@ def test_it_hides_drafts_from_everyone_but_the_buyer(endpoint: str, actor: str |
 def test_it_refuses_to_export_a_draft_even_to_its_buyer(endpoint: str, api_for: Any,
                                                         officer: Any, make_notice: Any) -> None:
     draft = make_notice(publish=False)
-    response = api_for(officer).get(f"/api/notices/{draft.pk}/{endpoint}")
+    response = api_for(officer).get(f"/api/notices/{draft.pk}/{endpoint}",
+                                    HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 409
     error = response.json()["error"]
     assert error["code"] == "not_exportable"
@@ -376,3 +408,18 @@ def test_it_documents_the_exports_in_the_openapi_schema(api_for: Any, db: Any) -
         "string"
     assert "application/json" in paths["/api/notices/{id}/ocds"]["get"]["responses"]["200"][
         "content"]
+
+
+@needs_standards
+def test_it_exports_award_notices_as_ocds_but_not_yet_as_eforms(make_notice: Any,
+                                                                api_for: Any,
+                                                                tmp_path: Path) -> None:
+    notice = make_notice(kind="can")
+    package = api_for(None).get(f"/api/notices/{notice.pk}/ocds").json()
+    assert package["releases"][0]["tag"] == ["award"]
+    result = validate_ocds(package, tmp_path)
+    assert result["valid"], result["errors"]
+    response = api_for(None).get(f"/api/notices/{notice.pk}/eforms", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 409
+    assert response["Content-Type"].startswith("application/json")
+    assert "award decision" in response.json()["error"]["message"]
