@@ -13,11 +13,13 @@ import csv
 import io
 import threading
 import urllib.request
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 
 from .codelist_models import CpvCode, NutsCode
@@ -199,33 +201,42 @@ BUILTIN_NUTS = _nuts_tree(NUTS_NORWAY_LEVEL3)
 
 # --- lookup -------------------------------------------------------------------------------
 
+CACHE_VERSION_KEY = "codelists:version"
+
+
 class _Cache:
     """All codes in memory for type-ahead (9,454 CPV codes fit easily). Lowercased labels
     make the search case-insensitive for æ, ø and å on every database (SQLite's LIKE only
-    folds ASCII). Refreshed when the number of rows changes (after load_codelists)."""
+    folds ASCII). Refreshed when the number of rows changes or a load changed rows (the
+    loader bumps a version in the shared cache, so every process sees it)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.cpv: tuple[int, list[tuple[CpvEntry, str]]] = (-1, [])
-        self.nuts: tuple[int, list[tuple[NutsEntry, str]]] = (-1, [])
+        self.cpv: tuple[Any, list[tuple[CpvEntry, str]]] = (None, [])
+        self.nuts: tuple[Any, list[tuple[NutsEntry, str]]] = (None, [])
+
+    @staticmethod
+    def version(model: Any) -> tuple[int, str]:
+        return model.objects.count(), cache.get(CACHE_VERSION_KEY, "")
 
     def cpv_entries(self) -> list[tuple[CpvEntry, str]]:
-        rows = CpvCode.objects.count()
+        rows = self.version(CpvCode)
         with self.lock:
             if self.cpv[0] != rows:
                 entries = ([CpvEntry(c.code, c.check_digit, c.level, c.parent_id or "",
                                      c.label_en, c.label_nb)
-                            for c in CpvCode.objects.order_by("code")] if rows else BUILTIN_CPV)
+                            for c in CpvCode.objects.order_by("code")] if rows[0]
+                           else BUILTIN_CPV)
                 self.cpv = (rows, [(e, f"{e.label_en}\n{e.label_nb}".casefold())
                                    for e in entries])
             return self.cpv[1]
 
     def nuts_entries(self) -> list[tuple[NutsEntry, str]]:
-        rows = NutsCode.objects.count()
+        rows = self.version(NutsCode)
         with self.lock:
             if self.nuts[0] != rows:
                 entries = ([NutsEntry(n.code, n.level, n.parent_id or "", n.country, n.label)
-                            for n in NutsCode.objects.order_by("code")] if rows
+                            for n in NutsCode.objects.order_by("code")] if rows[0]
                            else BUILTIN_NUTS)
                 self.nuts = (rows, [(e, e.label.casefold()) for e in entries])
             return self.nuts[1]
@@ -350,6 +361,8 @@ def cpv_load(entries: list[CpvEntry]) -> LoadResult:
     CpvCode.objects.bulk_update(changed, ["check_digit", "level", "parent_id", "label_en",
                                           "label_nb"], batch_size=1000)
     result.created, result.updated = len(new), len(changed)
+    if new or changed:
+        cache.set(CACHE_VERSION_KEY, uuid.uuid4().hex, None)
     return result
 
 
@@ -373,4 +386,6 @@ def nuts_load(entries: list[NutsEntry]) -> LoadResult:
     NutsCode.objects.bulk_update(changed, ["level", "parent_id", "country", "label"],
                                  batch_size=1000)
     result.created, result.updated = len(new), len(changed)
+    if new or changed:
+        cache.set(CACHE_VERSION_KEY, uuid.uuid4().hex, None)
     return result

@@ -288,6 +288,17 @@ class TantivyBackend:
 
     def search(self, query: str, filters: SearchFilters, sort: Sort = "relevance",
                offset: int = 0, limit: int = 20) -> SearchHits:
+        try:
+            return self._search(query, filters, sort, offset, limit)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:
+            # A Rust panic arrives as pyo3's PanicException, a BaseException: make it an
+            # ordinary error so the caller can fall back to the database.
+            raise RuntimeError(f"search engine failed: {exc}") from exc
+
+    def _search(self, query: str, filters: SearchFilters, sort: Sort, offset: int,
+                limit: int) -> SearchHits:
         index = self._open()
         index.reload()
         searcher = index.searcher()
