@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("feeds/", include("notices.feed_urls")),
     path("", include("notices.following_urls")),
+    path("bids/", include("bids.urls")),
     path("", include("notices.urls")),
 ]

@@ -36,3 +36,21 @@ urlpatterns = [
     path("log/entries/<int:index>", apis.LogEntryApi.as_view(), name="bids-log-entry"),
     path("bench/plain-upload", apis.BenchPlainUploadApi.as_view(), name="bids-bench-plain"),
 ]
+
+# Opening (bids/opening_apis.py).
+from . import opening_apis  # noqa: E402
+
+OPEN = "openings/<uuid:session_id>/"
+urlpatterns += [
+    path("notices/<int:notice_id>/opening", opening_apis.OpeningStartApi.as_view(),
+         name="bids-opening-start"),
+    path(OPEN, opening_apis.OpeningStatusApi.as_view(), name="bids-opening"),
+    path(OPEN + "my-shares", opening_apis.MemberSharesApi.as_view(), name="bids-opening-my-shares"),
+    path(OPEN + "shares", opening_apis.SendSharesApi.as_view(), name="bids-opening-shares"),
+    path(OPEN + "resume", opening_apis.ResumeApi.as_view(), name="bids-opening-resume"),
+    path(OPEN + "renew-key", opening_apis.RenewKeyApi.as_view(), name="bids-opening-renew-key"),
+    path(OPEN + "bids/<uuid:submission_id>/tar", opening_apis.OpenedFileApi.as_view(),
+         name="bids-opened-tar"),
+    path(OPEN + "bids/<uuid:submission_id>/files/<int:index>", opening_apis.OpenedFileApi.as_view(),
+         name="bids-opened-file"),
+]

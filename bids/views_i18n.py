@@ -1,0 +1,62 @@
+"""Translated messages the bids pages' JavaScript shows (passed with json_script)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+
+def enrol_messages() -> dict[str, str]:
+    return {
+        "bad_key_id": _("The key name may hold letters, digits and . _ @ : + - only."),
+        "short_passphrase": _("The passphrase must be at least 12 characters."),
+        "passphrase_mismatch": _("The two passphrases differ."),
+        "generating": _("Generating and locking your key (this takes a few seconds)…"),
+        "uploading_key": _("Sending the public key and the locked key…"),
+        "enrolled": _("Your key %(key_id)s is enrolled. Keep your passphrase safe."),
+        "back_to_committee": _("Back to the committee"),
+    }
+
+
+def bid_messages() -> dict[str, str]:
+    return {
+        "deadline_in": _("Time left until the deadline"),
+        "deadline_passed": _("The deadline has passed; bids can no longer be submitted."),
+        "choose_files": _("Choose at least one file."),
+        "starting": _("Getting a submission id from the server…"),
+        "sealing": _("Sealing and uploading…"),
+        "sealed_pct": _("Sealed %(done)s of %(total)s"),
+        "uploaded_pct": _("Uploaded %(done)s of %(total)s (%(speed)s/s)"),
+        "retrying": _("The connection failed; checking which parts arrived and trying again "
+                      "(attempt %(n)s)…"),
+        "too_slow": _("Warning: at the measured speed the remaining %(left)s need about "
+                      "%(eta)s, but the deadline is in %(remain)s. The upload will probably not "
+                      "finish in time; nothing counts until you have a receipt."),
+        "finalizing": _("Checking the upload and asking for the receipt…"),
+        "done": _("Your bid is received. Receipt time: %(when)s (Norwegian time)."),
+        "verify_ok": _("Receipt verified in your browser: the signature is valid for the "
+                       "platform key, and it binds exactly the bid you sealed."),
+        "verify_bad": _("The receipt did NOT verify. Keep a copy and contact the authority."),
+        "manifest_mismatch": _("The committee manifest from the server differs from the one "
+                               "published on the notice. Nothing was sent."),
+        "failed": _("Nothing was submitted: %(reason)s"),
+        "replace_confirm": _("You already have a sealed bid. Submitting again replaces it once "
+                             "the new one has a receipt. Continue?"),
+    }
+
+
+def opening_messages() -> dict[str, str]:
+    return {
+        "need_passphrase": _("Type your passphrase."),
+        "fetching": _("Fetching your sealed shares…"),
+        "unlocking": _("Unlocking your key with the passphrase (on this device only)…"),
+        "opening_shares": _("Opening share %(i)s of %(n)s…"),
+        "sending": _("Sending %(n)s shares to the opening session…"),
+        "sent": _("Your %(n)s shares are sent. The bids open when %(k)s members have sent "
+                  "theirs."),
+        "nothing_to_send": _("You have no shares to send for this opening."),
+        "progress_bids": _("%(done)s of %(total)s bids opened"),
+        "progress_bytes": _("%(done)s of %(total)s decrypted"),
+        "shares_status": _("%(have)s of %(k)s shares"),
+        "opened_reload": _("All bids are opened. Reloading the page…"),
+        "failed": _("Could not send the shares: %(reason)s"),
+    }

@@ -1,0 +1,148 @@
+# ruff: noqa: F811  (the fixtures are imported from test_opening)
+"""The opening through the API and the web pages: who sees what, downloads logged, the PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from bids import opening
+from bids.models import BidEvent
+from bids.opening_models import OpeningSession, OpeningStatus
+from tests.bids.test_opening import (  # noqa: F401 (fixtures)
+    MARKER,
+    Tender,
+    browser_shares,
+    opened,
+    plain_shares,
+    tender,
+)
+
+
+def web(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_it_runs_the_opening_through_the_api(
+        tender: Tender, api_for: Callable[[User | None], APIClient],
+        django_capture_on_commit_callbacks: Any) -> None:
+    officer = api_for(tender.officer)
+    started = officer.post(f"/api/notices/{tender.notice.pk}/opening")
+    assert started.status_code == 201, started.content
+    session_id = started.json()["session"]
+    assert officer.post(f"/api/notices/{tender.notice.pk}/opening").status_code == 409
+    session = OpeningSession.objects.get(pk=session_id)
+    for member in tender.members[:2]:
+        client = api_for(member)
+        mine = client.get(f"/api/openings/{session_id}/my-shares")
+        assert mine.status_code == 200
+        assert len(mine.json()["shares"]) == 2 and mine.json()["keys"][0]["wrapped"]
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = client.post(f"/api/openings/{session_id}/shares",
+                               {"shares": browser_shares(session, tender, member)},
+                               format="json")
+        assert sent.status_code == 200, sent.content
+    status = officer.get(f"/api/openings/{session_id}/").json()
+    assert status["status"] == OpeningStatus.OPENED
+    assert status["bids_done"] == status["bids_total"] == 2
+    assert status["log_check"]["ok"]
+    sub = tender.bids[0]
+    got = api_for(tender.members[2]).get(f"/api/openings/{session_id}/bids/{sub.pk}/files/0")
+    assert got.status_code == 200 and MARKER in b"".join(got.streaming_content)
+    assert BidEvent.objects.filter(kind="opened.read", by=tender.members[2]).count() == 1
+
+
+def test_the_api_refuses_outsiders_and_bad_shares(
+        tender: Tender, api_for: Callable[[User | None], APIClient], supplier_user: User,
+        other_officer: User) -> None:
+    session = opening.opening_start(notice=tender.notice, by=tender.officer)
+    base = f"/api/openings/{session.pk}/"
+    for outsider in (supplier_user, other_officer):
+        assert api_for(outsider).get(base).status_code == 404
+        assert api_for(outsider).get(base + "my-shares").status_code == 404
+    assert api_for(None).get(base).status_code in (401, 403)
+    member = api_for(tender.members[0])
+    assert member.post(base + "shares", {"shares": []}, format="json").status_code == 400
+    bad = member.post(base + "shares", {"shares": [{"key_id": "member-01",
+                                                    "submission": str(tender.bids[0].pk),
+                                                    "resealed": "00" * 114}]}, format="json")
+    assert bad.status_code == 400 and "session" in bad.json()["error"]["message"]
+    both = member.post(base + "shares", {"shares": [{"key_id": "member-01", "share": "00",
+                                                     "resealed": "00"}]}, format="json")
+    assert both.status_code == 400
+    assert member.post(base + "resume").status_code == 409
+    assert not session.shares.exists()
+
+
+def test_the_opening_page_for_each_actor(
+        tender: Tender, opened: OpeningSession, supplier_user: User,
+        other_officer: User) -> None:
+    url = f"/bids/notices/{tender.notice.pk}/opening/"
+    page = web(tender.officer).get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Fjordbygg AS" in html and "tilbud.txt" in html and "protocol.pdf" in html
+    member_page = web(tender.members[2]).get(url).content.decode()
+    assert "tilbud.txt" in member_page
+    assert web(supplier_user).get(url).status_code == 404
+    assert web(other_officer).get(url).status_code == 404
+    assert web(None).get(url).status_code == 302  # to sign in
+
+
+def test_the_protocol_pages(tender: Tender, opened: OpeningSession) -> None:
+    base = f"/bids/notices/{tender.notice.pk}/opening/"
+    html = web(tender.members[0]).get(base + "protocol/").content.decode()
+    for sub in tender.bids:
+        assert sub.root in html
+    assert opened.tree_head.root in html and "Check passed" in html
+    pdf = web(tender.officer).get(base + "protocol.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_web_downloads_are_logged_and_guarded(
+        tender: Tender, opened: OpeningSession, supplier_user: User) -> None:
+    sub = tender.bids[1]
+    base = f"/bids/notices/{tender.notice.pk}/opening/bids/{sub.pk}/"
+    response = web(tender.officer).get(base + "files/0/")
+    assert response.status_code == 200
+    assert MARKER in b"".join(response.streaming_content)
+    assert response["Content-Disposition"].startswith("attachment")
+    tar = web(tender.officer).get(base + "bid.tar")
+    assert tar.status_code == 200
+    assert web(supplier_user).get(base + "files/0/").status_code == 404
+    assert web(tender.officer).get(base + "files/9/").status_code == 404
+    reads = BidEvent.objects.filter(kind="opened.read", submission=sub)
+    assert [e.data["file"] for e in reads] == ["offer.txt", "(tar)"]
+
+
+def test_the_member_page_sends_nothing_before_a_session(tender: Tender) -> None:
+    page = web(tender.members[0]).get(f"/bids/notices/{tender.notice.pk}/opening/")
+    assert page.status_code == 200
+    assert b"member-form" not in page.content
+
+
+@pytest.mark.parametrize("path", ["committee/", "bid/"])
+def test_other_bid_pages_render(tender: Tender, supplier_user: User, path: str) -> None:
+    user = tender.officer if path == "committee/" else supplier_user
+    response = web(user).get(f"/bids/notices/{tender.notice.pk}/{path}")
+    assert response.status_code == 200
+
+
+def test_the_receipt_page(tender: Tender, supplier_user: User,
+                          other_supplier_user: User) -> None:
+    sub = tender.bids[0]
+    url = f"/bids/notices/{tender.notice.pk}/bid/{sub.pk}/receipt/"
+    html = web(supplier_user).get(url).content.decode()
+    assert sub.root in html and sub.receipt.signature in html
+    assert web(other_supplier_user).get(url).status_code == 404
+    assert web(tender.officer).get(url).status_code == 404
+    assert plain_shares  # imported helpers stay used
