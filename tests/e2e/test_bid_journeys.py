@@ -1,0 +1,194 @@
+"""Issue 5 in real Chromium: keys, a sealed bid with its receipt, and the opening.
+
+1. Three committee members enrol their keys on the enrolment page (generated and wrapped in
+   the browser; the passphrase never leaves it). The notice is published.
+2. A supplier seals two files in the bid page (progress bars), uploads them in parts, gets the
+   signed receipt, verifies it in the browser, downloads it (Python verifies it too) and reads
+   the receipt page. A second supplier bids through the services.
+3. The deadline passes (moved to the database's "now" through the ORM: no sleeping). The
+   procurement officer starts the opening; two members each unlock their key with the
+   passphrase and send their shares from the opening page; the bids open; a member downloads
+   the protocol (PDF) and an opened file.
+Screenshots: tests/e2e/screenshots/bids_*.png.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from accounts.models import Role
+from bids import committee as committee_services
+from bids.keys import platform_public_key_hex
+from bids.models import BidEvent, Submission, SubmissionStatus
+from bids.opening_models import OpeningSession, OpeningStatus
+from crypto.receipts import verify_receipt
+from notices import services
+from tests.bids.test_opening import Tender, pass_deadline, submit
+from tests.conftest import make_user
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).parent / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSPHRASES = ["fjord og fjell og 3 grønne epler", "sju sterke sjømenn seiler sør",
+               "ingen gjetter denne frasen lett"]
+MARKER = b"E2E-PRICE-MARKER-41"
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian Chromium at /usr/bin/chromium"),
+]
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Any:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SHOTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"bids_{name}.png"), full_page=True)
+
+
+def signed_in(browser: Any, base: str, user: Any) -> Any:
+    """A browser context with the user's session cookie (signing in itself is tested
+    elsewhere); JavaScript errors on any page fail the test."""
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(locale="en-GB", accept_downloads=True,
+                                  viewport={"width": 1100, "height": 900})
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                          "url": base}])
+    context.set_default_timeout(120_000)
+    errors: list[str] = []
+    context.errors = errors
+    context.on("weberror", lambda e: errors.append(str(e.error)))
+    return context
+
+
+def new_page(context: Any) -> Any:
+    page = context.new_page()
+    page.on("pageerror", lambda exc: context.errors.append(str(exc)))
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bid_is_sealed_received_and_opened_by_two_members(
+        live_server: Any, browser: Any, make_notice: Any, officer: Any, authority: Any,
+        supplier: Any, supplier_user: Any, other_supplier: Any, other_supplier_user: Any,
+        tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    base = live_server.url
+    start = timezone.now() - timedelta(days=20)
+    notice = make_notice(publish=False, at=start)
+    members = [make_user(f"member{i}@bergen.example", authority, Role.COMMITTEE_MEMBER)
+               for i in range(1, 4)]
+    committee = committee_services.committee_configure(
+        notice=notice, by=officer, members=members, k=2, now=start).committee
+
+    # 1. Each member enrols a key in the browser.
+    for i, (user, seat) in enumerate(zip(members, committee.members.order_by("pk"),
+                                         strict=True)):
+        context = signed_in(browser, base, user)
+        page = new_page(context)
+        page.goto(f"{base}/bids/notices/{notice.pk}/committee/{seat.pk}/key/")
+        page.get_by_label("Passphrase", exact=True).fill(PASSPHRASES[i])
+        page.get_by_label("Passphrase again").fill(PASSPHRASES[i])
+        page.get_by_role("button", name="Generate and enrol my key").click()
+        page.wait_for_selector("#enrol-status[data-kind='ok']")
+        if i == 0:
+            shot(page, "1_enrol_key")
+        assert context.errors == []
+        context.close()
+    for seat in committee.members.all():
+        assert seat.has_key and seat.wrapped_key["iterations"] >= 600_000
+        assert PASSPHRASES[0] not in json.dumps(seat.wrapped_key)
+    notice = services.notice_publish(notice=notice, by=officer, now=start)
+    committee_services.manifest_ensure(notice=notice, now=start)
+    officer_ctx = signed_in(browser, base, officer)
+    page = new_page(officer_ctx)
+    page.goto(f"{base}/bids/notices/{notice.pk}/committee/")
+    shot(page, "2_committee")
+
+    # 2. A supplier seals and uploads two files, with progress, and verifies the receipt.
+    offer = tmp_path / "tilbud.pdf"
+    offer.write_bytes(b"%PDF-1.4 " + MARKER + bytes(range(256)) * (10 * 4096 + 7))  # ~10 MiB
+    prices = tmp_path / "prisskjema.csv"
+    prices.write_text("linje;pris\n1;1000000\n", encoding="utf-8")
+    supplier_ctx = signed_in(browser, base, supplier_user)
+    page = new_page(supplier_ctx)
+    page.goto(f"{base}/bids/notices/{notice.pk}/bid/")
+    page.wait_for_function("document.getElementById('countdown').textContent.includes(':')")
+    page.get_by_label("Files of your bid").set_input_files([str(offer), str(prices)])
+    shot(page, "3_bid_page")
+    page.get_by_role("button", name="Seal and submit").click()
+    page.wait_for_selector("#verify-result[data-verified='true']")
+    assert page.eval_on_selector("#seal-progress", "e => e.value") == 100
+    assert page.eval_on_selector("#upload-progress", "e => e.value") == 100
+    assert page.is_hidden("#speed-warning")
+    shot(page, "4_bid_received")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the signed receipt (JSON)").click()
+    signed = json.loads(Path(download.value.path()).read_text())
+    receipt = verify_receipt(signed, bytes.fromhex(platform_public_key_hex()))
+    sub = Submission.objects.get(pk=receipt["submission"])
+    assert sub.status == SubmissionStatus.SEALED and sub.parts.count() == 3  # 4 MiB parts
+    assert receipt["size"] == sub.size > 10 * 1024 * 1024 and receipt["sealing"] == "client"
+    page.get_by_role("link", name="Readable receipt").click()
+    page.wait_for_selector("#receipt-verify[data-verified='true']")
+    shot(page, "5_receipt")
+    assert supplier_ctx.errors == []
+
+    tender = Tender(notice=notice, officer=officer, members=members, keys={})
+    submit(tender, other_supplier, other_supplier_user, {"offer.txt": b"Price: 990 000 NOK"})
+
+    # 3. After the deadline the officer starts the opening; two members send their shares.
+    pass_deadline(tender)
+    page = new_page(officer_ctx)
+    page.goto(f"{base}/bids/notices/{notice.pk}/opening/")
+    page.get_by_role("button", name="Start the opening").click()
+    page.wait_for_selector("#opening")
+    for i in (0, 2):
+        context = signed_in(browser, base, members[i])
+        member_page = new_page(context)
+        member_page.goto(f"{base}/bids/notices/{notice.pk}/opening/")
+        member_page.get_by_label("Your passphrase").fill(PASSPHRASES[i])
+        member_page.get_by_role("button", name="Open my shares and send them").click()
+        member_page.wait_for_selector("#member-status[data-kind='ok']")
+        if i == 0:
+            shot(member_page, "6_member_sent_shares")
+        else:
+            member_page.wait_for_selector("#log-check.verify-ok")  # the page reloads when done
+            shot(member_page, "7_opened")
+            with member_page.expect_download() as pdf:
+                member_page.get_by_role("link", name="Download the protocol (PDF)").click()
+            assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
+            with member_page.expect_download() as opened_file:
+                member_page.get_by_role("link", name="tilbud.pdf").click()
+            assert MARKER in Path(opened_file.value.path()).read_bytes()
+            member_page.get_by_role("link", name="Opening protocol").click()
+            member_page.wait_for_selector("#protocol-bids")
+            shot(member_page, "8_protocol")
+        assert context.errors == []
+        context.close()
+    session = OpeningSession.objects.get(notice=notice)
+    assert session.status == OpeningStatus.OPENED and session.bids_done == 2
+    assert session.log_check["ok"]
+    assert BidEvent.objects.filter(kind="opened.read", by=members[2]).count() == 1
+    page.reload()
+    shot(page, "9_officer_view")
+    assert officer_ctx.errors == []
