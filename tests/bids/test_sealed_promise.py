@@ -10,8 +10,8 @@ import logging
 import os
 import tarfile
 import tempfile
-from datetime import timedelta
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
