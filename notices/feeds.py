@@ -92,7 +92,7 @@ class CpvDivisionFeed(NoticeFeed):
         return _("Procurement notices with a CPV code starting with %(division)s.") % {
             "division": obj}
 
-    def items(self, obj: str) -> QuerySet[Notice]:
+    def items(self, obj: Any = None) -> QuerySet[Notice]:
         return notice_list_public(filters=NoticeFilters(cpv=f"{obj}000000")).order_by(
             "-published_at", "-pk")[:FEED_SIZE]
 
@@ -113,5 +113,5 @@ class SavedSearchFeed(NoticeFeed):
     def subtitle(self, obj: SavedSearch) -> str:
         return _("Notices matching your saved search “%(name)s”.") % {"name": obj.name}
 
-    def items(self, obj: SavedSearch) -> QuerySet[Notice]:
+    def items(self, obj: Any = None) -> QuerySet[Notice]:
         return saved_search_notices(obj)[:FEED_SIZE]

@@ -162,7 +162,8 @@ def _compose(event: NoticeEvent) -> tuple[str, str, str, list[int]] | None:
     head = f"{notice.reference} {notice.title}"
     link = _("Read the notice: %(url)s") % {"url": site_url(notice_path(notice))}
     if event.kind == "notice.changed":
-        version = NoticeVersion.objects.filter(notice=notice, number=data.get("version")).first()
+        version = NoticeVersion.objects.filter(notice=notice,
+                                               number=int(data.get("version") or 0)).first()
         reason = data.get("reason", "")
         if "submission_deadline" in data.get("fields", []):
             kind = InboxKind.DEADLINE
@@ -201,7 +202,7 @@ def _compose(event: NoticeEvent) -> tuple[str, str, str, list[int]] | None:
                  _("Reason: %(reason)s") % {"reason": data.get("reason", "")}]
         recipients = followers
     elif event.kind in (ANSWER_PUBLISHED, ANSWER_PRIVATE):
-        answer = Answer.objects.filter(pk=data.get("answer_id")).first()
+        answer = Answer.objects.filter(pk=int(data.get("answer_id") or 0)).first()
         if answer is None:
             return None
         # Only the published wording: the asker's identity is never part of an answer.

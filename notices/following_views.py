@@ -133,7 +133,7 @@ def saved_search_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Saved “%(name)s”. New matching notices will be "
                                             "sent to %(email)s.")
-                                 % {"name": created.name, "email": request.user.email})
+                                 % {"name": created.name, "email": _user(request).email})
                 return redirect("following:saved-searches")
         status = 400
     else:

@@ -65,7 +65,7 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, candidates: list[Question], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].choices = [
+        self.fields["into"].choices = [  # type: ignore[attr-defined]
             (q.pk, _("Question %(n)s: %(text)s") % {"n": q.pk, "text": q.text[:80]})
             for q in candidates]
 
@@ -145,7 +145,7 @@ def _buyer_notice(request: HttpRequest, pk: int) -> Notice:
     return notice
 
 
-def _render_queue(request: HttpRequest, notice: Notice, *, bound: dict[str, Any] | None = None,
+def _render_queue(request: HttpRequest, notice: Notice, *, bound: dict[Any, Any] | None = None,
                   status: int = 200) -> HttpResponse:
     bound = bound or {}
     queue = list(questions.question_queue(notice=notice, user=request.user))

@@ -34,10 +34,10 @@ from .selectors import NoticeFilters, notice_list_public
 
 logger = logging.getLogger(__name__)
 
-PERIOD = {
-    Frequency.IMMEDIATE: timedelta(0),
-    Frequency.DAILY: timedelta(days=1),
-    Frequency.WEEKLY: timedelta(days=7),
+PERIOD: dict[str, timedelta] = {
+    Frequency.IMMEDIATE.value: timedelta(0),
+    Frequency.DAILY.value: timedelta(days=1),
+    Frequency.WEEKLY.value: timedelta(days=7),
 }
 # Notices committed a little after their published_at are still caught by the next digest;
 # DigestDelivery keeps them from being sent twice.

@@ -32,7 +32,7 @@ def described_widget(field: BoundField) -> SafeString:
         ids.append(f"{field.auto_id}_help")
     if field.errors:
         ids.append(f"{field.auto_id}_errors")
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if ids:
         attrs["aria-describedby"] = " ".join(ids)
     if field.errors:
