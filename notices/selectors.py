@@ -142,8 +142,10 @@ def notice_list_public(*, filters: NoticeFilters,
     Words in `q` match by substring here (every word somewhere in title, description, buyer,
     lot titles or reference); ranked full-text search is `notice_search_public`.
     """
-    now = now or timezone.now()
-    f = filters
+    return _with_related(_public_filtered(filters, now or timezone.now()))
+
+
+def _public_filtered(f: NoticeFilters, now: datetime) -> QuerySet[Notice]:
     qs = Notice.objects.filter(status__in=PUBLIC_STATUSES)
     for word in f.q.split():
         lots = Lot.objects.filter(title__icontains=word).values("notice_id")
@@ -153,7 +155,7 @@ def notice_list_public(*, filters: NoticeFilters,
     qs = _apply_filters(qs, f, now)
     sort = _sort(f)
     ordering = SORT_ORDERINGS[sort] if sort else f.ordering
-    return _with_related(qs.order_by(*ORDERINGS.get(ordering, ORDERINGS["-published_at"])))
+    return qs.order_by(*ORDERINGS.get(ordering, ORDERINGS["-published_at"]))
 
 
 @dataclass
@@ -208,7 +210,7 @@ def _count(f: NoticeFilters, now: datetime) -> int:
 
         return int(search.get_backend().search(f.q, _engine_filters(f, now), "relevance",
                                                0, 0).total)
-    return notice_list_public(filters=f, now=now).count()
+    return _public_filtered(f, now).count()
 
 
 def _suggestions(f: NoticeFilters, now: datetime) -> list[dict[str, Any]]:
@@ -232,7 +234,10 @@ def notice_search_public(*, filters: NoticeFilters, offset: int = 0, limit: int 
                          now: datetime | None = None) -> NoticeSearchResult:
     """The public search: ranked full text through the search engine, filter-only queries
     from the database. Engine hits are re-checked against the database, so a notice the
-    board would not show (a draft) never appears, whatever the index holds."""
+    board would not show (a draft) never appears, whatever the index holds.
+
+    The notices come with their buyer (select_related) and nothing else prefetched: what a
+    result list shows. Pages that show lots prefetch them (prefetch_related_objects)."""
     now = now or timezone.now()
     f = filters
     result: NoticeSearchResult | None = None
@@ -245,14 +250,14 @@ def notice_search_public(*, filters: NoticeFilters, offset: int = 0, limit: int 
         except Exception:
             log.exception("search engine failed; answering from the database")
         else:
-            rows = {n.pk: n for n in _with_related(
-                Notice.objects.filter(status__in=PUBLIC_STATUSES, pk__in=hits.ids))}
+            rows = {n.pk: n for n in Notice.objects.select_related("buyer").filter(
+                status__in=PUBLIC_STATUSES, pk__in=hits.ids)}
             notices = [rows[i] for i in hits.ids if i in rows]
             result = NoticeSearchResult(
                 notices=notices, count=max(hits.total - (len(hits.ids) - len(notices)), 0),
                 engine="index")
     if result is None:
-        qs = notice_list_public(filters=f, now=now)
+        qs = _public_filtered(f, now).select_related("buyer")
         count = qs.count()
         result = NoticeSearchResult(notices=list(qs[offset:offset + limit]) if limit else [],
                                     count=count)
