@@ -128,14 +128,34 @@ def on_notice_changed(sender: Any, *, notice_id: int, change: str, version: int 
         events = NoticeEvent.objects.filter(notice_id=notice_id, kind=kind).order_by("-pk")
         if change == "changed" and version is not None:
             events = events.filter(data__version=version)
-        event_id = events.values_list("pk", flat=True).first()
-        if event_id is None:
+        event_ids = list(events.values_list("pk", flat=True)[:1])
+        if not event_ids:
             logger.warning("notice %s changed (%s) without an event", notice_id, change)
             return
-    try:
-        following_tasks.notify_event.delay(event_id)
-    except Exception:  # the change is committed; the periodic tick retries unsent e-mail
-        logger.exception("notifying followers of event %s failed", event_id)
+        if change == "document":
+            # The signal does not say which upload it announces. Two uploads can commit
+            # back to back, so also take any recent document event nobody was told about.
+            event_ids = _document_events_untold(notice_id) or event_ids
+    else:
+        event_ids = [event_id]
+    for pk in event_ids:
+        try:
+            following_tasks.notify_event.delay(pk)
+        except Exception:  # the change is committed; the periodic tick retries unsent e-mail
+            logger.exception("notifying followers of event %s failed", pk)
+
+
+def _document_events_untold(notice_id: int) -> list[int]:
+    followed_since = Follow.objects.filter(notice_id=notice_id).order_by("created_at").values_list(
+        "created_at", flat=True).first()
+    if followed_since is None:
+        return []
+    told = InboxMessage.objects.filter(notice_id=notice_id, kind=InboxKind.DOCUMENT).values(
+        "event_id")
+    recent = (NoticeEvent.objects.filter(notice_id=notice_id, kind=EVENT_KINDS["document"],
+                                         at__gte=followed_since)
+              .exclude(pk__in=told).order_by("-pk").values_list("pk", flat=True)[:5])
+    return sorted(recent)
 
 
 def _changes_text(version: NoticeVersion | None, *, skip: Iterable[str] = ()) -> list[str]:
@@ -157,7 +177,9 @@ def _compose(event: NoticeEvent) -> tuple[str, str, str, list[int]] | None:
 
     notice = event.notice
     data = event.data or {}
-    followers = list(Follow.objects.filter(notice=notice, user__is_active=True)
+    # Followers hear about what happens from the moment they follow.
+    followers = list(Follow.objects.filter(notice=notice, user__is_active=True,
+                                           created_at__lte=event.at)
                      .values_list("user_id", flat=True))
     head = f"{notice.reference} {notice.title}"
     link = _("Read the notice: %(url)s") % {"url": site_url(notice_path(notice))}

@@ -255,3 +255,32 @@ def test_the_follow_button_follows_and_unfollows(client, notice, supplier_user, 
     client.post(url)
     assert not Follow.objects.filter(user=other_officer).exists()
     assert client.get(url).status_code == 405
+
+
+def test_back_to_back_uploads_are_each_announced(notice, officer, followers):
+    from notices.models import Notice
+    from notices.signals import notice_changed
+
+    # Two uploads commit before either announcement runs; one signal must not lose one.
+    for content in (b"%PDF-1.7 a", b"%PDF-1.7 b"):
+        documents.document_upload(notice=notice, by=officer, stream=io.BytesIO(content),
+                                  filename="vedlegg.pdf", size=10)
+    notice_changed.send(sender=Notice, notice_id=notice.pk, change="document", version=1)
+    notice_changed.send(sender=Notice, notice_id=notice.pk, change="document", version=1)
+    for user in followers:
+        assert [m.kind for m in messages_for(user)] == [InboxKind.DOCUMENT] * 2
+    assert len(mail.outbox) == 4
+
+
+def test_a_new_follower_hears_only_what_happens_after(notice, officer, supplier_user,
+                                                      django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notice_change_publish(notice=notice, by=officer, reason="Før.",
+                                       fields={"description": "Først."})
+    following.follow_create(user=supplier_user, notice=notice)
+    event = NoticeEvent.objects.get(notice=notice, kind="notice.changed")
+    assert following.notification_send(event_id=event.pk) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notice_change_publish(notice=notice, by=officer, reason="Etter.",
+                                       fields={"description": "Så."})
+    assert [m.body.count("Etter.") for m in messages_for(supplier_user)] == [1]
