@@ -49,3 +49,15 @@ def notice_questions_section(context: template.Context, notice: Any) -> dict[str
     data["request"] = request
     data["csrf_token"] = context.get("csrf_token")
     return data
+
+
+@register.simple_tag(takes_context=True)
+def inbox_unread(context: template.Context) -> int:
+    """Unread inbox messages of the signed-in user, for the navigation: {% inbox_unread %}."""
+    from notices.following import inbox_unread_count
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    return inbox_unread_count(user=user)

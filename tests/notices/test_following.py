@@ -284,3 +284,15 @@ def test_a_new_follower_hears_only_what_happens_after(notice, officer, supplier_
         services.notice_change_publish(notice=notice, by=officer, reason="Etter.",
                                        fields={"description": "Så."})
     assert [m.body.count("Etter.") for m in messages_for(supplier_user)] == [1]
+
+
+def test_the_unread_count_tag(rf, inbox_items, supplier_user):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    template = Template("{% load following_tags %}{% inbox_unread %}")
+    request = rf.get("/")
+    request.user = supplier_user
+    assert template.render(Context({"request": request})) == "1"
+    request.user = AnonymousUser()
+    assert template.render(Context({"request": request})) == "0"
