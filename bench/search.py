@@ -240,6 +240,7 @@ def main() -> None:
          lambda w: ("rammeavtale", SearchFilters(), "published")),
     ]
     rows = []
+    load_before = os.getloadavg()[0]
     for label, api_params, engine_query in shapes:
         api_ms, engine_ms, counts = [], [], []
         for i in range(args.runs + 5):
@@ -261,6 +262,7 @@ def main() -> None:
                      percentile(engine_ms, 50), percentile(engine_ms, 95),
                      int(statistics.median(counts))))
 
+    load_during = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
     header = ("| query shape | API p50 | API p95 | engine p50 | engine p95 | hits (median) |\n"
               "|---|---:|---:|---:|---:|---:|")
     lines = [header] + [f"| {label} | {a50:.1f} ms | {a95:.1f} ms | {e50:.1f} ms | "
@@ -275,7 +277,8 @@ def main() -> None:
     section = f"""## search
 
 Command: `{command.strip()}` (`--runs {args.runs}` per shape)
-Date: {datetime.now(UTC):%Y-%m-%d %H:%MZ}, {engine}, tantivy {_tantivy_version()}, {os.cpu_count()} vCPU.
+Date: {datetime.now(UTC):%Y-%m-%d %H:%MZ}, {engine}, tantivy {_tantivy_version()},
+{os.cpu_count()} vCPU; load average during the queries {load_during} (other work on the machine).
 
 {args.n:,} synthetic notices ({public:,} public; the rest drafts, which must never be found),
 Norwegian vocabulary, "rammeavtale" in about 38 % of them; bulk-inserted in {load_s:.0f} s.

@@ -167,3 +167,12 @@ def test_the_api_refuses_an_unknown_code_with_a_clear_message(loaded, api_for, o
     assert response.status_code == 400
     error = response.json()["error"]
     assert "45999999" in error["message"] and "cpv_main" in error["fields"]
+
+
+def test_the_lookup_is_documented_in_openapi(api_for):
+    schema = api_for(None).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    for path in ("/api/codes/cpv/", "/api/codes/nuts/"):
+        names = {p["name"] for p in schema["paths"][path]["get"]["parameters"]}
+        assert {"q", "limit"} <= names
+    search = {p["name"] for p in schema["paths"]["/api/notices/"]["get"]["parameters"]}
+    assert {"q", "phase", "sort", "cpv", "nuts", "page", "page_size"} <= search
