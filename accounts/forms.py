@@ -18,21 +18,24 @@ def apply_application_error(form: forms.BaseForm, exc: ApplicationError,
                             aliases: dict[str, str] | None = None) -> None:
     """Show a service error on the form: field messages next to fields, the rest on top.
 
-    `aliases` maps service field names to form field names where they differ.
+    The service's sentence goes in the summary at the top, linked to the field it is about;
+    the short field messages stay next to their fields. `aliases` maps service field names
+    to form field names where they differ.
     """
-    placed = False
+    placed: list[str] = []
     for name, errors in exc.fields.items():
         target = (aliases or {}).get(name, name)
         if target in form.fields:
             for error in errors:
                 form.add_error(target, error)
-            placed = True
-    # The main message is always in the summary, as a sentence a person can act on.
-    for message in exc.messages:
+            placed.append(target)
+    anchors: dict[str, str] = getattr(form, "summary_anchors", {})
+    for message in exc.messages or [str(exc)]:
         if message not in form.non_field_errors():
             form.add_error(None, message)
-    if not placed and not exc.messages:
-        form.add_error(None, str(exc))
+        anchors[message] = (form[placed[0]].auto_id or "") if placed else ""
+    form.summary_anchors = anchors  # type: ignore[attr-defined]
+    form.summary_skip = set(placed)  # type: ignore[attr-defined]
 
 
 def error_summary(*forms_: forms.BaseForm | None,
@@ -43,12 +46,14 @@ def error_summary(*forms_: forms.BaseForm | None,
     for form in forms_:
         if form is None or not form.is_bound:
             continue
+        anchors = getattr(form, "summary_anchors", {})
+        skip = getattr(form, "summary_skip", set())
         for message in form.non_field_errors():
             if message not in seen:
                 seen.add(message)
-                items.append({"anchor": "", "message": message})
+                items.append({"anchor": anchors.get(message, ""), "message": message})
         for name, errors in form.errors.items():
-            if name == "__all__":
+            if name == "__all__" or name in skip:
                 continue
             field = form[name]
             for message in errors:

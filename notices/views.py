@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -48,6 +49,7 @@ from .selectors import (
     notice_list_public,
     notice_list_workspace,
 )
+from .templatetags.anbud import oslo
 
 PAGE_SIZE = 20
 
@@ -102,11 +104,20 @@ def _history(notice: Notice) -> list[dict[str, Any]]:
             for version in notice.versions.all().order_by("-number")]
 
 
+def _shown(field_name: str, value: Any) -> str:
+    """A diff value for people; deadlines in Norwegian time with the zone marked."""
+    if field_name in ("submission_deadline", "question_deadline") and value:
+        parsed = parse_datetime(str(value))
+        if parsed is not None:
+            return oslo(parsed)
+    return display_value(field_name, value)
+
+
 def _diff_rows(changes: list[dict[str, Any]]) -> list[dict[str, str]]:
     return [{"field": change["field"],
              "label": str(FIELD_LABELS.get(change["field"], change["field"])),
-             "old": display_value(change["field"], change.get("old")),
-             "new": display_value(change["field"], change.get("new"))}
+             "old": _shown(change["field"], change.get("old")),
+             "new": _shown(change["field"], change.get("new"))}
             for change in changes]
 
 
@@ -149,7 +160,13 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         notice = notice_get_visible(pk=pk, user=request.user)
     except NotFound as exc:
         raise Http404(_("No such notice.")) from exc
-    return render(request, "notices/detail.html", _notice_context(notice, request.user))
+    context = _notice_context(notice, request.user)
+    if notice.status != NoticeStatus.DRAFT:
+        # Following and questions and answers (notices/question_views.py) own that section.
+        from .question_views import notice_section_context
+
+        context.update(notice_section_context(request, notice), questions_section=True)
+    return render(request, "notices/detail.html", context)
 
 
 # --- Workspace -------------------------------------------------------------------------
@@ -172,15 +189,20 @@ def workspace(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _lot_error_summary(lot_errors: list[str]) -> list[dict[str, str]]:
-    return [{"anchor": "lots", "message": f"{FIELD_LABELS['lots']}: {message}"}
-            for message in lot_errors]
+def _apply_error(form: NoticeForm, exc: ApplicationError) -> list[str]:
+    """Put a service error on the notice form; returns the messages for the lots fieldset."""
+    apply_application_error(form, exc)
+    lot_errors = exc.fields.get("lots", [])
+    if lot_errors:
+        for message in exc.messages:
+            form.summary_anchors[message] = "lots"  # type: ignore[attr-defined]
+    return lot_errors
 
 
 def _render_notice_form(request: HttpRequest, *, form: NoticeForm, formset: Any,
                         notice: Notice | None, lot_errors: list[str],
                         status: int = 200) -> HttpResponse:
-    summary = error_summary(form) + _lot_error_summary(lot_errors)
+    summary = error_summary(form)
     return render(request, "notices/notice_form.html", {
         "form": form, "formset": formset, "notice": notice, "lot_errors": lot_errors,
         "summary": summary,
@@ -204,8 +226,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"], fields=form.service_fields(),
                 lots=lots_from_formset(formset))
         except ApplicationError as exc:
-            apply_application_error(form, exc)
-            lot_errors = exc.fields.get("lots", [])
+            lot_errors = _apply_error(form, exc)
         else:
             messages.success(request, _("The draft is saved. Nobody outside your authority can "
                                         "see it until you publish it."))
@@ -238,8 +259,7 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                                   fields=form.service_fields(),
                                                   lots=lots_from_formset(formset))
         except ApplicationError as exc:
-            apply_application_error(form, exc)
-            lot_errors = exc.fields.get("lots", [])
+            lot_errors = _apply_error(form, exc)
         else:
             messages.success(request, _("The draft is saved."))
             return _after_save(request, notice)
@@ -325,7 +345,11 @@ def notice_change(request: HttpRequest, pk: int) -> HttpResponse:
     changes: list[dict[str, str]] = []
     confirm = False
     if post is not None and form.is_valid() and formset.is_valid():
-        fields, lots = form.service_fields(), lots_from_formset(formset)
+        # Only what the person changed: an untouched deadline keeps its exact time, even
+        # though the datetime-local input shows it to the minute.
+        fields = {name: value for name, value in form.service_fields().items()
+                  if name in form.changed_data}
+        lots = lots_from_formset(formset) if formset.has_changed() else None
         try:
             if "confirm" in post:
                 services.notice_change_publish(notice=notice, by=_user(request),
@@ -340,9 +364,8 @@ def notice_change(request: HttpRequest, pk: int) -> HttpResponse:
             if "edit" not in post:
                 changes, confirm = _diff_rows(diff), True
         except ApplicationError as exc:
-            apply_application_error(form, exc)
-            lot_errors = exc.fields.get("lots", [])
-    summary = error_summary(form) + _lot_error_summary(lot_errors)
+            lot_errors = _apply_error(form, exc)
+    summary = error_summary(form)
     return render(request, "notices/change_form.html", {
         "notice": notice, "form": form, "formset": formset, "lot_errors": lot_errors,
         "summary": summary, "changes": changes, "confirm": confirm,

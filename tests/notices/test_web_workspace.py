@@ -198,6 +198,9 @@ def test_it_shows_the_change_diff_before_publishing_it(client, officer, make_not
     assert review.status_code == 200
     assert "Kontroller endringen før du publiserer den" in page
     assert "Nytt navn på oppdraget" in page and "<del>" in page
+    diff_table = re.search(r'<table class="diff">.*?</table>', page, re.S).group(0)
+    # Untouched deadlines keep their exact time although the input shows minutes only.
+    assert "Tilbudsfrist" not in diff_table and "Tittel" in diff_table
     notice.refresh_from_db()
     assert notice.version == 1 and notice.title != "Nytt navn på oppdraget"
     response = client.post(f"/workspace/notices/{notice.pk}/change/", {**data, "confirm": "1"})
@@ -242,3 +245,13 @@ def test_it_deletes_a_draft_after_confirmation(client, officer, make_notice):
     response = client.post(f"/workspace/notices/{draft.pk}/delete/")
     assert response.status_code == 302
     assert not Notice.objects.filter(pk=draft.pk).exists()
+
+
+def test_it_explains_a_lot_without_a_title_and_links_to_the_lots(client, officer):
+    client.force_login(officer)
+    response = client.post("/workspace/notices/new/", form_data(**{"lots-0-cpv": "45420000"}))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert '<a href="#lots">Delkontrakt 1 må ha en tittel.</a>' in page
+    assert 'id="lots-errors"' in page
+    assert not Notice.objects.exists()
