@@ -112,7 +112,7 @@ def inbox_mark_read(*, user: User, ids: Iterable[int] | None = None,
     now = now or timezone.now()
     qs = InboxMessage.objects.filter(user=user, read_at__isnull=True)
     if ids is not None:
-        qs = qs.filter(pk__in=list(ids))
+        qs = qs.filter(pk__in=[i for i in ids if 0 < i < 2**63])
     return qs.update(read_at=now)
 
 

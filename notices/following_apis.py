@@ -20,6 +20,8 @@ from . import following, saved_searches
 from .following_models import Frequency, InboxKind, InboxMessage, SavedSearch
 from .selectors import notice_get_visible
 
+MAX_ID = 2**63 - 1
+
 
 def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]
@@ -74,7 +76,8 @@ class InboxMessageSerializer(serializers.ModelSerializer):
 
 
 class InboxReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False,
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+                                required=False,
                                 max_length=1000,
                                 help_text="Messages to mark read; leave out to mark all read.")
 

@@ -24,6 +24,8 @@ from .question_models import Answer, Question
 from .selectors import notice_get_visible
 from .serializers import NoticeVersionSerializer
 
+MAX_ID = 2**63 - 1
+
 
 def _user(request: Request) -> User:
     return request.user  # type: ignore[return-value]
@@ -86,7 +88,7 @@ class QuestionsPageSerializer(serializers.Serializer):
 
 class AskSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=questions.MAX_TEXT)
-    supplier = serializers.IntegerField(required=False, help_text=(
+    supplier = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text=(
         "Organisation id of the supplier asking; needed only if you act for several."))
 
 
@@ -108,7 +110,8 @@ class AnswerResultSerializer(PublishedAnswerSerializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    into = serializers.IntegerField(help_text="Id of the question this one duplicates.")
+    into = serializers.IntegerField(min_value=1, max_value=MAX_ID,
+                                    help_text="Id of the question this one duplicates.")
 
 
 class ExtendDeadlineSerializer(serializers.Serializer):

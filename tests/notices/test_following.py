@@ -296,3 +296,18 @@ def test_the_unread_count_tag(rf, inbox_items, supplier_user):
     assert template.render(Context({"request": request})) == "1"
     request.user = AnonymousUser()
     assert template.render(Context({"request": request})) == "0"
+
+
+def test_huge_ids_are_refused_not_crashing(api_for, officer, supplier_user):
+    big = 10**30
+    for url in (f"/api/questions/{big}/answer/", f"/api/questions/{big}/merge/"):
+        r = api_for(officer).post(url, {"text": "x", "into": big}, format="json")
+        assert r.status_code in (400, 404), (url, r.status_code)
+    r = api_for(supplier_user).post("/api/inbox/read/", {"ids": [big]}, format="json")
+    assert r.status_code in (400, 404), "inbox"
+    r = api_for(supplier_user).post(f"/api/inbox/{big}/read/")
+    assert r.status_code in (400, 404), "inbox1"
+    r = api_for(supplier_user).get(f"/api/saved-searches/{big}/")
+    assert r.status_code in (400, 404), "saved"
+    r = api_for(supplier_user).post(f"/api/notices/{big}/follow/")
+    assert r.status_code in (400, 404), "follow"
