@@ -24,6 +24,7 @@ import logging
 import os
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -68,7 +69,7 @@ log = logging.getLogger(__name__)
 TAG_LEN = 16
 SHARE_LEN = 33
 SESSION_SHARE_INFO = "ANBUD/opening-share|"
-PROGRESS_STEP = 8 * 1024 * 1024  # write progress to the database every 8 MiB of plaintext
+PROGRESS_INTERVAL = 1.0  # seconds between progress writes to the database
 STALE_AFTER = timedelta(minutes=10)  # an OPENING session without heartbeat may be resumed
 _SUITE = hpke.Suite(hpke.KEM.P256, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
 
@@ -508,21 +509,28 @@ class _ProgressSink:
         self.sink, self.session_id = sink, session_id
         self.total = 0
         self._unreported = 0
+        self._last = time.monotonic()
 
     def write(self, data: Any) -> int:
         written = self.sink.write(data)
         n = len(data) if written is None else written
         self.total += n
         self._unreported += n
-        if self._unreported >= PROGRESS_STEP:
+        if time.monotonic() - self._last >= PROGRESS_INTERVAL:
             self.flush_progress()
         return n
+
+    def pending(self) -> int:
+        """Bytes not yet reported; the caller records them with the bid's result."""
+        pending, self._unreported = self._unreported, 0
+        return pending
 
     def flush_progress(self) -> None:
         if self._unreported:
             OpeningSession.objects.filter(pk=self.session_id).update(
                 bytes_done=F("bytes_done") + self._unreported, heartbeat_at=timezone.now())
             self._unreported = 0
+            self._last = time.monotonic()
 
 
 def expected_digest(sub: Submission) -> BlobDigest:
@@ -583,7 +591,6 @@ def _open_one(session: OpeningSession, bid: OpenedBid, key: ec.EllipticCurvePriv
                         expected_digest=expected_digest(sub), header=header)
             used = [r.key_id for i, r in enumerate(rows) if i not in recovery.bad_shares]
             del recovery
-            sink.flush_progress()
         files = _list_tar(tmp_name)
         plaintext_size = os.path.getsize(tmp_name)
         storage = private_storage()
@@ -609,7 +616,10 @@ def _open_one(session: OpeningSession, bid: OpenedBid, key: ec.EllipticCurvePriv
             raise Conflict("the bid was opened by another run")
         Submission.objects.filter(pk=sub.pk, status=SubmissionStatus.SEALED).update(
             status=SubmissionStatus.OPENED)
-        OpeningSession.objects.filter(pk=session.pk).update(bids_done=F("bids_done") + 1)
+        OpeningSession.objects.filter(pk=session.pk).update(
+            bids_done=F("bids_done") + 1,
+            bytes_done=F("bytes_done") + (sink.pending() if sink else 0),
+            heartbeat_at=timezone.now())
         if bad:
             _event(session, "opening.bad_share", by=None, at=now, submission=sub, key_ids=bad)
         _event(session, "submission.opened", by=None, at=now, submission=sub,

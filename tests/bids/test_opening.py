@@ -317,7 +317,7 @@ def test_it_renews_an_expired_session_key(
         tender: Tender, django_capture_on_commit_callbacks: Any) -> None:
     session = opening.opening_start(notice=tender.notice, by=tender.officer)
     send(session, tender, tender.members[0], django_capture_on_commit_callbacks)
-    django_cache.clear()  # the cache lost the key (TTL, restart)
+    django_cache.delete(opening._cache_key(session))  # the cache lost the key (TTL, restart)
     with pytest.raises(Conflict, match="expired"):
         opening.opening_add_shares(session=session, by=tender.members[1],
                                    shares=browser_shares(session, tender, tender.members[1]))
