@@ -33,7 +33,8 @@ from .storage import require_hex_sha256
 
 
 def _notice(request: Request, notice_id: int) -> Notice:
-    return get_object_or_404(notice_list_visible(user=request.user), pk=notice_id)
+    return get_object_or_404(notice_list_visible(user=request.user).prefetch_related(None),
+                             pk=notice_id)
 
 
 def _user(request: Request) -> User:

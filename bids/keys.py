@@ -27,13 +27,20 @@ def _seed_path() -> Path:
 
 def _load_or_create_seed(path: Path) -> bytes:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_bytes(32).hex())
+    if not path.exists():
+        # Write a private temporary file, then link it into place: concurrent workers either
+        # create the key or read the complete one, never a half-written file.
+        scratch = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_bytes(32).hex())
+            try:
+                os.link(scratch, path)
+            except FileExistsError:
+                pass
+        finally:
+            scratch.unlink(missing_ok=True)
     text = path.read_text().strip()
     try:
         seed = bytes.fromhex(text)

@@ -232,7 +232,6 @@ def submission_part_put(*, submission: Submission, index: int, stream: Readable,
         delete_quietly(stored)
         raise
     if old_name and old_name != stored:
-        transaction.on_commit(lambda: delete_quietly(old_name))
         delete_quietly(old_name)
     return part
 

@@ -1,0 +1,399 @@
+"""The deadline rush: many suppliers seal and submit at once, through gunicorn, on PostgreSQL.
+
+    .venv/bin/python bench/rush.py                       # 200 bids of 1 MiB from 50 clients
+    .venv/bin/python bench/rush.py --bids 400 --clients 100 --json
+
+What it does, in one run:
+1. creates a fresh PostgreSQL database (default anbud_rush on 127.0.0.1, user postgres),
+   migrates it, and creates an authority, a committee of 3 (k = 2) with real wrapped keys, a
+   published tender taking electronic bids, and one supplier per client with an API token;
+2. starts gunicorn (2 workers) on that database with the bench-only plain upload endpoint
+   switched on (ANBUD_BENCH_PLAIN_UPLOAD=1);
+3. baseline: the clients POST the same number of blobs of the same sealed size to the plain
+   endpoint (stores the bytes, nothing else);
+4. the rush: each client, for each of its bids, starts a submission, seals the bid with
+   crypto/ to the issued manifest and context (as the browser or the CLI does), uploads it
+   (PUT part with its SHA-256), sends the sealed shares and finalises; the receipt is
+   verified offline with the key from /api/keys/ and checked against the client's digest;
+5. baseline again, and reports successes, errors, latency percentiles (whole bid and the
+   finalise call), receipts verified, and throughput relative to the mean of the baselines.
+
+A bid of "1 MiB" is a file of 1 MiB - 1536 bytes, so its tar (header + data + end blocks) is
+exactly one 1 MiB chunk and the sealed blob is 1 MiB + 131 bytes; the baseline posts blobs of
+exactly that size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.client
+import io
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+MiB = 1 << 20
+TAR_OVERHEAD = 1536
+
+
+def parse_size(text: str) -> int:
+    units = {"K": 1 << 10, "M": MiB, "G": 1 << 30}
+    text = text.strip().upper()
+    return int(float(text[:-1]) * units[text[-1]]) if text[-1] in units else int(text)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- setup (Django ORM in this process, before gunicorn starts) ------------------------------
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_data(clients: int) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    from django.db import connections
+    from rest_framework.authtoken.models import Token
+
+    from accounts.models import BuyerType, Membership, Organization, Role, User
+    from bids import committee as committee_services
+    from bids.models import CommitteeMember
+    from crypto.member_keys import generate_member_key, wrap_member_key
+    from notices import services as notice_services
+
+    def org_number(seq: int) -> str:
+        from accounts.orgnumber import org_number_check_digit
+
+        candidate = 92000000 + seq * 11
+        while True:
+            digit = org_number_check_digit(str(candidate))
+            if digit is not None:
+                return f"{candidate}{digit}"
+            candidate += 1
+
+    authority = Organization.objects.create(kind="authority", name="Rush kommune",
+                                            buyer_type=BuyerType.OTHER, org_number=org_number(0))
+    officer = User.objects.create_user(email="officer@rush.example", password=None)
+    Membership.objects.create(user=officer, organization=authority,
+                              role=Role.PROCUREMENT_OFFICER)
+    members = []
+    for i in range(3):
+        user = User.objects.create_user(email=f"member{i}@rush.example", password=None)
+        Membership.objects.create(user=user, organization=authority, role=Role.COMMITTEE_MEMBER)
+        members.append(user)
+    now = datetime.now(UTC)
+    notice = notice_services.notice_create(
+        buyer=authority, by=officer, kind="national", fields={
+            "title": "Rammeavtale: rush-benchmark", "description": "Benchmark tender.",
+            "contract_type": "services", "procedure_type": "open", "cpv_main": "45000000",
+            "nuts": "NO0A2", "estimated_value": Decimal("1800000"),
+            "submission_deadline": now + timedelta(days=21),
+            "question_deadline": now + timedelta(days=14)})
+    committee_services.committee_configure(notice=notice, by=officer, members=members, k=2)
+    for i, user in enumerate(members):
+        key = generate_member_key()
+        seat = CommitteeMember.objects.get(committee__notice=notice, user=user)
+        committee_services.committee_member_enrol_key(
+            member=seat, by=user,
+            wrapped_key=wrap_member_key(key, key_id=f"rush-member-{i}",
+                                        passphrase=secrets.token_urlsafe(24)))
+    notice = notice_services.notice_publish(notice=notice, by=officer)
+    committee_services.manifest_ensure(notice=notice)
+    tokens = []
+    for i in range(clients):
+        org = Organization.objects.create(kind="supplier", name=f"Rush leverandør {i} AS",
+                                          org_number=org_number(i + 1))
+        user = User.objects.create_user(email=f"bidder{i}@rush.example", password=None)
+        Membership.objects.create(user=user, organization=org, role=Role.SUPPLIER_ADMIN)
+        tokens.append(Token.objects.create(user=user).key)
+    connections.close_all()
+    return {"notice": notice.pk, "tokens": tokens}
+
+
+# --- HTTP client ------------------------------------------------------------------------------
+
+class Client:
+    def __init__(self, port: int, token: str) -> None:
+        self.port = port
+        self.token = token
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        all_headers = {"Authorization": f"Token {self.token}", **(headers or {})}
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=all_headers)
+                response = self.conn.getresponse()
+                return response.status, response.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def json(self, method: str, path: str, data: Any = None) -> tuple[int, Any]:
+        body = json.dumps(data if data is not None else {}).encode()
+        status, raw = self.request(method, path, body,
+                                   {"Content-Type": "application/json"})
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, {"raw": raw[:300].decode("latin-1")}
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    latency: float
+    finalize: float = 0.0
+    error: str = ""
+    receipt: dict[str, Any] | None = None
+    digest: dict[str, Any] = field(default_factory=dict)
+
+
+def seal(started: dict[str, Any], plaintext: bytes) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
+    from crypto.envelope import TarEntry, seal_entries
+
+    out = io.BytesIO()
+    sealed = seal_entries([TarEntry("tilbud.bin", len(plaintext), 1_700_000_000,
+                                    io.BytesIO(plaintext))],
+                          manifest=started["manifest"], context=started["context"], out=out,
+                          expected_manifest_hash=started["manifest_hash"])
+    digest = sealed.digest.as_json()
+    return out.getvalue(), sealed.shares_document(), {
+        k: digest[k] for k in ("header_hash", "root", "size", "chunks")}
+
+
+def one_bid(client: Client, notice: int, plaintext: bytes) -> Outcome:
+    began = time.perf_counter()
+    base = f"/api/notices/{notice}/submissions/"
+    status, started = client.json("POST", base)
+    if status != 201:
+        return Outcome(False, time.perf_counter() - began, error=f"start {status} {started}")
+    blob, shares, digest = seal(started, plaintext)
+    sid = started["id"]
+    status, raw = client.request("PUT", f"{base}{sid}/parts/0", blob, {
+        "Content-Type": "application/octet-stream",
+        "X-Content-SHA256": hashlib.sha256(blob).hexdigest()})
+    if status != 201:
+        return Outcome(False, time.perf_counter() - began, error=f"part {status} {raw[:200]!r}")
+    status, answer = client.json("POST", f"{base}{sid}/sealed-shares", shares)
+    if status != 201:
+        return Outcome(False, time.perf_counter() - began, error=f"shares {status} {answer}")
+    fin = time.perf_counter()
+    status, signed = client.json("POST", f"{base}{sid}/finalize", digest)
+    end = time.perf_counter()
+    if status != 201:
+        return Outcome(False, end - began, end - fin, error=f"finalize {status} {signed}")
+    return Outcome(True, end - began, end - fin, receipt=signed, digest=digest)
+
+
+def one_plain(client: Client, blob: bytes, index: int) -> Outcome:
+    began = time.perf_counter()
+    status, raw = client.request("POST", "/api/bench/plain-upload", blob, {
+        "Content-Type": "application/octet-stream", "X-Name": f"blob-{index}"})
+    took = time.perf_counter() - began
+    return Outcome(status == 201, took, error="" if status == 201 else f"{status} {raw[:200]!r}")
+
+
+def run_clients(port: int, tokens: list[str], total: int,
+                work: Any) -> tuple[list[Outcome], float]:
+    outcomes: list[Outcome] = []
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def worker(token: str) -> None:
+        client = Client(port, token)
+        while True:
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                return
+            try:
+                outcome = work(client, index)
+            except Exception as exc:
+                outcome = Outcome(False, 0.0, error=f"{type(exc).__name__}: {exc}")
+            with lock:
+                outcomes.append(outcome)
+
+    threads = [threading.Thread(target=worker, args=(t,)) for t in tokens]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes, time.perf_counter() - began
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bids", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--size", default="1M", help="bid size (the tar plaintext), e.g. 1M")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/anbud_rush")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+
+    size = parse_size(args.size)
+    data_dir = Path(tempfile.mkdtemp(prefix="anbud-rush-"))
+    env = {**os.environ, "DATABASE_URL": args.database, "ANBUD_DATA_DIR": str(data_dir),
+           "DJANGO_SETTINGS_MODULE": "backend.settings.base", "ANBUD_BENCH_PLAIN_UPLOAD": "1",
+           "LOG_LEVEL": "WARNING", "DEBUG": "0",
+           # Persistent database connections, as a production deployment runs.
+           "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60")}
+    env.pop("REDIS_URL", None)
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "ANBUD_DATA_DIR",
+                                             "DJANGO_SETTINGS_MODULE",
+                                             "ANBUD_BENCH_PLAIN_UPLOAD", "LOG_LEVEL")})
+    recreate_database(args.database)
+    setup = setup_data(args.clients)
+    from crypto.receipts import verify_receipt
+
+    port = free_port()
+    log_path = data_dir / "gunicorn.log"
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("gunicorn")), "backend.wsgi:application",
+         "--workers", str(args.workers), "--threads", str(args.threads),
+         "--worker-class", "gthread" if args.threads > 1 else "sync",
+         "--bind", f"127.0.0.1:{port}", "--timeout", "300", "--backlog", "2048",
+         "--error-logfile", str(log_path)],
+        cwd=ROOT, env=env, start_new_session=True)
+    try:
+        for _ in range(200):
+            try:
+                status, keys = Client(port, setup["tokens"][0]).json("GET", "/api/keys/")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.1)
+        else:
+            raise SystemExit(f"gunicorn did not start; see {log_path}")
+        public_key = keys["public_key"]
+        tokens = setup["tokens"]
+        plaintext = os.urandom(size - TAR_OVERHEAD)
+        sealed_size = size + 115 + 16 * max(1, -(-size // MiB))
+        blob = os.urandom(sealed_size)
+
+        plain_a, plain_a_time = run_clients(port, tokens, args.bids,
+                                            lambda c, i: one_plain(c, blob, i))
+        bids, bids_time = run_clients(port, tokens, args.bids,
+                                      lambda c, i: one_bid(c, setup["notice"], plaintext))
+        plain_b, plain_b_time = run_clients(port, tokens, args.bids,
+                                            lambda c, i: one_plain(c, blob, i + args.bids))
+
+        verified = 0
+        for outcome in bids:
+            if outcome.ok and outcome.receipt:
+                receipt = verify_receipt(outcome.receipt, public_key)
+                if all(receipt[k] == outcome.digest[k] for k in outcome.digest):
+                    verified += 1
+        ok = [o for o in bids if o.ok]
+        errors = [o.error for o in bids if not o.ok]
+        plain_ok = sum(o.ok for o in plain_a + plain_b)
+        plain_rate = (len([o for o in plain_a if o.ok]) / plain_a_time
+                      + len([o for o in plain_b if o.ok]) / plain_b_time) / 2
+        bid_rate = len(ok) / bids_time
+        latencies = [o.latency for o in ok]
+        finals = [o.finalize for o in ok]
+        plain_lat = [o.latency for o in plain_a + plain_b if o.ok]
+        report = {
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%MZ"),
+            "bids": args.bids, "clients": args.clients, "bid_bytes": size,
+            "sealed_bytes": sealed_size, "gunicorn": f"{args.workers} workers x "
+            f"{args.threads} threads", "successes": len(ok), "errors": len(errors),
+            "error_samples": errors[:5], "receipts_verified": verified,
+            "latency_s": {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95),
+                          "p99": percentile(latencies, 0.99)},
+            "finalize_latency_s": {"p50": percentile(finals, 0.5),
+                                   "p95": percentile(finals, 0.95),
+                                   "p99": percentile(finals, 0.99)},
+            "plain_latency_s": {"p50": percentile(plain_lat, 0.5),
+                                "p95": percentile(plain_lat, 0.95),
+                                "p99": percentile(plain_lat, 0.99)},
+            "bids_per_s": bid_rate, "bids_wall_s": bids_time,
+            "plain_uploads_per_s": plain_rate, "plain_ok": plain_ok,
+            "plain_errors": 2 * args.bids - plain_ok,
+            "throughput_ratio": bid_rate / plain_rate if plain_rate else float("nan"),
+            "MiB_per_s_bids": bid_rate * sealed_size / MiB,
+            "MiB_per_s_plain": plain_rate * sealed_size / MiB,
+        }
+        if args.json:
+            print(json.dumps(report, indent=2))
+        else:
+            lat, fin, pl = report["latency_s"], report["finalize_latency_s"], \
+                report["plain_latency_s"]
+            print(f"deadline rush: {args.bids} bids of {args.size} from {args.clients} clients, "
+                  f"gunicorn {report['gunicorn']}, PostgreSQL")
+            print(f"  successes {len(ok)}/{args.bids}, errors {len(errors)}, receipts verified "
+                  f"{verified}/{len(ok)}")
+            print(f"  latency per bid (start, seal, upload, shares, finalise): p50 "
+                  f"{lat['p50']:.3f} s, p95 {lat['p95']:.3f} s, p99 {lat['p99']:.3f} s")
+            print(f"  finalise call: p50 {fin['p50']:.3f} s, p95 {fin['p95']:.3f} s, "
+                  f"p99 {fin['p99']:.3f} s")
+            print(f"  plain upload: p50 {pl['p50']:.3f} s, p95 {pl['p95']:.3f} s, "
+                  f"p99 {pl['p99']:.3f} s")
+            print(f"  throughput: {bid_rate:.1f} bids/s ({report['MiB_per_s_bids']:.1f} MiB/s) "
+                  f"vs plain {plain_rate:.1f} uploads/s ({report['MiB_per_s_plain']:.1f} MiB/s)"
+                  f": ratio {report['throughput_ratio']:.2f}")
+            for sample in errors[:5]:
+                print(f"  error: {sample}")
+        return 0 if not errors and verified == len(ok) else 1
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
