@@ -159,8 +159,8 @@ def _flip(session: OpeningSession, old: str, new: str, *, by: User | None, at: d
                                                                               **fields)
     if changed != 1:
         raise Conflict(_("The opening session changed meanwhile; reload the page."))
-    _event(session, f"opening.{new}", by=by, at=at, **{"from": old, "to": new,
-                                                       "reason": reason})
+    data: dict[str, Any] = {"from": old, "to": new, "reason": reason}
+    _event(session, f"opening.{new}", by=by, at=at, **data)
     session.refresh_from_db()
 
 
@@ -480,8 +480,8 @@ def private_storage() -> Storage:
     """Where opened plaintext lives: never under a publicly served path."""
     if "private" in settings.STORAGES:
         return storages["private"]
-    if isinstance(default_storage, FileSystemStorage) or not settings.STORAGES.get(
-            "default", {}).get("BACKEND", "").endswith("S3Storage"):
+    backend = str(settings.STORAGES["default"].get("BACKEND", ""))  # type: ignore[attr-defined]
+    if isinstance(default_storage, FileSystemStorage) or not backend.endswith("S3Storage"):
         location = Path(settings.DATA_DIR) / "private"
         return FileSystemStorage(location=str(location), base_url="/nowhere/")
     return default_storage  # S3: private bucket, no public ACL

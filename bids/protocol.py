@@ -82,10 +82,10 @@ def _rejected(notice: Notice, deadline: datetime) -> list[ProtocolRejected]:
     late = BidEvent.objects.filter(notice=notice, kind__icontains="late").select_related(
         "submission__supplier").order_by("at")
     for event in late:
-        sub = event.submission
+        refused = event.submission
         rows.append(ProtocolRejected(
-            supplier=sub.supplier.name if sub else str(event.data.get("supplier", "")),
-            submission=str(sub.pk) if sub else "", at=event.at,
+            supplier=refused.supplier.name if refused else str(event.data.get("supplier", "")),
+            submission=str(refused.pk) if refused else "", at=event.at,
             reason=_("Arrived after the deadline; nothing was accepted")))
     return rows
 

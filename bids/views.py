@@ -36,7 +36,7 @@ from . import opening, selectors
 from . import submission as submission_services
 from .clock import db_now
 from .keys import platform_public_key_hex
-from .models import Receipt, SubmissionStatus
+from .models import CommitteeMember, Receipt, SubmissionStatus
 from .opening_apis import status_payload, streaming_download
 from .opening_models import OpenedBidStatus
 from .protocol import protocol_data, protocol_pdf
@@ -62,7 +62,8 @@ def _iso(moment: Any) -> str:
 def committee_page(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     editor = opening.is_editor(request.user, notice)
-    seats = opening.member_seats(request.user, notice)
+    seats = list(CommitteeMember.objects.filter(committee__notice=notice, user=request.user)
+                 .order_by("pk"))
     if not editor and not seats:
         raise NotFound(_("No such committee."))
     committee = selectors.committee_get(notice=notice)

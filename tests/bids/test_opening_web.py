@@ -25,7 +25,7 @@ from tests.bids.test_opening import (  # noqa: F401 (fixtures)
 
 
 def web(user: User | None) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
         client.force_login(user)
     return client
@@ -146,3 +146,68 @@ def test_the_receipt_page(tender: Tender, supplier_user: User,
     assert web(other_supplier_user).get(url).status_code == 404
     assert web(tender.officer).get(url).status_code == 404
     assert plain_shares  # imported helpers stay used
+
+
+def test_the_committee_page_names_the_members(
+        make_notice: Callable[..., Any], officer: User, authority: Any,
+        supplier_user: User) -> None:
+    from accounts.models import Role
+    from tests.conftest import make_user
+
+    notice = make_notice(publish=False)
+    people = [make_user(f"c{i}@bergen.example", authority, Role.COMMITTEE_MEMBER)
+              for i in range(3)]
+    url = f"/bids/notices/{notice.pk}/committee/"
+    response = web(officer).post(url, {"action": "configure", "k": "2",
+                                       "members": [str(p.pk) for p in people]})
+    assert response.status_code == 302
+    assert notice.committee.members.count() == 3 and notice.committee.k == 2
+    page = web(people[0]).get(url).content.decode()
+    assert "Enrol your key" in page
+    assert web(people[0]).post(url, {"action": "configure", "k": "3"}).status_code == 403
+    assert web(supplier_user).get(url).status_code == 404
+
+
+def test_the_enrolment_page_stores_only_the_wrapped_key(
+        make_notice: Callable[..., Any], officer: User, authority: Any) -> None:
+    import json
+
+    from accounts.models import Role
+    from bids import committee as committee_services
+    from tests.bids.test_opening import PASSPHRASE, member_key
+    from tests.conftest import make_user
+
+    notice = make_notice(publish=False)
+    people = [make_user(f"e{i}@bergen.example", authority, Role.COMMITTEE_MEMBER)
+              for i in range(2)]
+    committee = committee_services.committee_configure(notice=notice, by=officer,
+                                                       members=people, k=2).committee
+    seat = committee.members.get(user=people[0])
+    url = f"/bids/notices/{notice.pk}/committee/{seat.pk}/key/"
+    assert web(people[1]).get(url).status_code == 404
+    assert web(people[0]).get(url).status_code == 200
+    _key, wrapped = member_key(1)
+    bad = web(people[0]).post(url, json.dumps({**wrapped, "passphrase": PASSPHRASE}),
+                              content_type="application/json")
+    assert bad.status_code == 400
+    good = web(people[0]).post(url, json.dumps(wrapped), content_type="application/json")
+    assert good.status_code == 200 and good.json()["key_id"] == wrapped["key_id"]
+    seat.refresh_from_db()
+    assert seat.has_key and seat.wrapped_key == wrapped
+
+
+def test_a_supplier_withdraws_from_the_bid_page(
+        make_notice: Callable[..., Any], officer: User, authority: Any, supplier: Any,
+        supplier_user: User, other_supplier_user: User) -> None:
+    from bids.models import SubmissionStatus
+    from tests.bids.test_opening import setup_tender, submit
+
+    t = setup_tender(make_notice, officer, authority)
+    sub = submit(t, supplier, supplier_user, {"a.txt": b"tilbud"})
+    page = web(supplier_user).get(f"/bids/notices/{t.notice.pk}/bid/").content.decode()
+    assert "Withdraw this bid" in page and "countdown" in page
+    url = f"/bids/notices/{t.notice.pk}/bid/{sub.pk}/withdraw/"
+    assert web(other_supplier_user).post(url).status_code == 404
+    assert web(supplier_user).post(url).status_code == 302
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.WITHDRAWN
