@@ -140,3 +140,14 @@ def test_it_marks_a_passed_deadline(client, make_notice, officer):
     services.notice_close_due()
     page = client.get(f"/notices/{notice.pk}/").content.decode()
     assert "Fristen er ute." in page
+
+
+def test_it_offers_suppliers_to_bid_and_to_save_a_search(client, make_notice, supplier_user):
+    notice = make_notice(title="Snøbrøyting i sentrum")
+    assert "Lever tilbud" not in client.get(f"/notices/{notice.pk}/").content.decode()
+    client.force_login(supplier_user)
+    page = client.get(f"/notices/{notice.pk}/").content.decode()
+    assert f'href="/bids/notices/{notice.pk}/bid/"' in page
+    page = client.get("/", {"q": "snøbrøyting"}).content.decode()
+    assert "/saved-searches/?q=" in page
+    assert "Innboks" in page
