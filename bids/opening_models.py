@@ -109,3 +109,8 @@ class OpenedBid(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} ({self.status})"
+
+
+# Register the opening task in every process that loads the models (web and Celery worker):
+# Celery's autodiscovery only imports bids/tasks.py.
+from . import opening_tasks  # noqa: E402,F401

@@ -70,13 +70,28 @@ class ProtocolData:
 
 
 def _rejected(notice: Notice, deadline: datetime) -> list[ProtocolRejected]:
+    """Submissions that never got a receipt before the deadline (late or incomplete), and late
+    attempts the submission side recorded. An upload the supplier cancelled itself before the
+    deadline is not a rejection and is left out."""
     rows: list[ProtocolRejected] = []
-    incomplete = Submission.objects.filter(
+    unfinished = Submission.objects.filter(
         notice=notice, status__in=[SubmissionStatus.UPLOADING, SubmissionStatus.ABANDONED,
                                    SubmissionStatus.REJECTED]).select_related("supplier")
-    for sub in incomplete.order_by("created_at"):
-        reason = (_("Upload not finished before the deadline")
-                  if sub.status != SubmissionStatus.REJECTED else _("Rejected"))
+    events = BidEvent.objects.filter(notice=notice, submission__in=unfinished)
+    cancelled = set(events.filter(kind="submission.abandoned", by__isnull=False, at__lt=deadline)
+                    .values_list("submission_id", flat=True))
+    uploaded = set(events.filter(kind="submission.part_received")
+                   .values_list("submission_id", flat=True))
+    for sub in unfinished.order_by("created_at"):
+        if sub.pk in cancelled:
+            continue
+        if sub.status == SubmissionStatus.REJECTED:
+            reason = _("Rejected")
+        elif sub.pk in uploaded or sub.sealing == "server":
+            reason = _("Upload not finalised before the deadline (late or incomplete); no "
+                       "receipt, not opened")
+        else:
+            reason = _("Started, but nothing was uploaded before the deadline")
         rows.append(ProtocolRejected(supplier=sub.supplier.name, submission=str(sub.pk),
                                      reason=reason, at=sub.created_at))
     late = BidEvent.objects.filter(notice=notice, kind__icontains="late").select_related(

@@ -470,3 +470,31 @@ def test_nothing_secret_is_left_after_the_opening(
     assert MARKER not in media
     scratch = Path(settings.DATA_DIR) / "scratch"
     assert not [p for p in scratch.rglob("*") if p.is_file()]
+
+
+def test_the_protocol_lists_unfinished_uploads_as_rejected(
+        make_notice: Callable[..., Notice], officer: User, authority: Organization,
+        supplier: Organization, supplier_user: User, other_supplier: Organization,
+        other_supplier_user: User) -> None:
+    from django.utils import translation
+
+    t = setup_tender(make_notice, officer, authority)
+    submit(t, supplier, supplier_user, {"tilbud.txt": b"pris"})
+    unfinished = submission.submission_start(notice=t.notice, supplier=other_supplier,
+                                             by=other_supplier_user)
+    part = b"\x00" * 200
+    submission.submission_part_put(submission=unfinished, index=0, stream=io.BytesIO(part),
+                                   sha256=hashlib.sha256(part).hexdigest(),
+                                   by=other_supplier_user)
+    cancelled = submission.submission_start(notice=t.notice, supplier=supplier,
+                                            by=supplier_user)
+    submission.submission_withdraw(submission=cancelled, by=supplier_user)
+    pass_deadline(t)
+    session = opening.opening_start(notice=t.notice, by=officer)
+    with translation.override("en"):
+        data = protocol_data(session)
+        text = protocol_pdf(data, compress=False).decode("latin-1")
+    assert [b.supplier for b in data.bids] == ["Fjordbygg AS"]
+    assert [r.supplier for r in data.rejected] == ["Nordlys Renhold AS"]
+    assert "not finalised before the deadline" in data.rejected[0].reason
+    assert "Nordlys Renhold AS" in text
