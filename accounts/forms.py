@@ -46,9 +46,9 @@ def error_summary(*forms_: forms.BaseForm | None,
     for form in forms_:
         if form is None or not form.is_bound:
             continue
-        anchors = getattr(form, "summary_anchors", {})
-        skip = getattr(form, "summary_skip", set())
-        for message in form.non_field_errors():
+        anchors: dict[str, str] = getattr(form, "summary_anchors", {})
+        skip: set[str] = getattr(form, "summary_skip", set())
+        for message in map(str, form.non_field_errors()):
             if message not in seen:
                 seen.add(message)
                 items.append({"anchor": anchors.get(message, ""), "message": message})
@@ -56,9 +56,9 @@ def error_summary(*forms_: forms.BaseForm | None,
             if name == "__all__" or name in skip:
                 continue
             field = form[name]
-            for message in errors:
+            for error in errors:
                 items.append({"anchor": field.auto_id or "",
-                              "message": f"{field.label}: {message}"})
+                              "message": f"{field.label}: {error}"})
     for message in extra:
         items.append({"anchor": "", "message": message})
     return items
@@ -116,7 +116,7 @@ class InvitationAcceptForm(forms.Form):
 
 def role_choices(organization: Organization) -> list[tuple[str, str]]:
     allowed = AUTHORITY_ROLES if organization.is_authority else SUPPLIER_ROLES
-    return [(value, label) for value, label in Role.choices if value in allowed]
+    return [(value, str(label)) for value, label in Role.choices if value in allowed]
 
 
 class InvitationCreateForm(forms.Form):

@@ -183,5 +183,5 @@ def api_token(request: HttpRequest) -> HttpResponse:
                                         "longer sign in."))
             return redirect("accounts:api-token")
         new_key = services.api_token_create(user=_user(request))
-    token = Token.objects.filter(user=request.user).first()
+    token = Token.objects.filter(user=_user(request)).first()
     return render(request, "accounts/api_token.html", {"token": token, "new_key": new_key})

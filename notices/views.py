@@ -144,8 +144,11 @@ def _notice_context(notice: Notice, user: Any) -> dict[str, Any]:
 def notice_list(request: HttpRequest) -> HttpResponse:
     form = NoticeSearchForm(request.GET or None)
     values = form.cleaned_data if form.is_valid() else {}
-    filters = NoticeFilters(**{name: (values.get(name) or "").strip()
-                               for name in ("q", "kind", "status", "cpv", "nuts")})
+    def value(name: str) -> str:
+        return str(values.get(name) or "").strip()
+
+    filters = NoticeFilters(q=value("q"), kind=value("kind"), status=value("status"),
+                            cpv=value("cpv"), nuts=value("nuts"))
     paginator = Paginator(notice_list_public(filters=filters), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "notices/list.html", {

@@ -110,7 +110,7 @@ def widget_a11y(field: BoundField) -> SafeString:
         ids.append(f"{field.auto_id}_help")
     if field.errors:
         ids.append(f"{field.auto_id}_errors")
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     if ids:
         attrs["aria-describedby"] = " ".join(ids)
     if field.errors:

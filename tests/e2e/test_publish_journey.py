@@ -194,6 +194,10 @@ def test_it_explains_problems_and_shows_changes_before_publishing_them(live_serv
     summary = page.get_by_role("alert")
     assert "is not a CPV code" in summary.inner_text()
     assert page.locator("#id_cpv_main").get_attribute("aria-invalid") == "true"
+    # Focus starts on the summary; its link takes keyboard users to the field.
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_cpv_main"
     shot(page, "13-form-errors-en")
 
     page.locator("#id_cpv_main").fill("90620000")
