@@ -44,7 +44,7 @@ def part_files(root: Path, index: int) -> list[Path]:
     return [p for p in root.rglob(f"part-{index:06d}-*") if p.is_file()]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_forgets_a_part_whose_uploader_was_killed_and_resumes(
         make_tender: Any, supplier_user: Any, supplier_api: Any, live_server: Any,
         bid_storage: Path, tmp_path: Path) -> None:

@@ -38,7 +38,8 @@ from tests.conftest import make_org, make_user
 
 BIDDERS = 16
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would drop the seeded rules data.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
