@@ -86,3 +86,6 @@ class SearchBackend(Protocol):
 
     def rebuild(self, notices: Iterable[IndexDoc]) -> int:
         """Replace the whole index with these notices; return how many were indexed."""
+
+    def num_docs(self) -> int:
+        """How many notices the index holds (0: not built yet, the database answers)."""
