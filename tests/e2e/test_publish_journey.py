@@ -129,6 +129,9 @@ def test_it_publishes_a_notice_that_a_visitor_finds_and_downloads(live_server, b
     page.get_by_role("link", name="Rammeavtale om vedlikehold av skolebygg").click()
     page.wait_for_url(f"**/notices/{notice.pk}/")
     shot(page, "09-notice-nb")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    shot(page, "09b-notice-phone-nb")
+    page.set_viewport_size({"width": 1280, "height": 900})
     body = page.locator("main").inner_text()
     assert body.index("Tilbudsfrist") < body.index("Beskrivelse")
     assert body.index("Regler som gjelder") < body.index("Beskrivelse")
