@@ -175,13 +175,15 @@ def member_remove(request: HttpRequest, org_id: int, membership_id: int) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
-    new_key = ""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.api_token_revoke(user=_user(request))
             messages.success(request, _("Your API token is revoked. Programs using it can no "
                                         "longer sign in."))
-            return redirect("accounts:api-token")
-        new_key = services.api_token_create(user=_user(request))
+        else:
+            # Shown once, after the redirect, so reloading the page makes no new token.
+            request.session["new_api_token"] = services.api_token_create(user=_user(request))
+        return redirect("accounts:api-token")
+    new_key = request.session.pop("new_api_token", "")
     token = Token.objects.filter(user=_user(request)).first()
     return render(request, "accounts/api_token.html", {"token": token, "new_key": new_key})

@@ -127,9 +127,12 @@ def test_it_hides_the_members_page_from_non_admins(client, authority, actor, req
 def test_it_creates_and_revokes_an_api_token(client, supplier_user):
     client.force_login(supplier_user)
     assert "Du har ingen API-nøkkel." in client.get("/accounts/api-token/").content.decode()
-    page = client.post("/accounts/api-token/", {"action": "create"}).content.decode()
+    page = client.post("/accounts/api-token/", {"action": "create"}, follow=True)
     key = Token.objects.get(user=supplier_user).key
-    assert key in page
+    assert key in page.content.decode()
+    # Reloading shows the token without making a new one.
+    assert key in client.get("/accounts/api-token/").content.decode()
+    assert Token.objects.get(user=supplier_user).key == key
     client.post("/accounts/api-token/", {"action": "revoke"})
     assert not Token.objects.filter(user=supplier_user).exists()
 
