@@ -26,6 +26,7 @@ from .forms import (
 )
 from .models import Membership, Organization, Role, User
 from .selectors import (
+    authorities_editable_by,
     invitation_list_open,
     membership_list,
     organization_members,
@@ -39,6 +40,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     form_class = EmailLoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        """Officers start in their workspace; everyone else on the notice board."""
+        if authorities_editable_by(user=self.request.user).exists():
+            return reverse("notices:workspace")
+        return reverse("notices:list")
 
 
 class LogoutView(auth_views.LogoutView):

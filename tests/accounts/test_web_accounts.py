@@ -140,3 +140,16 @@ def test_it_creates_and_revokes_an_api_token(client, supplier_user):
 def test_it_requires_sign_in_for_the_api_token_page(client):
     response = client.get("/accounts/api-token/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_it_sends_suppliers_to_the_notice_board_after_sign_in(client, supplier_user):
+    response = client.post("/accounts/login/", {"username": supplier_user.email,
+                                                "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_it_honours_next_after_sign_in(client, supplier_user):
+    response = client.post("/accounts/login/?next=/accounts/api-token/",
+                           {"username": supplier_user.email, "password": PASSWORD,
+                            "next": "/accounts/api-token/"})
+    assert response["Location"] == "/accounts/api-token/"
