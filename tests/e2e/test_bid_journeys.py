@@ -192,3 +192,38 @@ def test_a_bid_is_sealed_received_and_opened_by_two_members(
     page.reload()
     shot(page, "9_officer_view")
     assert officer_ctx.errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_bid_page_warns_when_the_upload_will_not_finish_in_time(
+        live_server: Any, browser: Any, make_notice: Any, officer: Any, authority: Any,
+        supplier: Any, supplier_user: Any, tmp_path: Path) -> None:
+    """Upload throttled to 1 MiB/s; the browser's clock is moved to 8 s before the deadline
+    while the upload runs: the page warns, and the bid still gets its receipt (the server's
+    clock decides, and its deadline is a day away)."""
+    from datetime import timedelta
+
+    from tests.bids.test_opening import setup_tender
+
+    tender = setup_tender(make_notice, officer, authority)
+    deadline = tender.notice.submission_deadline
+    offer = tmp_path / "stort-tilbud.bin"
+    offer.write_bytes(bytes(range(256)) * (9 * 4096))  # 9 MiB: three upload parts
+    context = signed_in(browser, live_server.url, supplier_user)
+    page = new_page(context)
+    page.clock.install()
+    page.goto(f"{live_server.url}/bids/notices/{tender.notice.pk}/bid/")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 20, "downloadThroughput": -1,
+        "uploadThroughput": 1024 * 1024})
+    page.get_by_label("Files of your bid").set_input_files([str(offer)])
+    page.get_by_role("button", name="Seal and submit").click()
+    page.clock.set_system_time(deadline - timedelta(seconds=8))
+    page.wait_for_selector("#speed-warning:not([hidden])")
+    warning = page.inner_text("#speed-warning")
+    assert "will probably not finish in time" in warning
+    shot(page, "10_upload_too_slow_warning")
+    page.wait_for_selector("#verify-result[data-verified='true']")
+    assert context.errors == []

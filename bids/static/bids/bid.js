@@ -18,6 +18,7 @@ const form = document.getElementById("bid-form");
 
 // --- countdown -------------------------------------------------------------------------------
 const countdown = document.getElementById("countdown");
+let lastProgress = null; // [uploaded, total, speed] of the running upload
 let lastAnnounced = -1;
 function tick() {
   if (!deadline || !countdown) return;
@@ -30,6 +31,7 @@ function tick() {
     lastAnnounced = minute;
     countdown.setAttribute("aria-live", "polite");
   } else countdown.removeAttribute("aria-live");
+  if (lastProgress) showWarning(...lastProgress);
   if (left <= 0 && form) {
     form.querySelectorAll("input, button, select").forEach((el) => (el.disabled = true));
   }
@@ -115,6 +117,7 @@ class Uploader {
 }
 
 function showWarning(uploaded, total, speed) {
+  lastProgress = uploaded < total ? [uploaded, total, speed] : null;
   const warning = document.getElementById("speed-warning");
   if (!warning || !deadline || speed <= 0) return;
   const left = total - uploaded;
