@@ -8,7 +8,16 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from .fields import EDITABLE_FIELDS
-from .models import ContractType, DocumentVersion, Notice, NoticeKind, NoticeVersion, ProcedureType
+from .models import (
+    ContractType,
+    DocumentVersion,
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    NoticeVersion,
+    ProcedureType,
+    Regime,
+)
 
 
 class LotSerializer(serializers.Serializer):
@@ -115,14 +124,24 @@ class NoticeSerializer(serializers.ModelSerializer):
         return reverse("notices:detail", kwargs={"pk": obj.pk})
 
 
-class NoticeListItemSerializer(serializers.ModelSerializer):
-    buyer = BuyerSerializer()
-    url = serializers.SerializerMethodField()
+class NoticeListItemSerializer(serializers.Serializer):
+    """One search hit. Declared field by field (not a ModelSerializer, whose per-request
+    field introspection cost a third of the serialization time of a results page); the
+    output is the same as the model fields'."""
 
-    class Meta:
-        model = Notice
-        fields = ["id", "reference", "url", "kind", "status", "regime", "buyer", "title",
-                  "cpv_main", "nuts", "estimated_value", "submission_deadline", "published_at"]
+    id = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    kind = serializers.ChoiceField(choices=NoticeKind.choices)
+    status = serializers.ChoiceField(choices=NoticeStatus.choices)
+    regime = serializers.ChoiceField(choices=Regime.choices, allow_blank=True)
+    buyer = BuyerSerializer()
+    title = serializers.CharField()
+    cpv_main = serializers.CharField()
+    nuts = serializers.CharField()
+    estimated_value = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    submission_deadline = serializers.DateTimeField(allow_null=True)
+    published_at = serializers.DateTimeField(allow_null=True)
 
     def get_url(self, obj: Notice) -> str:
         return reverse("notices:detail", kwargs={"pk": obj.pk})
