@@ -204,12 +204,12 @@ def _apply_error(form: NoticeForm, exc: ApplicationError) -> list[str]:
 
 def _render_notice_form(request: HttpRequest, *, form: NoticeForm, formset: Any,
                         notice: Notice | None, lot_errors: list[str],
-                        status: int = 200) -> HttpResponse:
+                        http_status: int = 200) -> HttpResponse:
     summary = error_summary(form)
     return render(request, "notices/notice_form.html", {
         "form": form, "formset": formset, "notice": notice, "lot_errors": lot_errors,
         "summary": summary,
-    }, status=status if not summary or request.method != "POST" else 400)
+    }, status=http_status if not summary or request.method != "POST" else 400)
 
 
 @login_required
@@ -272,7 +272,7 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notice_preview(request: HttpRequest, pk: int, *, errors: list[str] | None = None,
-                   status: int = 200) -> HttpResponse:
+                   http_status: int = 200) -> HttpResponse:
     notice = _editable(request, pk)
     context = _notice_context(notice, request.user)
     problems: list[str] = []
@@ -280,7 +280,7 @@ def notice_preview(request: HttpRequest, pk: int, *, errors: list[str] | None = 
         problems = rules.check_publishable(notice, at=timezone.now())
     context.update(preview=True, problems=problems,
                    summary=[{"anchor": "", "message": m} for m in errors or []])
-    return render(request, "notices/preview.html", context, status=status)
+    return render(request, "notices/preview.html", context, status=http_status)
 
 
 @login_required
@@ -290,7 +290,7 @@ def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         notice = services.notice_publish(notice=notice, by=_user(request))
     except ApplicationError as exc:
-        return notice_preview(request, pk, errors=exc.messages, status=exc.status_code)
+        return notice_preview(request, pk, errors=exc.messages, http_status=exc.status_code)
     messages.success(request, _("The notice is published. Everyone can now find it."))
     return redirect("notices:detail", pk=notice.pk)
 
@@ -301,7 +301,7 @@ def notice_documents(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _editable(request, pk)
     is_xhr = request.headers.get("X-Requested-With") == "XMLHttpRequest"
     form = DocumentUploadForm(request.POST or None, request.FILES or None, notice=notice)
-    status = 200
+    http_status = 200
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -312,7 +312,7 @@ def notice_documents(request: HttpRequest, pk: int) -> HttpResponse:
                     document=form.selected_document(), note=form.cleaned_data["note"])
             except ApplicationError as exc:
                 apply_application_error(form, exc)
-                status = exc.status_code
+                http_status = exc.status_code
             else:
                 messages.success(request, _("“%(name)s” is uploaded as version %(n)s.")
                                  % {"name": version.filename, "n": version.number})
@@ -324,13 +324,13 @@ def notice_documents(request: HttpRequest, pk: int) -> HttpResponse:
                                          "sha256": version.sha256})
                 return redirect(url)
         else:
-            status = 400
+            http_status = 400
         if is_xhr:
             return JsonResponse({"ok": False, "errors": [i["message"] for i in
-                                                         error_summary(form)]}, status=status)
+                                                         error_summary(form)]}, status=http_status)
     context = _notice_context(notice, request.user)
     context.update(form=form, summary=error_summary(form))
-    return render(request, "notices/documents.html", context, status=status)
+    return render(request, "notices/documents.html", context, status=http_status)
 
 
 @login_required
