@@ -39,6 +39,10 @@ def bid_messages() -> dict[str, str]:
         "manifest_mismatch": _("The committee manifest from the server differs from the one "
                                "published on the notice. Nothing was sent."),
         "failed": _("Nothing was submitted: %(reason)s"),
+        "resuming": _("Resuming: sending only the parts the server does not have yet…"),
+        "resume_offer": _("A sealed bid of %(size)s from %(when)s was not fully uploaded (the "
+                          "server has %(done)s). Resume to send the rest from this browser; it "
+                          "is not sealed again."),
         "replace_confirm": _("You already have a sealed bid. Submitting again replaces it once "
                              "the new one has a receipt. Continue?"),
     }

@@ -83,7 +83,7 @@ def new_page(context: Any) -> Any:
     return page
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_bid_is_sealed_received_and_opened_by_two_members(
         live_server: Any, browser: Any, make_notice: Any, officer: Any, authority: Any,
         supplier: Any, supplier_user: Any, other_supplier: Any, other_supplier_user: Any,
@@ -194,7 +194,7 @@ def test_a_bid_is_sealed_received_and_opened_by_two_members(
     assert officer_ctx.errors == []
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_bid_page_warns_when_the_upload_will_not_finish_in_time(
         live_server: Any, browser: Any, make_notice: Any, officer: Any, authority: Any,
         supplier: Any, supplier_user: Any, tmp_path: Path) -> None:
@@ -226,4 +226,45 @@ def test_the_bid_page_warns_when_the_upload_will_not_finish_in_time(
     assert "will probably not finish in time" in warning
     shot(page, "10_upload_too_slow_warning")
     page.wait_for_selector("#verify-result[data-verified='true']")
+    assert context.errors == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_interrupted_upload_resumes_after_a_reload(
+        live_server: Any, browser: Any, make_notice: Any, officer: Any, authority: Any,
+        supplier: Any, supplier_user: Any, tmp_path: Path) -> None:
+    """The tab reloads mid-upload: the page finds the sealed blob in the browser's own
+    storage, asks the server which parts it has, sends only the rest, and gets the receipt."""
+    from tests.bids.test_opening import setup_tender
+
+    tender = setup_tender(make_notice, officer, authority)
+    offer = tmp_path / "tilbud.bin"
+    offer.write_bytes(bytes(range(256)) * (9 * 4096))  # 9 MiB: three upload parts
+    context = signed_in(browser, live_server.url, supplier_user)
+    page = new_page(context)
+    page.goto(f"{live_server.url}/bids/notices/{tender.notice.pk}/bid/")
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 20, "downloadThroughput": -1,
+        "uploadThroughput": 1024 * 1024})
+    page.get_by_label("Files of your bid").set_input_files([str(offer)])
+    page.get_by_role("button", name="Seal and submit").click()
+    page.wait_for_function("document.getElementById('upload-progress').value > 0")
+    page.reload()
+    page.wait_for_selector("#resume-box:not([hidden])")
+    shot(page, "11_resume_offer")
+    sub = Submission.objects.get(notice=tender.notice, supplier=supplier)
+    assert sub.status == SubmissionStatus.UPLOADING
+    stored_before = sub.parts.count()
+    assert stored_before >= 1
+    page.get_by_role("button", name="Resume the upload").click()
+    page.wait_for_selector("#verify-result[data-verified='true']")
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.SEALED and sub.parts.count() == 3
+    first = BidEvent.objects.filter(submission=sub, kind="submission.part_received",
+                                    data__index=0)
+    assert first.count() == 1  # part 0 was not sent again
+    assert page.evaluate("localStorage.length") == 0
+    shot(page, "12_resumed_receipt")
     assert context.errors == []

@@ -131,6 +131,82 @@ function showWarning(uploaded, total, speed) {
   }
 }
 
+// --- resumable uploads across reloads -------------------------------------------------------------
+// With the origin-private file system the whole sealed blob is written to this browser's own
+// storage first, then uploaded from there: if the tab closes or the connection drops, a later
+// visit asks the server which parts it has and sends only the rest, from the same ciphertext
+// (never sealed again). Without it the page seals and uploads in one stream.
+const PENDING = `anbud-pending-bid:${form?.dataset.apiBase}`;
+
+async function opfs() {
+  try {
+    const dir = await navigator.storage.getDirectory();
+    const probe = await dir.getFileHandle(".anbud-probe", { create: true });
+    if (typeof probe.createWritable !== "function") return null;
+    return dir;
+  } catch {
+    return null;
+  }
+}
+
+function loadPending() {
+  try { return JSON.parse(localStorage.getItem(PENDING) || "null"); } catch { return null; }
+}
+
+async function clearPending(dir) {
+  const pending = loadPending();
+  localStorage.removeItem(PENDING);
+  if (dir && pending) {
+    try { await dir.removeEntry(pending.file); } catch { /* already gone */ }
+  }
+}
+
+async function uploadFromFile(pending, file, onProgress) {
+  const base = pending.base;
+  const have = new Map(((await api(`${base}parts`)).parts || []).map((p) => [p.index, p]));
+  const uploader = new Uploader(base, pending.digest.size, onProgress);
+  for (let index = 0, offset = 0; offset < file.size; index++, offset += PART_BYTES) {
+    const part = new Uint8Array(await file.slice(offset, offset + PART_BYTES).arrayBuffer());
+    const known = have.get(index);
+    if (known && known.size === part.length) {
+      const sha = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", part)));
+      if (sha === known.sha256) { // the server already has this part
+        uploader.sent += part.length;
+        onProgress(uploader.sent, uploader.total, uploader.speed());
+        continue;
+      }
+    }
+    await uploader.put(index, part);
+  }
+}
+
+async function finalize(pending) {
+  const signed = await api(`${pending.base}finalize`, { method: "POST", json: pending.digest });
+  await showReceipt(signed, {
+    contextHash: pending.contextHash, headerHash: pending.digest.header_hash,
+    root: pending.digest.root, size: pending.digest.size, chunks: pending.digest.chunks,
+  }, pending.submission);
+  setStatus(document.getElementById("bid-status"), t("done", { when: osloTime(new Date(signed.receipt.received_at)) }), "ok");
+}
+
+function progressUi() {
+  document.getElementById("seal-row").hidden = false;
+  document.getElementById("upload-row").hidden = false;
+  const sealBar = document.getElementById("seal-progress"), sealText = document.getElementById("seal-text");
+  const upBar = document.getElementById("upload-progress"), upText = document.getElementById("upload-text");
+  return {
+    seal(done, all) {
+      sealBar.value = Math.floor((100 * done) / all);
+      sealText.textContent = t("sealed_pct", { done: formatBytes(done), total: formatBytes(all) });
+    },
+    upload(done, all, speed) {
+      upBar.value = Math.floor((100 * done) / all);
+      upText.textContent = t("uploaded_pct", { done: formatBytes(done), total: formatBytes(all), speed: formatBytes(speed) });
+      showWarning(done, all, speed);
+    },
+  };
+}
+
 // --- submit ------------------------------------------------------------------------------------
 async function submitBid(event) {
   event.preventDefault();
@@ -140,10 +216,9 @@ async function submitBid(event) {
   if (form.dataset.hasCurrent && !window.confirm(t("replace_confirm"))) return;
   const button = document.getElementById("bid-button");
   button.disabled = true;
-  const sealBar = document.getElementById("seal-progress"), sealText = document.getElementById("seal-text");
-  const upBar = document.getElementById("upload-progress"), upText = document.getElementById("upload-text");
-  document.getElementById("seal-row").hidden = false;
-  document.getElementById("upload-row").hidden = false;
+  document.getElementById("resume-box")?.setAttribute("hidden", "");
+  const ui = progressUi();
+  const dir = await opfs();
   try {
     setStatus(status, t("starting"), "busy");
     const sub = await api(form.dataset.apiBase, { method: "POST", json: { supplier: form.supplier?.value || "" } });
@@ -151,43 +226,98 @@ async function submitBid(event) {
     const base = `${form.dataset.apiBase}${sub.id}/`;
     const entries = files.map((f) => ({ name: f.name, data: f }));
     const mtime = Math.floor(Date.now() / 1000);
-    const plainSize = plaintextBlob(entries, { mtime }).size;
-    const total = sealedSize(plainSize);
-    const uploader = new Uploader(base, total, (done, all, speed) => {
-      upBar.value = Math.floor((100 * done) / all);
-      upText.textContent = t("uploaded_pct", { done: formatBytes(done), total: formatBytes(all), speed: formatBytes(speed) });
-      showWarning(done, all, speed);
-    });
-    setStatus(status, t("sealing"), "busy");
-    const result = await sealEnvelope({
+    const total = sealedSize(plaintextBlob(entries, { mtime }).size);
+    const sealing = {
       manifest: sub.manifest, expectedManifestHash: form.dataset.manifestHash, context: sub.context,
-      files: entries, mtime,
-      onProgress(done, all) {
-        sealBar.value = Math.floor((100 * done) / all);
-        sealText.textContent = t("sealed_pct", { done: formatBytes(done), total: formatBytes(all) });
-      },
-      onPart: (p) => uploader.add(p.bytes),
-    });
-    await uploader.flush();
+      files: entries, mtime, onProgress: ui.seal,
+    };
+    setStatus(status, t("sealing"), "busy");
+    let result, pending, file = null;
+    if (dir) {
+      await clearPending(dir);
+      const name = `anbud-bid-${sub.id}.etb`;
+      const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+      try {
+        result = await sealEnvelope({ ...sealing, onPart: (p) => writable.write(p.bytes) });
+      } finally {
+        await writable.close();
+      }
+      file = await (await dir.getFileHandle(name)).getFile();
+      pending = { submission: sub.id, base, file: name };
+    } else {
+      const uploader = new Uploader(base, total, ui.upload);
+      result = await sealEnvelope({ ...sealing, onPart: (p) => uploader.add(p.bytes) });
+      await uploader.flush();
+      pending = { submission: sub.id, base, file: null };
+    }
+    pending.contextHash = toHex(result.contextHash);
+    pending.digest = { header_hash: toHex(result.headerHash), root: toHex(result.root), size: result.size, chunks: result.chunks };
     await api(`${base}sealed-shares`, {
       method: "POST",
       json: {
-        context_hash: toHex(result.contextHash), manifest_hash: sub.manifest_hash,
+        context_hash: pending.contextHash, manifest_hash: sub.manifest_hash,
         sealed_shares: result.sealedShares.map((s) => ({ key_id: s.key_id, sealed_share: toHex(s.sealed_share) })),
       },
     });
+    if (file) {
+      localStorage.setItem(PENDING, JSON.stringify({ ...pending, saved: new Date().toISOString() }));
+      await uploadFromFile(pending, file, ui.upload);
+    }
     setStatus(status, t("finalizing"), "busy");
-    const digest = { header_hash: toHex(result.headerHash), root: toHex(result.root), size: result.size, chunks: result.chunks };
-    const signed = await api(`${base}finalize`, { method: "POST", json: digest });
-    await showReceipt(signed, result, sub);
-    setStatus(status, t("done", { when: osloTime(new Date(signed.receipt.received_at)) }), "ok");
+    await finalize(pending);
+    await clearPending(dir);
   } catch (err) {
     setStatus(status, t("failed", { reason: err.message }), "error");
     button.disabled = false;
   }
 }
 
-async function showReceipt(signed, result, sub) {
+async function resumeBid() {
+  const status = document.getElementById("bid-status");
+  const dir = await opfs();
+  const pending = loadPending();
+  document.getElementById("resume-box").hidden = true;
+  const ui = progressUi();
+  try {
+    const file = await (await dir.getFileHandle(pending.file)).getFile();
+    setStatus(status, t("resuming"), "busy");
+    await uploadFromFile(pending, file, ui.upload);
+    setStatus(status, t("finalizing"), "busy");
+    await finalize(pending);
+    await clearPending(dir);
+  } catch (err) {
+    setStatus(status, t("failed", { reason: err.message }), "error");
+    document.getElementById("resume-box").hidden = false;
+  }
+}
+
+async function offerResume() {
+  const pending = loadPending();
+  const box = document.getElementById("resume-box");
+  if (!pending || !box || !form) return;
+  const dir = await opfs();
+  try {
+    if (!dir) throw new Error("no storage");
+    const file = await (await dir.getFileHandle(pending.file)).getFile();
+    const state = await api(`${pending.base}parts`);
+    if (state.status !== "uploading" || file.size !== pending.digest.size) throw new Error("stale");
+    document.getElementById("resume-text").textContent = t("resume_offer", {
+      size: formatBytes(file.size), done: formatBytes(state.total_bytes || 0),
+      when: osloTime(new Date(pending.saved)),
+    });
+    box.hidden = false;
+    document.getElementById("resume-button").addEventListener("click", resumeBid);
+    document.getElementById("discard-button").addEventListener("click", async () => {
+      box.hidden = true;
+      try { await api(`${pending.base}withdraw`, { method: "POST" }); } catch { /* it expires anyway */ }
+      await clearPending(dir);
+    });
+  } catch {
+    await clearPending(dir);
+  }
+}
+
+async function showReceipt(signed, result, submissionId) {
   const keys = await api("/api/keys/");
   const publicKey = keys.public_key || form.dataset.publicKey;
   const ok = receiptMatches(signed.receipt, result) && await verifySignedReceipt(signed, publicKey);
@@ -196,9 +326,10 @@ async function showReceipt(signed, result, sub) {
   out.className = ok ? "verify-ok" : "verify-bad";
   out.dataset.verified = String(ok);
   document.getElementById("bid-result").hidden = false;
-  document.getElementById("download-receipt").onclick = () => downloadJson(`receipt-${sub.id}.json`, signed);
-  document.getElementById("receipt-link").href = `${form.dataset.receiptUrl}${sub.id}/receipt/`;
+  document.getElementById("download-receipt").onclick = () => downloadJson(`receipt-${submissionId}.json`, signed);
+  document.getElementById("receipt-link").href = `${form.dataset.receiptUrl}${submissionId}/receipt/`;
   document.getElementById("result-heading").focus();
 }
 
 form?.addEventListener("submit", submitBid);
+offerResume();
