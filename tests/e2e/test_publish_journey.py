@@ -33,6 +33,24 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _restore_migrated_rows(django_db_blocker):
+    """Put back the rows the migrations seeded (thresholds, deadline rules) afterwards.
+
+    A transactional test ends with a flush, and pytest-django runs tests that reach the
+    database only through dynamic fixtures after the transactional ones; they would find
+    no thresholds. Restoring the serialized post-migration state keeps them independent.
+    """
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture
 def browser(monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api")
