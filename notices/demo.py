@@ -200,8 +200,9 @@ def _user(email: str, org: Organization, role: str, name: str) -> User:
 
 def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, now: datetime) -> Notice:
     published = now - timedelta(days=spec.published_days_ago, hours=2)
-    deadline = (published + timedelta(days=spec.days_open + 1)).replace(hour=12, minute=0, second=0,
-                                                                    microsecond=0)
+    # Deadlines at noon Norwegian time, as buyers set them.
+    deadline = timezone.localtime(published + timedelta(days=spec.days_open + 1)).replace(
+        hour=12, minute=0, second=0, microsecond=0)
     fields: dict[str, Any] = {
         "title": spec.title, "description": spec.description,
         "contract_type": spec.contract_type, "cpv_main": spec.cpv,

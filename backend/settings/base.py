@@ -215,6 +215,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # One line per eager task drowns the console in the embedded profile.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }
 
 if not DEBUG and os.environ.get("ANBUD_HTTPS", "") == "1":
