@@ -151,3 +151,13 @@ def test_it_offers_suppliers_to_bid_and_to_save_a_search(client, make_notice, su
     page = client.get("/", {"q": "snøbrøyting"}).content.decode()
     assert "/saved-searches/?q=" in page
     assert "Innboks" in page
+
+
+def test_it_has_a_skip_link_landmarks_and_labelled_search_fields(client):
+    page = client.get("/").content.decode()
+    assert '<a class="skip-link" href="#main">Hopp til hovedinnholdet</a>' in page
+    for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
+        assert landmark in page
+    for name in ("q", "kind", "status", "cpv", "nuts"):
+        assert f'for="id_{name}"' in page and f'id="id_{name}"' in page
+    assert 'aria-describedby="id_cpv_help"' in page
