@@ -255,3 +255,18 @@ def test_it_explains_a_lot_without_a_title_and_links_to_the_lots(client, officer
     assert '<a href="#lots">Delkontrakt 1 må ha en tittel.</a>' in page
     assert 'id="lots-errors"' in page
     assert not Notice.objects.exists()
+
+
+def test_it_asks_officers_of_several_authorities_which_one_buys(client, officer,
+                                                                 other_authority):
+    from accounts.models import Membership, Role
+
+    Membership.objects.create(user=officer, organization=other_authority,
+                              role=Role.PROCUREMENT_OFFICER)
+    client.force_login(officer)
+    page = client.get("/workspace/notices/new/").content.decode()
+    assert '<select name="buyer"' in page and "Statens vegvesen" in page
+    response = client.post("/workspace/notices/new/",
+                           form_data(buyer=str(other_authority.pk)))
+    assert response.status_code == 302
+    assert Notice.objects.get().buyer == other_authority
