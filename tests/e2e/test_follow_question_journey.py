@@ -32,6 +32,21 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _restore_migrated_rows(django_db_blocker):
+    """Put back the rows the migrations seeded (thresholds, deadline rules) afterwards: a
+    transactional test ends with a flush, and tests that reach the database only through
+    dynamic fixtures run after the transactional ones (as in test_publish_journey)."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture
 def browser(monkeypatch):
     sync_api = pytest.importorskip("playwright.sync_api")
