@@ -113,7 +113,7 @@ def document_upload(*, notice: Notice, by: User, stream: IO[bytes], filename: st
         # The transaction rolls the rows back; storage is not transactional, so remove the
         # file we just wrote instead of leaving an orphan no row points to.
         with contextlib.suppress(Exception):
-            version.file.storage.delete(version.file.name)
+            version.file.storage.delete(str(version.file.name))
         raise
     warnings: list[str] = []
     if notice.status == NoticeStatus.PUBLISHED:

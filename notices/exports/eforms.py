@@ -365,8 +365,9 @@ def _notice_xml(notice: Notice, *, versions: list[NoticeVersion], chosen: Notice
     if not competition:
         lot_rows = [(ident.replace("LOT-", "PAR-"), lot) for ident, lot in lot_rows]
 
-    root = etree.Element(f"{{{ROOT_NS[subtype.root]}}}{subtype.root}",
-                         nsmap={None: ROOT_NS[subtype.root], **NS})
+    nsmap: dict[str | None, str] = {None: ROOT_NS[subtype.root]}
+    nsmap.update(NS)
+    root = etree.Element(f"{{{ROOT_NS[subtype.root]}}}{subtype.root}", nsmap=nsmap)
     ext = _path(root, "ext:UBLExtensions", "ext:UBLExtension", "ext:ExtensionContent",
                 "efext:EformsExtension")
     if chosen.kind != VersionKind.ORIGINAL:
