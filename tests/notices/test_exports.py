@@ -423,3 +423,16 @@ def test_it_exports_award_notices_as_ocds_but_not_yet_as_eforms(make_notice: Any
     assert response.status_code == 409
     assert response["Content-Type"].startswith("application/json")
     assert "award decision" in response.json()["error"]["message"]
+
+
+def test_it_names_the_review_body_from_settings(eea_notice: Notice, settings: Any) -> None:
+    # BT-501 is mandatory for every organisation in subtype 16; the operator configures the
+    # review body's organisation number (not shipped as a default).
+    settings.EFORMS_REVIEW_BODY = {"company_id": "999999999"}
+    xml = eforms.notice_xml(eea_notice, base_url="https://anbud.example/")
+    companies = etree.fromstring(xml).xpath("//efac:Organization/efac:Company", namespaces=NS)
+    assert len(companies) == 2
+    for company in companies:
+        assert company.xpath("cac:PartyLegalEntity/cbc:CompanyID", namespaces=NS)
+    assert text(xml, "//cac:AppealReceiverParty/cac:PartyIdentification/cbc:ID") == [
+        "ORG-0002", "ORG-0002"]
