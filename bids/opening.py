@@ -55,6 +55,7 @@ from crypto.payload import BlobDigest, open_stream, read_header
 from crypto.shares import public_key_from_hex, public_key_hex
 from notices.models import Notice, NoticeStatus
 
+from .clock import db_now
 from .models import BidEvent, CommitteeMember, SealedShare, Submission, SubmissionStatus
 from .opening_models import (
     OpenedBid,
@@ -217,11 +218,11 @@ def plaintext_bytes(submission: Submission) -> int:
 @transaction.atomic
 def opening_start(*, notice: Notice, by: User, now: datetime | None = None) -> OpeningSession:
     """The authority opens the session after the deadline (refused before it)."""
-    now = now or timezone.now()
     if not is_editor(by, notice):
         raise Forbidden(_("Only procurement officers of %(buyer)s can start the opening.")
                         % {"buyer": notice.buyer.name})
     notice = Notice.objects.select_for_update().select_related("buyer").get(pk=notice.pk)
+    now = now or db_now()  # the database clock, read with the tender row locked
     if notice.status == NoticeStatus.CANCELLED:
         raise Conflict(_("The competition is cancelled; there is nothing to open."))
     deadline = notice.submission_deadline
@@ -297,7 +298,7 @@ def opening_renew_key(*, session: OpeningSession, by: User,
 def opening_shares_for_member(*, session: OpeningSession, by: User,
                               now: datetime | None = None) -> list[dict[str, Any]]:
     """Release the member's sealed shares (after the deadline only); the release is logged."""
-    now = now or timezone.now()
+    now = now or db_now()  # deadlines: the database clock
     seats = member_seats(by, session.notice)
     if not seats:
         raise Forbidden(_("Only members of the opening committee receive shares."))
@@ -371,7 +372,7 @@ def _parse_share(item: Any, *, session: OpeningSession, seats: Mapping[str, Comm
 def opening_add_shares(*, session: OpeningSession, by: User, shares: Sequence[Any],
                        now: datetime | None = None) -> OpeningSession:
     """Store a member's shares, sealed to the session key; start the job when k are in."""
-    now = now or timezone.now()
+    now = now or db_now()  # deadlines: the database clock
     session = OpeningSession.objects.select_for_update().select_related("notice").get(
         pk=session.pk)
     if session.status == OpeningStatus.OPENED:
