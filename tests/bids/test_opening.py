@@ -498,3 +498,17 @@ def test_the_protocol_lists_unfinished_uploads_as_rejected(
     assert [r.supplier for r in data.rejected] == ["Nordlys Renhold AS"]
     assert "not finalised before the deadline" in data.rejected[0].reason
     assert "Nordlys Renhold AS" in text
+
+
+def test_the_task_message_carries_only_the_session_id(
+        tender: Tender, django_capture_on_commit_callbacks: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bids import opening_tasks
+
+    sent: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(opening_tasks.open_bids, "delay", lambda *args, **kw: sent.append(
+        (args, kw)))
+    session = opening.opening_start(notice=tender.notice, by=tender.officer)
+    send(session, tender, tender.members[0], django_capture_on_commit_callbacks)
+    send(session, tender, tender.members[1], django_capture_on_commit_callbacks)
+    assert sent == [((str(session.pk),), {})]
