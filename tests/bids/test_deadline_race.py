@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import threading
 import time
 from datetime import timedelta
@@ -38,15 +39,21 @@ from tests.conftest import make_org, make_user
 
 BIDDERS = 16
 
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+# Skipped at collection on SQLite, so no transactional setup or flush happens there.
 # serialized_rollback: the flush after a transactional test would drop the seeded rules data.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = [
+    pytest.mark.skipif(not ON_POSTGRESQL, reason=(
+        "The deadline race needs row locks and concurrent connections: it runs on PostgreSQL "
+        "(set DATABASE_URL); SQLite serialises writers instead.")),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture(autouse=True)
 def postgresql_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("The deadline race needs row locks and concurrent connections: it runs on "
-                    "PostgreSQL (set DATABASE_URL); SQLite serialises writers instead.")
+    assert connection.vendor == "postgresql"
 
 
 def prepare(tender: Any, i: int) -> tuple[Submission, dict[str, Any], Any]:
