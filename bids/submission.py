@@ -35,9 +35,10 @@ from notices.models import Notice, NoticeStatus
 
 from . import conf
 from .clock import db_now
-from .committee import bid_event, manifest_ensure
+from .committee import bid_event, manifest_current, manifest_ensure
 from .keys import platform_public_key_hex, platform_signing_key
 from .models import (
+    BidEvent,
     Committee,
     LogEntry,
     Receipt,
@@ -83,9 +84,12 @@ def _flip(submission: Submission, old: str, new: str, *, by: User | None, at: da
     if changed != 1:
         raise Conflict(f"The bid is no longer {SubmissionStatus(old).label.lower()}; reload "
                        "and try again.")
-    bid_event(submission.notice, f"submission.{new}", by=by, at=at, submission=submission,
-              **{"from": old, "to": new})
-    submission.refresh_from_db()
+    BidEvent.objects.create(notice_id=submission.notice_id, submission=submission,
+                            kind=f"submission.{new}", by=by, at=at,
+                            data={"from": old, "to": new})
+    submission.status = new
+    for name, value in fields.items():
+        setattr(submission, name, value)
 
 
 def deadline_text(deadline: datetime) -> str:
@@ -148,7 +152,7 @@ def submission_start(*, notice: Notice, supplier: Organization, by: User,
     if envelope != "offer":
         raise ApplicationError("ETB-1 v1 has one envelope, 'offer'.", code="bad_envelope")
     _check_open(notice)
-    manifest = manifest_ensure(notice=notice, now=now)
+    manifest = manifest_current(notice) or manifest_ensure(notice=notice, now=now)
     if manifest is None:
         raise ApplicationError("This tender does not take electronic bids.",
                                code="no_electronic_bids")
@@ -357,12 +361,11 @@ def submission_finalize(*, submission: Submission, by: User, claimed: Any,
     """Verify the stored blob against the claimed digest, then seal it in before the deadline."""
     _require_supplier(by, submission.supplier)
     _require_uploading(submission)
-    _bids_committee(submission.notice)
+    committee = _bids_committee(submission.notice)
     _check_open(submission.notice)  # early answer; the binding check is in _commit
     parts = _parts_fingerprint(submission)
     digest = _verify_stored_blob(submission, parts)
     _check_claim(digest, claimed, submission)
-    committee = _bids_committee(submission.notice)
     if digest.size > max_bid_bytes(committee):
         raise TooLarge(_too_large_text(max_bid_bytes(committee)))
     return _commit(submission, digest, parts, by=by, now=now)
