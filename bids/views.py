@@ -62,7 +62,7 @@ def _iso(moment: Any) -> str:
 def committee_page(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
     editor = opening.is_editor(request.user, notice)
-    seats = list(CommitteeMember.objects.filter(committee__notice=notice, user=request.user)
+    seats = list(CommitteeMember.objects.filter(committee__notice=notice, user=_user(request))
                  .order_by("pk"))
     if not editor and not seats:
         raise NotFound(_("No such committee."))
