@@ -18,9 +18,9 @@ What it does, in one run:
 5. baseline again, and reports successes, errors, latency percentiles (whole bid and the
    finalise call), receipts verified, and throughput relative to the mean of the baselines.
 
-A bid of "1 MiB" is a file of 1 MiB - 1536 bytes, so its tar (header + data + end blocks) is
-exactly one 1 MiB chunk and the sealed blob is 1 MiB + 131 bytes; the baseline posts blobs of
-exactly that size.
+A bid of "1 MiB" is one file of exactly 1 MiB. Its tar (header, data, end blocks, rounded to
+10 KiB records) is a little over 1 MiB, so ETB-1 pads it to two 1 MiB chunks: the sealed blob
+is 2 MiB + 147 bytes. The baseline posts blobs of exactly the sealed size.
 """
 
 from __future__ import annotations
@@ -50,7 +50,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 MiB = 1 << 20
-TAR_OVERHEAD = 1536
 
 
 def parse_size(text: str) -> int:
@@ -261,6 +260,25 @@ def run_clients(port: int, tokens: list[str], total: int,
     return outcomes, time.perf_counter() - began
 
 
+def sealed_size_of(size: int) -> int:
+    """The size of the sealed blob of one file of `size` bytes (tar + padding + ETB-1)."""
+    from crypto.constants import CHUNK_SIZE, HEADER_LEN, TAG_LEN
+    from crypto.tarstream import TarWriter
+
+    class Count:
+        length = 0
+
+        def write(self, data: bytes) -> None:
+            self.length += len(data)
+
+    counter = Count()
+    tar = TarWriter(counter.write)
+    tar.add_file("tilbud.bin", size, 1_700_000_000, io.BytesIO(bytes(size)))
+    tar.close()
+    chunks = max(1, -(-counter.length // CHUNK_SIZE))
+    return HEADER_LEN + chunks * (CHUNK_SIZE + TAG_LEN)
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -319,8 +337,8 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"gunicorn did not start; see {log_path}")
         public_key = keys["public_key"]
         tokens = setup["tokens"]
-        plaintext = os.urandom(size - TAR_OVERHEAD)
-        sealed_size = size + 115 + 16 * max(1, -(-size // MiB))
+        plaintext = os.urandom(size)
+        sealed_size = sealed_size_of(size)
         blob = os.urandom(sealed_size)
 
         plain_a, plain_a_time = run_clients(port, tokens, args.bids,
