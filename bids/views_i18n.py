@@ -35,6 +35,8 @@ def bid_messages() -> dict[str, str]:
         "done": _("Your bid is received. Receipt time: %(when)s (Norwegian time)."),
         "verify_ok": _("Receipt verified in your browser: the signature is valid for the "
                        "platform key, and it binds exactly the bid you sealed."),
+        "signature_ok": _("Receipt verified in your browser: the signature is valid for the "
+                          "platform key published at /api/keys/."),
         "verify_bad": _("The receipt did NOT verify. Keep a copy and contact the authority."),
         "manifest_mismatch": _("The committee manifest from the server differs from the one "
                                "published on the notice. Nothing was sent."),

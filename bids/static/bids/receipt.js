@@ -13,7 +13,7 @@ if (node) {
     try {
       const keys = await api("/api/keys/");
       const ok = await verifySignedReceipt(signed, keys.public_key);
-      out.textContent = ok ? t("verify_ok") : t("verify_bad");
+      out.textContent = ok ? t("signature_ok") : t("verify_bad");
       out.className = ok ? "verify-ok" : "verify-bad";
       out.dataset.verified = String(ok);
     } catch (err) {
