@@ -100,6 +100,17 @@ def delete_quietly(name: str) -> None:
         pass
 
 
+def delete_folder(prefix: str) -> int:
+    """Delete every file under `prefix` (one level, as parts are stored). Idempotent."""
+    try:
+        _dirs, files = storage().listdir(prefix)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    for name in files:
+        delete_quietly(f"{prefix.rstrip('/')}/{name}")
+    return len(files)
+
+
 class ConcatenatedReader(io.RawIOBase):
     """The parts of a blob, in order, as one read-only stream."""
 

@@ -53,8 +53,10 @@ from .storage import (
     ConcatenatedReader,
     PartWriter,
     Readable,
+    delete_folder,
     delete_quietly,
     new_part_name,
+    part_prefix,
     store_stream,
 )
 from .tlog import log_append, sth_issue
@@ -563,9 +565,10 @@ def submissions_cleanup_unfinished(*, now: datetime | None = None) -> int:
             names = _drop_parts(submission)
         for name in names:
             delete_quietly(name)
+        # A worker killed mid-part leaves a file that no UploadPart row names: it never
+        # counted, and goes with the rest of the submission's folder.
+        delete_folder(part_prefix(submission.notice_id, str(submission.pk)))
         count += 1
-    # Parts left behind by a request that died between storing and recording are removed
-    # with their submission's folder by the storage cleanup of abandoned submissions.
     return count
 
 

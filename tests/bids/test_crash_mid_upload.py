@@ -137,3 +137,27 @@ def test_an_aborted_part_leaves_nothing_and_a_retry_replaces_it(
     response = supplier_api.post(f"{base(tender.notice)}{started['id']}/finalize",
                                  sealed.digest, format="json")
     assert response.status_code == 201, response.json()
+
+
+def test_a_part_left_by_a_killed_worker_never_counts_and_is_deleted_after_the_deadline(
+        tender: Tender, supplier_api: Any, bid_storage: Path) -> None:
+    from datetime import timedelta
+
+    from bids.storage import new_part_name, storage
+    from bids.submission import submissions_cleanup_unfinished
+    from tests.bids.conftest import set_deadline
+
+    started = start(supplier_api, tender.notice)
+    sealed = seal_for(started, os.urandom(100_000))
+    # What a worker killed between writing the part and recording it leaves behind.
+    orphan = storage().save(new_part_name(tender.notice.pk, started["id"], 0),
+                            io.BytesIO(sealed.blob[:50_000]))
+    have = supplier_api.get(f"{base(tender.notice)}{started['id']}/parts").json()
+    assert have["parts"] == [] and have["total_bytes"] == 0
+    response = supplier_api.post(f"{base(tender.notice)}{started['id']}/finalize",
+                                 sealed.digest, format="json")
+    assert response.status_code == 400 and "No parts" in response.json()["error"]["message"]
+    set_deadline(tender.notice, timedelta(seconds=-1))
+    assert submissions_cleanup_unfinished() == 1
+    assert not storage().exists(orphan)
+    assert not list(bid_storage.rglob("part-*"))
