@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,8 @@ from .models import (
     VersionKind,
 )
 from .signals import notice_changed
+
+logger = logging.getLogger(__name__)
 
 # The allowed edges of the notice lifecycle. Change notices keep the status (published) and
 # are guarded by the version number instead.
@@ -63,8 +66,17 @@ def _flip(notice: Notice, old: str, new: str, *, by: User | None, at: datetime,
 
 def _announce(notice: Notice, change: str) -> None:
     notice_id, version = notice.pk, notice.version
-    transaction.on_commit(lambda: notice_changed.send(
-        sender=Notice, notice_id=notice_id, change=change, version=version))
+
+    def send() -> None:
+        # Every receiver runs even if one fails: a search-index hiccup must not silence
+        # the followers' notifications (each receiver is idempotent and retried on its own).
+        for receiver, result in notice_changed.send_robust(
+                sender=Notice, notice_id=notice_id, change=change, version=version):
+            if isinstance(result, Exception):
+                logger.error("notice_changed receiver %s failed for notice %s: %r",
+                             getattr(receiver, "__qualname__", receiver), notice_id, result)
+
+    transaction.on_commit(send)
 
 
 def _replace_lots(notice: Notice, lots: list[dict[str, Any]]) -> None:

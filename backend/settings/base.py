@@ -179,6 +179,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 
+# The public address of the site, for links in e-mails and feeds.
+ANBUD_SITE_URL = os.environ.get("ANBUD_SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Anbud <noreply@anbud.localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
