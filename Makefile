@@ -13,10 +13,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The code lists come from ../shared/standards when it is beside the checkout; without it a
+# built-in set of CPV divisions and Norwegian regions keeps the demo usable.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	-@[ -d ../shared/standards/codelists ] && $(BIN)/python manage.py load_codelists
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py run_scheduler & trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)

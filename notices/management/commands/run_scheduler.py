@@ -1,69 +1,70 @@
 """The periodic tick for the embedded profile, where there is no Celery beat.
 
-`python manage.py run_scheduler` calls every periodic service once a minute (each is
-idempotent bookkeeping, so a tick that overlaps beat or another scheduler is harmless);
-`--once` runs one tick and exits (tests, cron). Production runs Celery beat with
-CELERY_BEAT_SCHEDULE instead.
+`python manage.py run_scheduler` runs every task in settings.CELERY_BEAT_SCHEDULE in this
+process, each at its own interval, so the embedded profile and production (Celery beat) share
+one schedule. Each task is idempotent bookkeeping, so a tick that overlaps beat or another
+scheduler is harmless. `--once` runs every task once and exits (tests, cron).
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from typing import Any
 
+from celery import current_app
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
-from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
-# Dotted paths of periodic services: plain functions taking `now=` and returning a count.
-PERIODIC = [
-    "notices.services.notice_close_due",
-    "notices.saved_searches.saved_search_send_digests",
-    "notices.following.notification_retry_unsent",
-]
+
+def _interval(entry: dict[str, Any]) -> float:
+    schedule = entry["schedule"]
+    return float(schedule.total_seconds() if hasattr(schedule, "total_seconds") else schedule)
 
 
-def tick(*, now: Any = None) -> dict[str, int]:
-    """Run every periodic service once. A failing service is logged and does not stop the
-    others."""
-    results: dict[str, int] = {}
-    for path in PERIODIC:
-        service: Callable[..., int] = import_string(path)
-        try:
-            results[path] = int(service(now=now) or 0)
-        except Exception:
-            logger.exception("periodic service %s failed", path)
-            results[path] = -1
-    return results
+def run_task(name: str) -> Any:
+    """Run one scheduled task synchronously; a failure is logged and does not stop the rest."""
+    try:
+        return current_app.tasks[name].apply(throw=True).result
+    except Exception:
+        logger.exception("periodic task %s failed", name)
+        return None
+
+
+def tick(*, due: set[str] | None = None) -> dict[str, Any]:
+    """Run the scheduled tasks (all of them, or the `due` entry names) once."""
+    schedule: dict[str, dict[str, Any]] = settings.CELERY_BEAT_SCHEDULE
+    return {key: run_task(entry["task"]) for key, entry in schedule.items()
+            if due is None or key in due}
 
 
 class Command(BaseCommand):
-    help = "Run the periodic bookkeeping (digests, deadline flips, notification retries)."
+    help = "Run the periodic bookkeeping of CELERY_BEAT_SCHEDULE in-process (embedded profile)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--once", action="store_true", help="Run one tick and exit.")
-        parser.add_argument("--interval", type=float, default=60.0,
-                            help="Seconds between ticks (default 60).")
+        parser.add_argument("--once", action="store_true", help="Run every task once and exit.")
 
-    def handle(self, *args: Any, once: bool = False, interval: float = 60.0,
-               **options: Any) -> None:
-        while True:
-            if not once:
-                # A long-lived loop must not keep a broken or stale connection.
-                close_old_connections()
-            started = time.monotonic()
+    def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
+        if once:
             results = tick()
-            summary = ", ".join(f"{path.rsplit('.', 1)[-1]}={count}"
-                                for path, count in results.items())
-            if once:
-                self.stdout.write(summary)
-                return
-            logger.info("scheduler tick: %s", summary)
+            self.stdout.write(", ".join(f"{key}={value}" for key, value in results.items()))
+            return
+        schedule: dict[str, dict[str, Any]] = settings.CELERY_BEAT_SCHEDULE
+        next_run = dict.fromkeys(schedule, 0.0)
+        self.stdout.write(f"Scheduler running {len(schedule)} periodic tasks.")
+        while True:
+            # A long-lived loop must not keep a broken or stale connection.
+            close_old_connections()
+            now = time.monotonic()
+            due = {key for key, at in next_run.items() if at <= now}
+            for key in due:
+                next_run[key] = now + _interval(schedule[key])
+            if due:
+                tick(due=due)
             try:
-                time.sleep(max(1.0, interval - (time.monotonic() - started)))
+                time.sleep(max(0.5, min(next_run.values()) - time.monotonic()))
             except KeyboardInterrupt:
                 return
