@@ -37,6 +37,8 @@ def run_task(name: str) -> Any:
 def tick(*, due: set[str] | None = None) -> dict[str, Any]:
     """Run the scheduled tasks (all of them, or the `due` entry names) once."""
     schedule: dict[str, dict[str, Any]] = settings.CELERY_BEAT_SCHEDULE
+    # Outside a worker nothing has imported the apps' tasks modules yet.
+    current_app.loader.import_default_modules()
     return {key: run_task(entry["task"]) for key, entry in schedule.items()
             if due is None or key in due}
 
