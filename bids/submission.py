@@ -364,13 +364,30 @@ def submission_finalize(*, submission: Submission, by: User, claimed: Any,
     _require_supplier(by, submission.supplier)
     _require_uploading(submission)
     committee = _bids_committee(submission.notice)
-    _check_open(submission.notice)  # early answer; the binding check is in _commit
-    parts = _parts_fingerprint(submission)
-    digest = _verify_stored_blob(submission, parts)
-    _check_claim(digest, claimed, submission)
-    if digest.size > max_bid_bytes(committee):
-        raise TooLarge(_too_large_text(max_bid_bytes(committee)))
-    return _commit(submission, digest, parts, by=by, now=now)
+    try:
+        _check_open(submission.notice)  # early answer; the binding check is in _commit
+        parts = _parts_fingerprint(submission)
+        digest = _verify_stored_blob(submission, parts)
+        _check_claim(digest, claimed, submission)
+        if digest.size > max_bid_bytes(committee):
+            raise TooLarge(_too_large_text(max_bid_bytes(committee)))
+        return _commit(submission, digest, parts, by=by, now=now)
+    except DeadlinePassed:
+        _record_late(submission, by=by)
+        raise
+
+
+def _record_late(submission: Submission, *, by: User | None) -> None:
+    """A refused late finalisation, for the opening protocol. Written after the rollback of
+    the refused attempt, so it is the only trace of it; nothing about the bid changes."""
+    clock = db_now()
+    with transaction.atomic():
+        BidEvent.objects.create(
+            notice_id=submission.notice_id, submission=submission,
+            kind="submission.late_refused", by=by, at=clock,
+            data={"attempted_at": _rfc3339(clock),
+                  "deadline": _rfc3339(submission.notice.submission_deadline)
+                  if submission.notice.submission_deadline else ""})
 
 
 def _commit(submission: Submission, digest: BlobDigest,
@@ -525,7 +542,9 @@ def submission_seal_on_server(*, notice: Notice, supplier: Organization, by: Use
     try:
         return _commit(submission, sealed.digest, _parts_fingerprint(submission), by=by,
                        now=now)
-    except ApplicationError:
+    except ApplicationError as exc:
+        if isinstance(exc, DeadlinePassed):
+            _record_late(submission, by=by)
         _abandon_quietly(submission)
         raise
 

@@ -65,6 +65,22 @@ def bid_storage(settings: Any, tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="module")
+def restore_seeded_data(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """For modules with transactional tests: after the module, put back the rows the data
+    migrations seeded (rules, code lists), which the flush after a transactional test removes,
+    so later tests in the same process find them."""
+    yield
+    from django.db import connection
+
+    from notices.rules_models import Threshold
+
+    with django_db_blocker.unblock():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents and not Threshold.objects.exists():
+            connection.creation.deserialize_db_from_string(contents)
+
+
 @pytest.fixture
 def committee_users(authority: Organization) -> list[User]:
     return [make_user(f"member{i}@bergen.example", authority, Role.COMMITTEE_MEMBER)

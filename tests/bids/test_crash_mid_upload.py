@@ -22,6 +22,8 @@ from bids.models import Submission, SubmissionStatus, UploadPart
 from bids.submission import submission_part_put
 from tests.bids.conftest import PART, Tender, base, seal_for, start, upload_all
 
+pytestmark = pytest.mark.usefixtures("restore_seeded_data")
+
 UPLOADER = textwrap.dedent("""
     import hashlib, http.client, sys, time, urllib.parse
     url, token, path = sys.argv[1], sys.argv[2], sys.argv[3]

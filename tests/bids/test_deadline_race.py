@@ -48,6 +48,7 @@ pytestmark = [
         "The deadline race needs row locks and concurrent connections: it runs on PostgreSQL "
         "(set DATABASE_URL); SQLite serialises writers instead.")),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("restore_seeded_data"),
 ]
 
 

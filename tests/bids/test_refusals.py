@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bids.models import LogEntry, Receipt, Submission, SubmissionStatus, UploadPart
+from bids.models import BidEvent, LogEntry, Receipt, Submission, SubmissionStatus, UploadPart
 from crypto.receipts import verify_receipt
 from notices import services as notice_services
 from tests.bids.conftest import (
@@ -76,6 +76,8 @@ def test_it_refuses_a_late_finalisation_clearly(tender: Tender, supplier_api: An
     assert "has passed; nothing was submitted" in error(response)
     assert "Oslo time" in error(response)
     assert state(bid_storage) == before
+    late = BidEvent.objects.get(submission_id=started["id"], kind="submission.late_refused")
+    assert late.data["attempted_at"] > late.data["deadline"]
     late_start = supplier_api.post(base(tender.notice), {}, format="json")
     assert late_start.status_code == 409 and "has passed" in error(late_start)
 
