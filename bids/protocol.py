@@ -82,8 +82,11 @@ def _rejected(notice: Notice, deadline: datetime) -> list[ProtocolRejected]:
                     .values_list("submission_id", flat=True))
     uploaded = set(events.filter(kind="submission.part_received")
                    .values_list("submission_id", flat=True))
+    late = list(BidEvent.objects.filter(notice=notice, kind__icontains="late").select_related(
+        "submission__supplier").order_by("at"))
+    refused_late = {event.submission_id for event in late}
     for sub in unfinished.order_by("created_at"):
-        if sub.pk in cancelled:
+        if sub.pk in cancelled or sub.pk in refused_late:
             continue
         if sub.status == SubmissionStatus.REJECTED:
             reason = _("Rejected")
@@ -94,9 +97,12 @@ def _rejected(notice: Notice, deadline: datetime) -> list[ProtocolRejected]:
             reason = _("Started, but nothing was uploaded before the deadline")
         rows.append(ProtocolRejected(supplier=sub.supplier.name, submission=str(sub.pk),
                                      reason=reason, at=sub.created_at))
-    late = BidEvent.objects.filter(notice=notice, kind__icontains="late").select_related(
-        "submission__supplier").order_by("at")
+    seen: set[Any] = set()
     for event in late:
+        if event.submission_id is not None:
+            if event.submission_id in seen:
+                continue
+            seen.add(event.submission_id)
         refused = event.submission
         rows.append(ProtocolRejected(
             supplier=refused.supplier.name if refused else str(event.data.get("supplier", "")),

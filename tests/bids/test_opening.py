@@ -500,6 +500,26 @@ def test_the_protocol_lists_unfinished_uploads_as_rejected(
     assert "Nordlys Renhold AS" in text
 
 
+def test_the_protocol_lists_a_late_attempt_once(
+        make_notice: Callable[..., Notice], officer: User, authority: Organization,
+        supplier: Organization, supplier_user: User) -> None:
+    from django.utils import translation
+
+    t = setup_tender(make_notice, officer, authority)
+    late = submission.submission_start(notice=t.notice, supplier=supplier, by=supplier_user)
+    part = b"\x00" * 200
+    submission.submission_part_put(submission=late, index=0, stream=io.BytesIO(part),
+                                   sha256=hashlib.sha256(part).hexdigest(), by=supplier_user)
+    pass_deadline(t)
+    with pytest.raises(ApplicationError):
+        submission.submission_finalize(submission=late, by=supplier_user, claimed={})
+    session = opening.opening_start(notice=t.notice, by=officer)
+    with translation.override("en"):
+        data = protocol_data(session)
+    assert [(r.supplier, r.reason) for r in data.rejected] == [
+        ("Fjordbygg AS", "Arrived after the deadline; nothing was accepted")]
+
+
 def test_the_task_message_carries_only_the_session_id(
         tender: Tender, django_capture_on_commit_callbacks: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
