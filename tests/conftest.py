@@ -152,3 +152,33 @@ def make_notice(officer: User, authority: Organization) -> Callable[..., Notice]
         return notice
 
     return factory
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    return bool((marker is not None and marker.kwargs.get("transaction"))
+                or names & {"transactional_db", "live_server"})
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """After a transactional test's flush, put back the rows the data migrations seeded.
+
+    A flush empties every table, including the procurement rules and code lists that the
+    migrations seed; later tests in the same run would find no thresholds. Runs after all
+    fixture teardown, so it comes after the flush whatever the fixture order.
+    """
+    yield
+    if not _is_transactional(item):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    from notices.rules_models import Threshold
+
+    with item.config.stash[blocking_manager_key].unblock():
+        for connection in connections.all():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents and not Threshold.objects.using(connection.alias).exists():
+                connection.creation.deserialize_db_from_string(contents)

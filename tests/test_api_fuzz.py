@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -18,11 +20,18 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 
 @pytest.fixture
 def fuzz_world(make_notice, officer, supplier_user, api_for):
+    # The WSGI app is called directly, so Django would close the test's connection at the end
+    # of each request (and with it the test transaction on PostgreSQL). Django's own test
+    # client disconnects these handlers the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     make_notice()
     make_notice(publish=False)
     from rest_framework.authtoken.models import Token
 
-    return Token.objects.get_or_create(user=officer)[0].key
+    yield Token.objects.get_or_create(user=officer)[0].key
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
