@@ -95,6 +95,13 @@ def other_supplier_user(other_supplier: Organization) -> User:
 
 
 @pytest.fixture(autouse=True)
+def search_index_dir(settings: Any, tmp_path: Any) -> Any:
+    """Every test gets its own search index: ids repeat across test databases."""
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+    return settings.SEARCH_INDEX_DIR
+
+
+@pytest.fixture(autouse=True)
 def _english() -> Any:
     """Tests read messages in English (the source language); nb tests override explicitly."""
     with translation.override("en"):

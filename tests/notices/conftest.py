@@ -1,6 +1,5 @@
-"""Search index fixtures for the notices tests.
+"""Search index fixtures for the notices tests (each test has its own index: tests/conftest.py).
 
-Every test gets its own search index directory, so tests never see each other's notices.
 Under pytest-django's `db` fixture nothing commits, so the after-commit `notice_changed`
 signal (which feeds the index) never fires; the fixture below also indexes a notice at once
 whenever a service announces a change, as the commit would. Tests of the real after-commit
@@ -13,12 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-
-@pytest.fixture(autouse=True)
-def search_index_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
-    return settings.SEARCH_INDEX_DIR
 
 
 @pytest.fixture(autouse=True)
