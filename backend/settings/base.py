@@ -178,6 +178,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# One writer per search index: indexing has its own queue, served by a worker with
+# --concurrency 1 (docs/operations.md). Without a broker everything runs in-process.
+CELERY_TASK_ROUTES = ({"notices.tasks.search_index_notice": {"queue": "search"}}
+                      if REDIS_URL else {})
 
 # The public address of the site, for links in e-mails and feeds.
 ANBUD_SITE_URL = os.environ.get("ANBUD_SITE_URL", "http://127.0.0.1:8000")
