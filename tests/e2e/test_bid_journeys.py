@@ -189,7 +189,9 @@ def test_a_bid_is_sealed_received_and_opened_by_two_members(
     assert session.status == OpeningStatus.OPENED and session.bids_done == 2
     assert session.log_check["ok"]
     assert BidEvent.objects.filter(kind="opened.read", by=members[2]).count() == 1
-    page.reload()
+    # The officer's page reloads itself when the opening finishes; wait for that rather than
+    # reloading on top of it (two navigations at once detach the page).
+    page.wait_for_selector("#log-check.verify-ok", timeout=60_000)
     shot(page, "9_officer_view")
     assert officer_ctx.errors == []
 
