@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime, time
 from typing import Any
 
 from django import forms
@@ -13,7 +14,7 @@ from accounts.models import Organization
 
 from .fields import EDITABLE_FIELDS
 from .models import ContractType, Notice, NoticeKind, ProcedureType, TenderDocument
-from .selectors import PUBLIC_STATUSES
+from .selectors import PUBLIC_STATUSES, NoticeFilters
 
 
 def local_input(value: datetime | None) -> str:
@@ -40,11 +41,75 @@ class NoticeSearchForm(forms.Form):
         label=_("Status"), required=False,
         choices=[("", _("All statuses")),
                  *[(s.value, s.label) for s in PUBLIC_STATUSES]])
-    cpv = forms.CharField(label=_("CPV code"), required=False, max_length=10,
-                          help_text=_("E.g. 45000000 for all building works."),
-                          widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    nuts = forms.CharField(label=_("Place (NUTS)"), required=False, max_length=5,
-                           help_text=_("E.g. NO081 for Oslo, or NO for all of Norway."))
+    # The code pickers let a person type words ("brøyting") and choose a code.
+    cpv = forms.CharField(label=_("CPV code"), required=False, max_length=100,
+                          help_text=_("E.g. 45000000 for all building works, or type a word."),
+                          widget=forms.TextInput(attrs={"data-codepicker": "cpv"}))
+    nuts = forms.CharField(label=_("Place (NUTS)"), required=False, max_length=100,
+                           help_text=_("E.g. NO081 for Oslo, or NO for all of Norway."),
+                           widget=forms.TextInput(attrs={"data-codepicker": "nuts"}))
+    phase = forms.ChoiceField(
+        label=_("Phase"), required=False,
+        choices=[("", _("All phases")), ("planning", _("Planning (prior information)")),
+                 ("competition", _("Open for tenders")), ("result", _("Results and closed"))])
+    buyer = forms.CharField(label=_("Buyer"), required=False, max_length=200,
+                            help_text=_("Name or organisation number."))
+    deadline_after = forms.DateField(label=_("Deadline from"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+    deadline_before = forms.DateField(label=_("Deadline until"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    published_after = forms.DateField(label=_("Published from"), required=False,
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    published_before = forms.DateField(label=_("Published until"), required=False,
+                                       widget=forms.DateInput(attrs={"type": "date"}))
+    value_min = forms.DecimalField(label=_("Estimated value from (NOK)"), required=False,
+                                   min_value=0, max_digits=14, decimal_places=2)
+    value_max = forms.DecimalField(label=_("Estimated value up to (NOK)"), required=False,
+                                   min_value=0, max_digits=14, decimal_places=2)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), required=False,
+        choices=[("", _("Best match, or newest without search words")),
+                 ("published", _("Newest first")), ("deadline", _("Deadline, soonest first")),
+                 ("relevance", _("Best match"))])
+
+    def clean_cpv(self) -> str:
+        value = str(self.cleaned_data.get("cpv") or "").strip()
+        match = re.match(r"^(\d{2,8})(?:-\d)?\b", value)
+        if value and not match:
+            raise forms.ValidationError(_("Choose a CPV code from the list, or type its "
+                                          "digits (e.g. 45000000)."))
+        return match.group(1) if match else ""
+
+    def clean_nuts(self) -> str:
+        value = str(self.cleaned_data.get("nuts") or "").strip().upper()
+        match = re.match(r"^([A-Z]{2}[0-9A-Z]{0,3})\b", value)
+        if value and not match:
+            raise forms.ValidationError(_("Choose a region from the list, or type its NUTS "
+                                          "code (e.g. NO081)."))
+        return match.group(1) if match else ""
+
+    def filters(self) -> NoticeFilters:
+        """The validated form as search filters; dates are whole days in Norwegian time."""
+        data = self.cleaned_data
+
+        def text(name: str) -> str:
+            return str(data.get(name) or "").strip()
+
+        def day(name: str, *, end: bool) -> datetime | None:
+            value: date | None = data.get(name)
+            if value is None:
+                return None
+            moment = datetime.combine(value, time.max if end else time.min)
+            return timezone.make_aware(moment, timezone.get_default_timezone())
+
+        return NoticeFilters(
+            q=text("q"), kind=text("kind"), status=text("status"), cpv=text("cpv"),
+            nuts=text("nuts").upper(), buyer=text("buyer"), phase=text("phase"),
+            sort=text("sort"), deadline_after=day("deadline_after", end=False),
+            deadline_before=day("deadline_before", end=True),
+            published_after=day("published_after", end=False),
+            published_before=day("published_before", end=True),
+            value_min=data.get("value_min"), value_max=data.get("value_max"))
 
 
 class NoticeForm(forms.Form):
@@ -67,12 +132,16 @@ class NoticeForm(forms.Form):
     cpv_main = forms.CharField(label=_("Main CPV code"), max_length=10,
                                help_text=_("8 digits, e.g. 45000000 (construction work)."),
                                widget=forms.TextInput(attrs={"class": "short",
-                                                             "inputmode": "numeric"}))
-    cpv_additional = forms.CharField(label=_("Additional CPV codes"), required=False,
-                                     help_text=_("Separate codes with spaces or commas."))
+                                                             "data-codepicker": "cpv"}))
+    cpv_additional = forms.CharField(
+        label=_("Additional CPV codes"), required=False,
+        help_text=_("Separate codes with spaces or commas."),
+        widget=forms.TextInput(attrs={"data-codepicker": "cpv",
+                                      "data-codepicker-multiple": ""}))
     nuts = forms.CharField(label=_("Place of performance (NUTS code)"), max_length=5,
                            help_text=_("E.g. NO081 for Oslo or NO0A1 for Rogaland."),
-                           widget=forms.TextInput(attrs={"class": "short"}))
+                           widget=forms.TextInput(attrs={"class": "short",
+                                                         "data-codepicker": "nuts"}))
     estimated_value = forms.CharField(
         label=_("Estimated value (NOK, excluding VAT)"), required=False,
         help_text=_("The total for the whole contract period, options included. It decides "
@@ -141,7 +210,7 @@ class LotForm(forms.Form):
     description = forms.CharField(label=_("Lot description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     cpv = forms.CharField(label=_("Lot CPV code"), required=False, max_length=10,
-                          widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+                          widget=forms.TextInput(attrs={"data-codepicker": "cpv"}))
     estimated_value = forms.CharField(label=_("Lot estimated value (NOK)"), required=False,
                                       widget=forms.TextInput(attrs={"inputmode": "decimal"}))
 

@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,8 +45,8 @@ from .selectors import (
     notice_change_preview,
     notice_get_editable,
     notice_get_visible,
-    notice_list_public,
     notice_list_workspace,
+    notice_search_public,
 )
 from .templatetags.anbud import oslo
 
@@ -141,20 +140,66 @@ def _notice_context(notice: Notice, user: Any) -> dict[str, Any]:
 # --- Public pages ----------------------------------------------------------------------
 
 
-def notice_list(request: HttpRequest) -> HttpResponse:
-    form = NoticeSearchForm(request.GET or None)
-    values = form.cleaned_data if form.is_valid() else {}
-    def value(name: str) -> str:
-        return str(values.get(name) or "").strip()
+@dataclass(frozen=True)
+class ResultPage:
+    """One page of search hits, with the attributes the template's pager reads."""
 
-    filters = NoticeFilters(q=value("q"), kind=value("kind"), status=value("status"),
-                            cpv=value("cpv"), nuts=value("nuts"))
-    paginator = Paginator(notice_list_public(filters=filters), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    object_list: list[Notice]
+    number: int
+    num_pages: int
+
+    @property
+    def paginator(self) -> ResultPage:
+        return self
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+# Which query parameters a "remove this filter" suggestion drops.
+SUGGESTION_PARAMS = {
+    "deadline": ("deadline_after", "deadline_before"),
+    "published": ("published_after", "published_before"),
+    "value": ("value_min", "value_max"),
+}
+
+
+def notice_list(request: HttpRequest) -> HttpResponse:
+    """The public notice board: search words, filters and sort are GET parameters, so every
+    search is a shareable URL."""
+    form = NoticeSearchForm(request.GET or None)
+    filters = form.filters() if form.is_bound and form.is_valid() else NoticeFilters()
+    try:
+        number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        number = 1
+    result = notice_search_public(filters=filters, offset=(number - 1) * PAGE_SIZE,
+                                  limit=PAGE_SIZE)
+    num_pages = max(1, -(-result.count // PAGE_SIZE))
+    suggestions = []
+    for suggestion in result.suggestions:
+        query = request.GET.copy()
+        for name in (*SUGGESTION_PARAMS.get(suggestion["remove"], (suggestion["remove"],)),
+                     "page"):
+            query.pop(name, None)
+        suggestions.append({**suggestion, "url": f"?{query.urlencode()}"})
     return render(request, "notices/list.html", {
-        "form": form if form.is_bound else NoticeSearchForm(), "page": page,
-        "count": paginator.count, "searched": any(vars(filters)[k] for k in
-                                                  ("q", "kind", "status", "cpv", "nuts")),
+        "form": form if form.is_bound else NoticeSearchForm(),
+        "page": ResultPage(result.notices, min(number, num_pages), num_pages),
+        "count": result.count, "suggestions": suggestions,
+        "searched": filters != NoticeFilters(),
     })
 
 
