@@ -161,11 +161,12 @@ def check_publishable(notice: Notice, *, at: datetime,
             return problems
         allowed = KIND_REGIMES[notice.kind]
         if result.regime not in allowed:
-            problems.append(_("A %(kind)s does not fit this procurement: %(why)s Publish a "
-                              "%(suggested)s instead.") % {
-                "kind": NoticeKind(notice.kind).label.lower(),
+            # Labels keep their case: "Part II" must not become "part ii".
+            problems.append(_("The notice type “%(kind)s” does not fit this procurement: "
+                              "%(why)s Publish it as “%(suggested)s” instead.") % {
+                "kind": NoticeKind(notice.kind).label,
                 "why": result.explain(notice.estimated_value),
-                "suggested": NoticeKind(SUGGESTED_KIND[Regime(result.regime)]).label.lower()})
+                "suggested": NoticeKind(SUGGESTED_KIND[Regime(result.regime)]).label})
         regime: str = result.regime
     else:
         regime = ""

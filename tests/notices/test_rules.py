@@ -92,7 +92,7 @@ def test_it_accepts_a_shortened_deadline_only_with_a_reason(make_notice, now):
 def test_it_refuses_a_notice_kind_that_does_not_fit_the_regime(make_notice, now):
     notice = make_notice(publish=False, kind="cn", estimated_value=Decimal("900000"))
     problems = rules.check_publishable(notice, at=now)
-    assert any("Part I" in p and "voluntary notice" in p for p in problems)
+    assert any("Part I" in p and "“Voluntary notice (Part I)”" in p for p in problems)
 
 
 @pytest.mark.django_db
