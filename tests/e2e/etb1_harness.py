@@ -11,17 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.chromium import ARGS as CHROMIUM_ARGS
+from tests.e2e.chromium import CHROMIUM
+
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
 ROUTES = {
     "/crypto_harness.html": REPO / "tests/e2e/crypto_harness.html",
     "/crypto_harness.js": REPO / "tests/e2e/crypto_harness.js",

@@ -30,34 +30,22 @@ from crypto.receipts import verify_receipt
 from notices import services
 from tests.bids.test_opening import Tender, pass_deadline, submit
 from tests.conftest import make_user
+from tests.e2e import chromium
+from tests.e2e.chromium import needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).parent / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSPHRASES = ["fjord og fjell og 3 grønne epler", "sju sterke sjømenn seiler sør",
                "ingen gjetter denne frasen lett"]
 MARKER = b"E2E-PRICE-MARKER-41"
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian Chromium at /usr/bin/chromium"),
+    needs_chromium,
 ]
 
 
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Any:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SHOTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
 
 def shot(page: Any, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"bids_{name}.png"), full_page=True)
+    chromium.shot(page, f"bids_{name}")
 
 
 def signed_in(browser: Any, base: str, user: Any) -> Any:

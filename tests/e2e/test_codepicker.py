@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.e2e.chromium import ARGS, CHROMIUM, needs_chromium
+
 SCRIPT = Path(__file__).resolve().parents[2] / "notices" / "static" / "notices" / "codepicker.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian Chromium at /usr/bin/chromium"),
+    needs_chromium,
 ]
 
 FORM = """<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>picker</title></head>
@@ -25,18 +24,6 @@ FORM = """<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>pick
 <label for="nuts">Sted</label><input id="nuts" name="nuts" data-codepicker="nuts">
 </form></body></html>"""
 
-
-@pytest.fixture(scope="module", autouse=True)
-def _restore_migrated_rows(django_db_blocker):
-    """A transactional test ends with a flush; put the migrated rows back afterwards."""
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ notices/questions/_notice_section.html ({% notice_questions_section notice %}).
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -19,47 +18,18 @@ from accounts.models import Role
 from notices import services
 from notices.question_models import Question, QuestionStatus
 from tests.conftest import make_org, make_user
+from tests.e2e.chromium import needs_chromium, shot
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).parent / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "correct horse battery staple"
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian Chromium at /usr/bin/chromium"),
+    needs_chromium,
 ]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _restore_migrated_rows(django_db_blocker):
-    """Put back the rows the migrations seeded (thresholds, deadline rules) afterwards: a
-    transactional test ends with a flush, and tests that reach the database only through
-    dynamic fixtures run after the transactional ones (as in test_publish_journey)."""
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SHOTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def sign_in(context, base: str, email: str):

@@ -20,51 +20,18 @@ from accounts.models import Role
 from notices.forms import local_input
 from notices.models import Notice, NoticeStatus
 from tests.conftest import make_org, make_user
+from tests.e2e.chromium import needs_chromium, shot
 
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = Path(__file__).parent / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "correct horse battery staple"
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian Chromium at /usr/bin/chromium"),
+    needs_chromium,
 ]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _restore_migrated_rows(django_db_blocker):
-    """Put back the rows the migrations seeded (thresholds, deadline rules) afterwards.
-
-    A transactional test ends with a flush, and pytest-django runs tests that reach the
-    database only through dynamic fixtures after the transactional ones; they would find
-    no thresholds. Restoring the serialized post-migration state keeps them independent.
-    """
-    yield
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        for connection in connections.all():
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
 
 
-@pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright runs an event loop in this thread; Django's ORM calls in the test are fine.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SHOTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
