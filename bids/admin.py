@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from backend.admin import ReadOnlyAdmin
+
 from .clock import db_now
 from .models import (
     BidEvent,
@@ -18,17 +20,6 @@ from .models import (
     SignedTreeHead,
     Submission,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class AfterDeadlineAdmin(ReadOnlyAdmin):

@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from backend.admin import ReadOnlyAdmin
+
 from .models import (
     DeadlineRule,
     DocumentVersion,
@@ -15,19 +17,6 @@ from .models import (
     TenderDocument,
     Threshold,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Published data and events change only through services, never in the admin."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class LotInline(admin.TabularInline):

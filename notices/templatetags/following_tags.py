@@ -9,9 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from django import template
-from django.forms import BoundField
 from django.utils import timezone
-from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -22,22 +20,6 @@ def oslo_time(value: datetime | None) -> str:
     if not value:
         return "—"
     return timezone.localtime(value, timezone.get_default_timezone()).strftime("%d.%m.%Y %H:%M")
-
-
-@register.filter
-def described_widget(field: BoundField) -> SafeString:
-    """The input with aria-describedby pointing at its help text and errors."""
-    ids = []
-    if field.help_text:
-        ids.append(f"{field.auto_id}_help")
-    if field.errors:
-        ids.append(f"{field.auto_id}_errors")
-    attrs: dict[str, str | bool] = {}
-    if ids:
-        attrs["aria-describedby"] = " ".join(ids)
-    if field.errors:
-        attrs["aria-invalid"] = "true"
-    return field.as_widget(attrs=attrs)
 
 
 @register.inclusion_tag("notices/questions/_notice_section.html", takes_context=True)
