@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db.models import Sum
@@ -41,6 +41,12 @@ def _user(request: Request) -> User:
     if not request.user.is_authenticated:
         raise Forbidden("Sign in first.", code="not_authenticated")
     return request.user  # type: ignore[return-value]
+
+
+def _body(request: Request) -> dict[str, Any]:
+    """The request body as an object. DRF types request.data as object-or-list; these views
+    read it as an object (a list body fails on .get, as it always has)."""
+    return cast(dict[str, Any], request.data)
 
 
 def _own(request: Request, notice_id: int, submission_id: str) -> Submission:
@@ -163,8 +169,8 @@ class CommitteeMemberRemoveApi(APIView):
         member = selectors.committee_member_get(notice=_notice(request, notice_id),
                                                 member_id=member_id)
         manifest = committee_services.committee_member_remove(
-            member=member, by=user, reason=str(request.data.get("reason", "")),
-            key_lost=bool(request.data.get("key_lost", False)))
+            member=member, by=user, reason=str(_body(request).get("reason", "")),
+            key_lost=bool(_body(request).get("key_lost", False)))
         return Response({"manifest_hash": manifest.manifest_hash if manifest else None,
                          "manifest_version": manifest.number if manifest else None})
 
@@ -187,7 +193,7 @@ class ManifestApi(APIView):
         user = _user(request)
         manifest = committee_services.manifest_republish(
             notice=_notice(request, notice_id), by=user,
-            reason=str(request.data.get("reason", "")))
+            reason=str(_body(request).get("reason", "")))
         return Response({"version": manifest.number, "manifest_hash": manifest.manifest_hash},
                         status=201)
 
@@ -195,7 +201,7 @@ class ManifestApi(APIView):
 # --- submissions -----------------------------------------------------------------------------
 
 def _supplier_for(request: Request, user: User) -> Organization:
-    raw = request.data.get("supplier") if hasattr(request, "data") else None
+    raw: Any = _body(request).get("supplier") if hasattr(request, "data") else None
     own = suppliers_of(user=user)
     if raw not in (None, ""):
         try:
@@ -241,7 +247,7 @@ class SubmissionListApi(APIView):
         supplier = _supplier_for(request, user)
         submission = services.submission_start(
             notice=notice, supplier=supplier, by=user,
-            envelope=str(request.data.get("envelope", "offer")))
+            envelope=str(_body(request).get("envelope", "offer")))
         return Response({**_submission_json(submission), "upload": _upload_info(submission),
                          **_deadline_json(notice)}, status=201)
 

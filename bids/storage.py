@@ -10,7 +10,7 @@ import hashlib
 import io
 import secrets
 from collections.abc import Iterator
-from typing import BinaryIO, Protocol
+from typing import Any, Protocol
 
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
@@ -116,7 +116,7 @@ class ConcatenatedReader(io.RawIOBase):
 
     def __init__(self, names: list[str]) -> None:
         self._names = list(names)
-        self._current: BinaryIO | None = None
+        self._current: File[Any] | None = None
 
     def readable(self) -> bool:
         return True

@@ -14,7 +14,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO, cast
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -455,7 +455,11 @@ def submission_withdraw(*, submission: Submission, by: User,
             _flip(submission, SubmissionStatus.UPLOADING, SubmissionStatus.ABANDONED, by=by,
                   at=now)
             names = _drop_parts(submission)
-            transaction.on_commit(lambda: [delete_quietly(n) for n in names])
+            def _delete_parts() -> None:
+                for n in names:
+                    delete_quietly(n)
+
+            transaction.on_commit(_delete_parts)
             return submission
         if locked.status != SubmissionStatus.SEALED:
             raise Conflict(f"This bid is {locked.get_status_display().lower()}; only the "
@@ -520,7 +524,9 @@ def submission_seal_on_server(*, notice: Notice, supplier: Organization, by: Use
                         limit, _too_large_text(limit))
     mtime = int((now or timezone.now()).timestamp())
     try:
-        sealed = seal_entries([TarEntry(filename, length, mtime, _ExactReader(stream, length))],
+        # TarEntry only ever calls read() on its source; _ExactReader provides exactly that.
+        source = cast(BinaryIO, _ExactReader(stream, length))
+        sealed = seal_entries([TarEntry(filename, length, mtime, source)],
                               manifest=submission.manifest.manifest, context=submission.context,
                               out=writer,  # type: ignore[arg-type]
                               expected_manifest_hash=submission.manifest.manifest_hash)

@@ -27,7 +27,8 @@ class CpvCodeSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="8 digits, as eForms uses them")
     check_digit = serializers.CharField()
     level = serializers.IntegerField(help_text="1 = division (45000000) ... 7")
-    parent = serializers.CharField(allow_blank=True)
+    # A serializer field named like a Field attribute (parent, label); the stubs see a clash.
+    parent = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
     label_en = serializers.CharField()
     label_nb = serializers.CharField()
 
@@ -35,9 +36,10 @@ class CpvCodeSerializer(serializers.Serializer):
 class NutsCodeSerializer(serializers.Serializer):
     code = serializers.CharField()
     level = serializers.IntegerField(help_text="0 = country, 1-3 = NUTS level")
-    parent = serializers.CharField(allow_blank=True)
+    # A serializer field named like a Field attribute (parent, label); the stubs see a clash.
+    parent = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
     country = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 _Q = [OpenApiParameter("q", str, description="Code prefix or words of the label"),

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,7 +67,7 @@ class NoticeFilters:
     sort: str = ""
 
 
-ORDERINGS = {
+ORDERINGS: dict[str, tuple[str | OrderBy, str]] = {
     "-published_at": ("-published_at", "-pk"),
     "published_at": ("published_at", "pk"),
     "submission_deadline": (F("submission_deadline").asc(nulls_last=True), "pk"),
@@ -235,8 +236,10 @@ def _suggestions(f: NoticeFilters, now: datetime) -> list[dict[str, Any]]:
         fields = _LOOSEN_FIELDS.get(name, (name,))
         if all(getattr(f, field_name) in ("", None) for field_name in fields):
             continue
-        looser = replace(f, **{field_name: ("" if isinstance(getattr(f, field_name), str)
-                                            else None) for field_name in fields})
+        cleared: dict[str, Any] = {
+            field_name: "" if isinstance(getattr(f, field_name), str) else None
+            for field_name in fields}
+        looser = replace(f, **cleared)
         hits = _count(looser, now)
         if hits:
             out.append({"remove": name, "count": hits, "message": _(

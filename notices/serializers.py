@@ -47,7 +47,9 @@ class NoticeFieldsSerializer(serializers.Serializer):
     question_deadline = serializers.DateTimeField(required=False, allow_null=True)
     accelerated = serializers.BooleanField(required=False)
     accelerated_reason = serializers.CharField(required=False, allow_blank=True)
-    lots = LotSerializer(many=True, required=False, max_length=200)
+    # many=True builds a ListSerializer, which takes max_length; the stubs type the call as
+    # LotSerializer.__init__, which does not.
+    lots = LotSerializer(many=True, required=False, max_length=200)  # type: ignore[call-arg]
 
     def split(self) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
         data = dict(self.validated_data)

@@ -9,13 +9,14 @@ Loading the same files again changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from notices.codelists import cpv_load, nuts_load, read_cpv, read_nuts
+from notices.codelists import LoadResult, cpv_load, nuts_load, read_cpv, read_nuts
 
 DEFAULT_DIR = Path(settings.BASE_DIR).parent / "shared" / "standards" / "codelists"
 
@@ -31,7 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--only", choices=["cpv", "nuts"], help="load one list only")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        jobs = [("cpv", read_cpv, cpv_load), ("nuts", read_nuts, nuts_load)]
+        # Each reader's entries go to the matching loader; Any joins the CPV and NUTS pairs.
+        jobs: list[tuple[str, Callable[[str], Sequence[Any]], Callable[[Any], LoadResult]]] = [
+            ("cpv", read_cpv, cpv_load), ("nuts", read_nuts, nuts_load)]
         for name, read, load in jobs:
             if options["only"] and options["only"] != name:
                 continue
