@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -44,9 +45,11 @@ def _user(request: Request) -> User:
 
 
 def _body(request: Request) -> dict[str, Any]:
-    """The request body as an object. DRF types request.data as object-or-list; these views
-    read it as an object (a list body fails on .get, as it always has)."""
-    return cast(dict[str, Any], request.data)
+    """The request body as a JSON object; anything else is a clear 400, never a 500."""
+    data = request.data
+    if not isinstance(data, dict):
+        raise ApplicationError(_("The request body must be a JSON object."), code="invalid_body")
+    return cast(dict[str, Any], data)
 
 
 def _own(request: Request, notice_id: int, submission_id: str) -> Submission:

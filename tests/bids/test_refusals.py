@@ -191,3 +191,11 @@ def test_a_receipt_survives_a_later_withdrawal(tender: Tender, supplier_api: Any
     supplier_api.post(f"{base(tender.notice)}{started['id']}/withdraw")
     key = supplier_api.get("/api/keys/").json()["public_key"]
     assert verify_receipt(signed, key)["submission"] == started["id"]
+
+
+def test_a_body_that_is_not_an_object_is_a_clear_400(tender: Tender, supplier_api: Any) -> None:
+    url = f"/api/notices/{tender.notice.pk}/submissions/"
+    response = supplier_api.post(url, ["offer"], format="json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_body"
+    assert not Submission.objects.exists()
