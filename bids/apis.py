@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -96,6 +98,16 @@ class CommitteeInputSerializer(serializers.Serializer):
     max_bid_bytes = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
+_REMOVE_IN = inline_serializer("CommitteeMemberRemoveInput", {
+    "reason": serializers.CharField(required=False),
+    "key_lost": serializers.BooleanField(required=False)})
+_REASON_IN = inline_serializer("ManifestRepublishInput", {
+    "reason": serializers.CharField(required=False)})
+_START_IN = inline_serializer("SubmissionStartInput", {
+    "supplier": serializers.IntegerField(required=False),
+    "envelope": serializers.CharField(required=False)})
+
+
 def _committee_json(notice: Notice) -> dict[str, Any]:
     committee = selectors.committee_get(notice=notice)
     manifest = committee_services.manifest_current(notice)
@@ -121,9 +133,19 @@ class CommitteeApi(APIView):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(
+        summary="The committee of a tender (public)",
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, notice_id: int) -> Response:
         return Response(_committee_json(_notice(request, notice_id)))
 
+    @extend_schema(
+        summary="Name the committee of a tender (draft)",
+        request=CommitteeInputSerializer,
+        responses=OpenApiTypes.OBJECT,
+    )
     def put(self, request: Request, notice_id: int) -> Response:
         user = _user(request)
         notice = _notice(request, notice_id)
@@ -145,6 +167,11 @@ class CommitteeApi(APIView):
 class CommitteeKeyApi(APIView):
     """PUT: a member enrols the key wrapped on their side (ETB-1 §7); GET: their wrapped key."""
 
+    @extend_schema(
+        summary="A committee member's own wrapped key",
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, notice_id: int, member_id: int) -> Response:
         user = _user(request)
         member = selectors.committee_member_get(notice=_notice(request, notice_id),
@@ -155,6 +182,11 @@ class CommitteeKeyApi(APIView):
             raise NotFound("You have not enrolled a key yet.")
         return Response(member.wrapped_key)
 
+    @extend_schema(
+        summary="Enrol a committee member's wrapped key",
+        request=OpenApiTypes.OBJECT,
+        responses=OpenApiTypes.OBJECT,
+    )
     def put(self, request: Request, notice_id: int, member_id: int) -> Response:
         user = _user(request)
         member = selectors.committee_member_get(notice=_notice(request, notice_id),
@@ -167,6 +199,11 @@ class CommitteeKeyApi(APIView):
 
 
 class CommitteeMemberRemoveApi(APIView):
+    @extend_schema(
+        summary="Remove a committee member",
+        request=_REMOVE_IN,
+        responses=OpenApiTypes.OBJECT,
+    )
     def post(self, request: Request, notice_id: int, member_id: int) -> Response:
         user = _user(request)
         member = selectors.committee_member_get(notice=_notice(request, notice_id),
@@ -183,6 +220,11 @@ class ManifestApi(APIView):
 
     permission_classes = [permissions.AllowAny]
 
+    @extend_schema(
+        summary="Every frozen manifest of a tender (public)",
+        request=None,
+        responses={200: OpenApiTypes.OBJECT},
+    )
     def get(self, request: Request, notice_id: int) -> Response:
         notice = _notice(request, notice_id)
         return Response([{"version": m.number, "manifest": m.manifest,
@@ -192,6 +234,11 @@ class ManifestApi(APIView):
                           if m.superseded_at else None, "log_index": m.log_index}
                          for m in selectors.manifest_list_public(notice=notice)])
 
+    @extend_schema(
+        summary="Publish a new manifest version",
+        request=_REASON_IN,
+        responses={201: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request, notice_id: int) -> Response:
         user = _user(request)
         manifest = committee_services.manifest_republish(
@@ -229,6 +276,11 @@ class SubmissionListApi(APIView):
     """POST: start a submission (id + context issued before sealing). GET: your bids, or
     after the deadline the current bids for the authority and the committee."""
 
+    @extend_schema(
+        summary="Your bids, or the current bids after the deadline",
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, notice_id: int) -> Response:
         user = _user(request)
         notice = _notice(request, notice_id)
@@ -244,6 +296,11 @@ class SubmissionListApi(APIView):
              "sealing": s.sealing, "log_index": s.log_index} for s in rows],
             **_deadline_json(notice)})
 
+    @extend_schema(
+        summary="Start a submission",
+        request=_START_IN,
+        responses={201: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request, notice_id: int) -> Response:
         user = _user(request)
         notice = _notice(request, notice_id)
@@ -256,6 +313,7 @@ class SubmissionListApi(APIView):
 
 
 class SubmissionDetailApi(APIView):
+    @extend_schema(summary="One of your submissions", request=None, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
         return Response({**_submission_json(submission), **_deadline_json(submission.notice)})
@@ -264,6 +322,11 @@ class SubmissionDetailApi(APIView):
 class SubmissionPartApi(APIView):
     """PUT the raw bytes of one part of the sealed blob; header X-Content-SHA256 (hex)."""
 
+    @extend_schema(
+        summary="Upload one part of the sealed blob (header X-Content-SHA256)",
+        request={"application/octet-stream": OpenApiTypes.BINARY},
+        responses={201: OpenApiTypes.OBJECT},
+    )
     def put(self, request: Request, notice_id: int, submission_id: str, index: int) -> Response:
         submission = _own(request, notice_id, submission_id)
         sha = require_hex_sha256(request.headers.get("X-Content-SHA256"))
@@ -279,6 +342,7 @@ class SubmissionPartApi(APIView):
 class SubmissionPartListApi(APIView):
     """Which parts do you have? (resume an interrupted upload)"""
 
+    @extend_schema(summary="The parts uploaded so far", request=None, responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
         parts = UploadPart.objects.filter(submission=submission).order_by("index")
@@ -289,6 +353,11 @@ class SubmissionPartListApi(APIView):
 
 
 class SubmissionSharesApi(APIView):
+    @extend_schema(
+        summary="Store the sealed key shares of a submission",
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
         rows = services.submission_shares_put(submission=submission, by=_user(request),
@@ -299,6 +368,11 @@ class SubmissionSharesApi(APIView):
 class SubmissionFinalizeApi(APIView):
     """POST the digest you computed; answers with the signed receipt."""
 
+    @extend_schema(
+        summary="Finalise a submission; answers with the signed receipt",
+        request=OpenApiTypes.OBJECT,
+        responses={201: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
         done = services.submission_finalize(submission=submission, by=_user(request),
@@ -307,6 +381,7 @@ class SubmissionFinalizeApi(APIView):
 
 
 class SubmissionWithdrawApi(APIView):
+    @extend_schema(summary="Withdraw a submission", request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
         submission = services.submission_withdraw(submission=submission, by=_user(request))
@@ -336,6 +411,11 @@ class SubmissionServerSealedApi(APIView):
         request.upload_handlers = [RefuseFilesHandler(request)]
         return super().initialize_request(request, *args, **kwargs)
 
+    @extend_schema(
+        summary="Submit a plaintext file sealed by the server (headers X-Filename, X-Supplier)",
+        request={"application/octet-stream": OpenApiTypes.BINARY},
+        responses={201: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request, notice_id: int) -> Response:
         user = _user(request)
         notice = _notice(request, notice_id)
@@ -378,6 +458,11 @@ def _receipt_of(submission: Submission) -> Receipt:
 
 
 class SubmissionReceiptApi(APIView):
+    @extend_schema(
+        summary="The signed receipt of a submission",
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
         receipt = _receipt_of(_own(request, notice_id, submission_id))
         return Response(_signed(receipt))
@@ -386,6 +471,11 @@ class SubmissionReceiptApi(APIView):
 class SubmissionReceiptHtmlApi(APIView):
     """The receipt as a page a person reads: what was received and when."""
 
+    @extend_schema(
+        summary="The receipt as an HTML page",
+        request=None,
+        responses={(200, "text/html"): OpenApiTypes.STR},
+    )
     def get(self, request: Request, notice_id: int, submission_id: str) -> HttpResponse:
         submission = _own(request, notice_id, submission_id)
         receipt = _receipt_of(submission)
@@ -402,6 +492,11 @@ class SubmissionReceiptHtmlApi(APIView):
 
 
 class SubmissionInclusionProofApi(APIView):
+    @extend_schema(
+        summary="The log inclusion proof of a submission",
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
         if submission.log_index is None:
@@ -415,6 +510,11 @@ class KeysApi(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[Any] = []
 
+    @extend_schema(
+        summary="The platform's public keys",
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request) -> Response:
         return Response({"keys": [{"use": "receipts and signed tree heads",
                                    "algorithm": "Ed25519",
@@ -426,6 +526,11 @@ class LogSthApi(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[Any] = []
 
+    @extend_schema(
+        summary="The latest signed tree head of the transparency log",
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request) -> Response:
         sth = tlog.sth_latest()
         if sth is None or sth.size < tlog.log_size():
@@ -437,6 +542,13 @@ class LogConsistencyApi(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[Any] = []
 
+    @extend_schema(
+        summary="A consistency proof between two tree sizes",
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter("first", int, required=True),
+                    OpenApiParameter("second", int, required=True)],
+    )
     def get(self, request: Request) -> Response:
         try:
             first = int(request.query_params.get("first", ""))
@@ -451,6 +563,11 @@ class LogEntryApi(APIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[Any] = []
 
+    @extend_schema(
+        summary="The inclusion proof of a log entry",
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, index: int) -> Response:
         return Response(tlog.inclusion_proof(index=index))
 
@@ -460,6 +577,7 @@ class LogEntryApi(APIView):
 class BenchPlainUploadApi(APIView):
     """Stores the raw body as a file, nothing else (bench/rush.py's baseline). Off by default."""
 
+    @extend_schema(exclude=True)
     def post(self, request: Request) -> Response:
         if not conf.get("BIDS_BENCH_PLAIN_UPLOAD"):
             raise NotFound("Not found.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -95,7 +96,7 @@ class OpeningStatusApi(APIView):
 class MemberSharesApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: serializers.DictField()},
+    @extend_schema(responses={200: OpenApiTypes.OBJECT},
                    summary="A committee member's sealed shares and wrapped key (after the "
                            "deadline; the release is logged)")
     def get(self, request: Request, session_id: str) -> Response:

@@ -177,7 +177,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     fixture teardown, so it comes after the flush whatever the fixture order.
     """
     yield
-    if not _is_transactional(item):
+    if nextitem is None or not _is_transactional(item):
+        # The last test: the session's test database is already torn down, and no later test
+        # needs the seeded rows.
         return
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
