@@ -1,4 +1,4 @@
-// ETB-1 sealed-bid format, browser/Node implementation (WebCrypto only). See /work/shared/ETB-1.md.
+// ETB-1 sealed-bid format, browser/Node implementation (WebCrypto only). See ETB-1.md (the shared specification beside the checkout).
 export * from "./util.js";
 export * from "./canonical.js";
 export * as merkle from "./merkle.js";
