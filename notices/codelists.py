@@ -340,52 +340,42 @@ class LoadResult:
     unchanged: int = 0
 
 
-@transaction.atomic
-def cpv_load(entries: list[CpvEntry]) -> LoadResult:
-    """Insert new codes and update changed ones; loading the same list twice changes nothing."""
-    existing = {c.code: c for c in CpvCode.objects.all()}
+def _upsert(model: Any, rows: dict[str, dict[str, Any]]) -> LoadResult:
+    """Insert new codes and update changed ones; loading the same list twice changes nothing.
+
+    `rows` maps each code to its field values. A change bumps the lookup cache version."""
+    existing = {row.code: row for row in model.objects.all()}
     result, new, changed = LoadResult(), [], []
-    for e in entries:
-        fields = {"check_digit": e.check_digit, "level": e.level, "parent_id": e.parent or None,
-                  "label_en": e.label_en, "label_nb": e.label_nb}
-        row = existing.get(e.code)
+    field_names: list[str] = []
+    for code, fields in rows.items():
+        field_names = list(fields)
+        row = existing.get(code)
         if row is None:
-            new.append(CpvCode(code=e.code, **fields))
+            new.append(model(code=code, **fields))
         elif any(getattr(row, k) != v for k, v in fields.items()):
             for k, v in fields.items():
                 setattr(row, k, v)
             changed.append(row)
         else:
             result.unchanged += 1
-    CpvCode.objects.bulk_create(new, batch_size=1000)
-    CpvCode.objects.bulk_update(changed, ["check_digit", "level", "parent_id", "label_en",
-                                          "label_nb"], batch_size=1000)
+    model.objects.bulk_create(new, batch_size=1000)
+    if changed:
+        model.objects.bulk_update(changed, field_names, batch_size=1000)
     result.created, result.updated = len(new), len(changed)
     if new or changed:
         cache.set(CACHE_VERSION_KEY, uuid.uuid4().hex, None)
     return result
+
+
+@transaction.atomic
+def cpv_load(entries: list[CpvEntry]) -> LoadResult:
+    return _upsert(CpvCode, {e.code: {
+        "check_digit": e.check_digit, "level": e.level, "parent_id": e.parent or None,
+        "label_en": e.label_en, "label_nb": e.label_nb} for e in entries})
 
 
 @transaction.atomic
 def nuts_load(entries: list[NutsEntry]) -> LoadResult:
-    existing = {n.code: n for n in NutsCode.objects.all()}
-    result, new, changed = LoadResult(), [], []
-    for e in entries:
-        fields = {"level": e.level, "parent_id": e.parent or None, "country": e.country,
-                  "label": e.label}
-        row = existing.get(e.code)
-        if row is None:
-            new.append(NutsCode(code=e.code, **fields))
-        elif any(getattr(row, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(row, k, v)
-            changed.append(row)
-        else:
-            result.unchanged += 1
-    NutsCode.objects.bulk_create(new, batch_size=1000)
-    NutsCode.objects.bulk_update(changed, ["level", "parent_id", "country", "label"],
-                                 batch_size=1000)
-    result.created, result.updated = len(new), len(changed)
-    if new or changed:
-        cache.set(CACHE_VERSION_KEY, uuid.uuid4().hex, None)
-    return result
+    return _upsert(NutsCode, {e.code: {
+        "level": e.level, "parent_id": e.parent or None, "country": e.country,
+        "label": e.label} for e in entries})
