@@ -5,7 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@shared_task(name="notices.following_tasks.notify_event", autoretry_for=(Exception,),
+             retry_backoff=True, max_retries=5)
 def notify_event(event_id: int) -> int:
     """Tell every follower (or asker) about one notice event. Idempotent per (event, user)."""
     from .following import notification_send
@@ -13,7 +14,7 @@ def notify_event(event_id: int) -> int:
     return notification_send(event_id=event_id)
 
 
-@shared_task
+@shared_task(name="notices.following_tasks.send_digests")
 def send_digests() -> int:
     """Periodic: digests of saved searches that are due. Idempotent."""
     from .saved_searches import saved_search_send_digests
@@ -21,7 +22,7 @@ def send_digests() -> int:
     return saved_search_send_digests()
 
 
-@shared_task
+@shared_task(name="notices.following_tasks.retry_unsent_notifications")
 def retry_unsent_notifications() -> int:
     """Periodic: e-mail inbox messages whose first attempt failed."""
     from .following import notification_retry_unsent
@@ -29,7 +30,7 @@ def retry_unsent_notifications() -> int:
     return notification_retry_unsent()
 
 
-@shared_task
+@shared_task(name="notices.following_tasks.close_due")
 def close_due() -> int:
     """Periodic: mark notices whose deadline has passed as closed (bookkeeping)."""
     from .services import notice_close_due
