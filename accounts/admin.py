@@ -8,10 +8,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AccountEvent, BuyerType, Invitation, Membership, Organization, User
+from accounts.services import authority_create
 from backend.errors import ApplicationError
-
-from .models import AccountEvent, BuyerType, Invitation, Membership, Organization, User
-from .services import authority_create
 
 
 @admin.register(User)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import apis
+from accounts import apis
 
 urlpatterns = [
     path("auth/token/", apis.TokenApi.as_view(), name="api-token"),

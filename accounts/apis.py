@@ -14,12 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from backend.errors import ApplicationError, NotFound
-
-from . import services
-from .models import Organization, User
-from .selectors import membership_list
-from .serializers import (
+from accounts import services
+from accounts.models import Organization, User
+from accounts.selectors import membership_list
+from accounts.serializers import (
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
@@ -29,6 +27,7 @@ from .serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
+from backend.errors import ApplicationError, NotFound
 
 
 class TokenApi(APIView):

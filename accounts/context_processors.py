@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .selectors import authorities_editable_by, suppliers_of
+from accounts.selectors import authorities_editable_by, suppliers_of
 
 
 def memberships(request: HttpRequest) -> dict[str, Any]:

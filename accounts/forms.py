@@ -9,9 +9,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import AUTHORITY_ROLES, SUPPLIER_ROLES, Organization, Role
 from backend.errors import ApplicationError
-
-from .models import AUTHORITY_ROLES, SUPPLIER_ROLES, Organization, Role
 
 
 def apply_application_error(form: forms.BaseForm, exc: ApplicationError,

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from .models import (
+from accounts.models import (
     NOTICE_EDITOR_ROLES,
     Invitation,
     Membership,

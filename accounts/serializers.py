@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from .models import Role
+from accounts.models import Role
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -15,9 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
-
-from .models import (
+from accounts.models import (
     AUTHORITY_ROLES,
     SUPPLIER_ROLES,
     AccountEvent,
@@ -29,8 +27,9 @@ from .models import (
     Role,
     User,
 )
-from .orgnumber import normalize_org_number
-from .selectors import user_has_role
+from accounts.orgnumber import normalize_org_number
+from accounts.selectors import user_has_role
+from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 
 
 def _event(org: Organization, kind: str, *, by: User | None, at: datetime,

@@ -13,10 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.authtoken.models import Token
 
-from backend.errors import ApplicationError
-
-from . import services
-from .forms import (
+from accounts import services
+from accounts.forms import (
     EmailLoginForm,
     InvitationAcceptForm,
     InvitationCreateForm,
@@ -24,14 +22,15 @@ from .forms import (
     apply_application_error,
     error_summary,
 )
-from .models import Membership, Organization, Role, User
-from .selectors import (
+from accounts.models import Membership, Organization, Role, User
+from accounts.selectors import (
     authorities_editable_by,
     invitation_list_open,
     membership_list,
     organization_members,
     organizations_administered_by,
 )
+from backend.errors import ApplicationError
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 

@@ -8,8 +8,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("backend.api_urls")),
     path("accounts/", include("accounts.urls")),
-    path("feeds/", include("notices.feed_urls")),
-    path("", include("notices.following_urls")),
+    path("feeds/", include("notices.exports.feed_urls")),
+    path("", include("notices.following.urls")),
+    path("", include("notices.questions.urls")),
     path("bids/", include("bids.urls")),
     path("", include("notices.urls")),
 ]

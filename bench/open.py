@@ -1,4 +1,4 @@
-"""Benchmark the opening of sealed bids (bids.opening): throughput and peak memory.
+"""Benchmark the opening of sealed bids (bids.opening.services): throughput and peak memory.
 
     .venv/bin/python bench/open.py                  # 100 bids of 10 MiB (default)
     .venv/bin/python bench/open.py --bids 20 --mib 5
@@ -128,8 +128,8 @@ def setup(bids: int, mib: int) -> tuple[object, list[object], Keys]:
 
 def start_session(notice: object, people: list[object],
                   keys: dict[str, ec.EllipticCurvePrivateKey]) -> object:
-    from bids import opening
-    from bids.opening_models import OpeningSession, OpeningStatus
+    from bids.opening import services as opening
+    from bids.opening.models import OpeningSession, OpeningStatus
     from crypto.shares import open_share
 
     officer, *members = people
@@ -156,7 +156,7 @@ def start_session(notice: object, people: list[object],
 
 def baseline(notice: object) -> tuple[float, int]:
     from bids.models import Submission, SubmissionStatus
-    from bids.opening import open_blob
+    from bids.opening.services import open_blob
 
     aead = AESGCM(os.urandom(32))
     nonce = os.urandom(12)
@@ -190,8 +190,8 @@ def main() -> None:
 
     from unittest import mock
 
-    from bids import opening
-    from bids.opening_models import OpeningStatus
+    from bids.opening import services as opening
+    from bids.opening.models import OpeningStatus
 
     notice, people, keys = setup(args.bids, args.mib)
     # Start the session with the job deferred, so that only opening_run is timed.

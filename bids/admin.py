@@ -9,9 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from backend.admin import ReadOnlyAdmin
-
-from .clock import db_now
-from .models import (
+from bids.clock import db_now
+from bids.models import (
     BidEvent,
     Committee,
     LogEntry,

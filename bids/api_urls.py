@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
-from . import apis
+from bids import apis
 
 S = "notices/<int:notice_id>/submissions/<uuid:submission_id>/"
 
@@ -37,20 +37,5 @@ urlpatterns = [
     path("bench/plain-upload", apis.BenchPlainUploadApi.as_view(), name="bids-bench-plain"),
 ]
 
-# Opening (bids/opening_apis.py).
-from . import opening_apis  # noqa: E402
-
-OPEN = "openings/<uuid:session_id>/"
-urlpatterns += [
-    path("notices/<int:notice_id>/opening", opening_apis.OpeningStartApi.as_view(),
-         name="bids-opening-start"),
-    path(OPEN, opening_apis.OpeningStatusApi.as_view(), name="bids-opening"),
-    path(OPEN + "my-shares", opening_apis.MemberSharesApi.as_view(), name="bids-opening-my-shares"),
-    path(OPEN + "shares", opening_apis.SendSharesApi.as_view(), name="bids-opening-shares"),
-    path(OPEN + "resume", opening_apis.ResumeApi.as_view(), name="bids-opening-resume"),
-    path(OPEN + "renew-key", opening_apis.RenewKeyApi.as_view(), name="bids-opening-renew-key"),
-    path(OPEN + "bids/<uuid:submission_id>/tar", opening_apis.OpenedFileApi.as_view(),
-         name="bids-opened-tar"),
-    path(OPEN + "bids/<uuid:submission_id>/files/<int:index>", opening_apis.OpenedFileApi.as_view(),
-         name="bids-opened-file"),
-]
+# The opening's own routes (bids/opening/api_urls.py).
+urlpatterns += [path("", include("bids.opening.api_urls"))]

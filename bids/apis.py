@@ -22,17 +22,16 @@ from rest_framework.views import APIView
 from accounts.models import Organization, User
 from accounts.selectors import suppliers_of
 from backend.errors import ApplicationError, Forbidden, NotFound
+from bids import committee as committee_services
+from bids import conf, selectors, tlog
+from bids import submission as services
+from bids.clock import db_now
+from bids.keys import platform_public_key_hex
+from bids.models import Receipt, Submission, UploadPart
+from bids.storage import require_hex_sha256
 from crypto.constants import CHUNK_SIZE
 from notices.models import Notice
 from notices.selectors import notice_list_visible
-
-from . import committee as committee_services
-from . import conf, selectors, tlog
-from . import submission as services
-from .clock import db_now
-from .keys import platform_public_key_hex
-from .models import Receipt, Submission, UploadPart
-from .storage import require_hex_sha256
 
 
 def _notice(request: Request, notice_id: int) -> Notice:
@@ -582,7 +581,7 @@ class BenchPlainUploadApi(APIView):
         if not conf.get("BIDS_BENCH_PLAIN_UPLOAD"):
             raise NotFound("Not found.")
         _user(request)
-        from .storage import store_stream
+        from bids.storage import store_stream
 
         name, size, digest = store_stream(
             f"bench/{timezone.now():%Y%m%d}/{request.headers.get('X-Name', 'blob')}",

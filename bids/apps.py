@@ -9,11 +9,10 @@ class BidsConfig(AppConfig):
     verbose_name = _("Sealed bids")
 
     def ready(self) -> None:
-        from notices import publish_checks
+        from bids.committee import committee_problems, on_notice_changed
+        from bids.submission import on_notice_changed as on_notice_changed_submissions
+        from notices.rules import publish_checks
         from notices.signals import notice_changed
-
-        from .committee import committee_problems, on_notice_changed
-        from .submission import on_notice_changed as on_notice_changed_submissions
 
         publish_checks.register(committee_problems)
         notice_changed.connect(on_notice_changed, dispatch_uid="bids.manifest")

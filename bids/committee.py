@@ -21,15 +21,14 @@ from django.utils import timezone
 from accounts.models import NOTICE_EDITOR_ROLES, Membership, User
 from accounts.selectors import user_has_role
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
+from bids.clock import db_now
+from bids.models import BidEvent, Committee, CommitteeMember, Manifest, Submission, SubmissionStatus
+from bids.tlog import log_append
 from crypto.canonical import KEY_ID_RE, manifest_hash, validate_manifest, validate_public_key_hex
 from crypto.constants import MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS
 from crypto.errors import EtbError
 from crypto.member_keys import STORED_KEYS
 from notices.models import Notice, NoticeStatus
-
-from .clock import db_now
-from .models import BidEvent, Committee, CommitteeMember, Manifest, Submission, SubmissionStatus
-from .tlog import log_append
 
 MANIFEST_LINE_RE = re.compile(
     r"\n*Opening committee manifest: version \d+, SHA-256 [0-9a-f]{64}\.?$")

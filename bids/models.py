@@ -274,4 +274,4 @@ class BidEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind}"
 
 
-from .opening_models import OpenedBid, OpeningSession, OpeningShare  # noqa: E402,F401
+from bids.opening.models import OpenedBid, OpeningSession, OpeningShare  # noqa: E402,F401

@@ -14,11 +14,10 @@ from django.db.models import QuerySet
 from accounts.models import NOTICE_EDITOR_ROLES, SUPPLIER_ROLES, Membership, User
 from accounts.selectors import user_has_role
 from backend.errors import Forbidden, NotFound
+from bids.clock import db_now
+from bids.committee import manifest_current, manifest_hash_for_notice  # noqa: F401 (re-export)
+from bids.models import Committee, CommitteeMember, Manifest, Submission, SubmissionStatus
 from notices.models import Notice
-
-from .clock import db_now
-from .committee import manifest_current, manifest_hash_for_notice  # noqa: F401 (re-export)
-from .models import Committee, CommitteeMember, Manifest, Submission, SubmissionStatus
 
 AnyUser = User | AnonymousUser
 CURRENT = (SubmissionStatus.SEALED, SubmissionStatus.OPENED)

@@ -24,20 +24,11 @@ from django.utils import timezone
 from accounts.models import SUPPLIER_ROLES, Organization, OrganizationKind, User
 from accounts.selectors import user_has_role
 from backend.errors import ApplicationError, Conflict, Forbidden, TooLarge
-from crypto.canonical import context_hash as compute_context_hash
-from crypto.constants import SEALED_SHARE_LEN
-from crypto.envelope import TarEntry, seal_entries
-from crypto.errors import EtbError
-from crypto.payload import BlobDigest, BlobVerifier
-from crypto.receipts import build_receipt, sign_receipt
-from crypto.tarstream import validate_name
-from notices.models import Notice, NoticeStatus
-
-from . import conf
-from .clock import db_now
-from .committee import bid_event, manifest_current, manifest_ensure
-from .keys import platform_public_key_hex, platform_signing_key
-from .models import (
+from bids import conf
+from bids.clock import db_now
+from bids.committee import bid_event, manifest_current, manifest_ensure
+from bids.keys import platform_public_key_hex, platform_signing_key
+from bids.models import (
     BidEvent,
     Committee,
     LogEntry,
@@ -49,7 +40,7 @@ from .models import (
     SubmissionStatus,
     UploadPart,
 )
-from .storage import (
+from bids.storage import (
     ConcatenatedReader,
     PartWriter,
     Readable,
@@ -59,7 +50,15 @@ from .storage import (
     part_prefix,
     store_stream,
 )
-from .tlog import log_append, sth_issue
+from bids.tlog import log_append, sth_issue
+from crypto.canonical import context_hash as compute_context_hash
+from crypto.constants import SEALED_SHARE_LEN
+from crypto.envelope import TarEntry, seal_entries
+from crypto.errors import EtbError
+from crypto.payload import BlobDigest, BlobVerifier
+from crypto.receipts import build_receipt, sign_receipt
+from crypto.tarstream import validate_name
+from notices.models import Notice, NoticeStatus
 
 log = logging.getLogger(__name__)
 OSLO = ZoneInfo("Europe/Oslo")

@@ -8,20 +8,20 @@ from celery import shared_task
 @shared_task(name="bids.tasks.close_due")
 def close_due() -> int:
     """Tenders past their deadline: 'tender closed' log entry and the deadline tree head."""
-    from .submission import tenders_close_due
+    from bids.submission import tenders_close_due
 
     return tenders_close_due()
 
 
 @shared_task(name="bids.tasks.cleanup_unfinished")
 def cleanup_unfinished() -> int:
-    from .submission import submissions_cleanup_unfinished
+    from bids.submission import submissions_cleanup_unfinished
 
     return submissions_cleanup_unfinished()
 
 
 @shared_task(name="bids.tasks.tree_head")
 def tree_head() -> bool:
-    from .tlog import sth_periodic
+    from bids.tlog import sth_periodic
 
     return sth_periodic() is not None

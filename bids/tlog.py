@@ -16,15 +16,14 @@ from django.db import transaction
 from django.db.models import Max
 
 from backend.errors import ApplicationError, NotFound
+from bids import conf
+from bids.clock import db_now, lock_log
+from bids.keys import platform_public_key_hex, platform_signing_key
+from bids.models import LogEntry, SignedTreeHead
 from crypto import merkle
 from crypto.errors import EtbError
 from crypto.tlog import entry_bytes, entry_leaf_hash, sign_tree_head, tree_head, verify_tree_head
 from notices.models import Notice
-
-from . import conf
-from .clock import db_now, lock_log
-from .keys import platform_public_key_hex, platform_signing_key
-from .models import LogEntry, SignedTreeHead
 
 
 def log_append(*, kind: str, data: dict[str, Any], notice: Notice | None = None,

@@ -1,9 +1,9 @@
 """Thin web views of bids/: the committee and key enrolment, the supplier's bid page, receipts,
 and the opening (member shares, progress, protocol, opened bids).
 
-Reads go through bids.selectors / bids.opening, writes through the services; the heavy lifting
-in the browser (key generation and wrapping, sealing, share opening) is done by the ES modules
-in bids/static/bids/ on top of the ETB-1 library in /static/etb1/.
+Reads go through bids.selectors and bids.opening.services, writes through the services; the
+heavy lifting in the browser (key generation and wrapping, sealing, share opening) is done by
+the ES modules in bids/static/bids/ on top of the ETB-1 library in /static/etb1/.
 """
 
 from __future__ import annotations
@@ -28,19 +28,19 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, User
 from accounts.selectors import suppliers_of
 from backend.errors import ApplicationError, Forbidden, NotFound
+from bids import committee as committee_services
+from bids import selectors
+from bids import submission as submission_services
+from bids.clock import db_now
+from bids.keys import platform_public_key_hex
+from bids.models import CommitteeMember, Receipt, SubmissionStatus
+from bids.opening import services as opening
+from bids.opening.apis import status_payload, streaming_download
+from bids.opening.models import OpenedBidStatus
+from bids.opening.protocol import protocol_data, protocol_pdf
+from bids.views_i18n import bid_messages, enrol_messages, opening_messages
 from notices.models import Notice
 from notices.selectors import notice_get_visible
-
-from . import committee as committee_services
-from . import opening, selectors
-from . import submission as submission_services
-from .clock import db_now
-from .keys import platform_public_key_hex
-from .models import CommitteeMember, Receipt, SubmissionStatus
-from .opening_apis import status_payload, streaming_download
-from .opening_models import OpenedBidStatus
-from .protocol import protocol_data, protocol_pdf
-from .views_i18n import bid_messages, enrol_messages, opening_messages
 
 
 def _user(request: HttpRequest) -> User:

@@ -6,8 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from backend.admin import ReadOnlyAdmin
-
-from .models import (
+from notices.models import (
     DeadlineRule,
     DocumentVersion,
     Lot,

@@ -17,11 +17,11 @@ from rest_framework.views import APIView
 from accounts.models import Organization, User
 from accounts.selectors import authorities_editable_by
 from backend.errors import ApplicationError, Forbidden, NotFound
-
-from . import documents, services
-from .models import Notice, TenderDocument
-from .selectors import NoticeFilters, notice_get_visible, notice_search_public
-from .serializers import (
+from notices import services
+from notices.documents import services as documents
+from notices.models import Notice, TenderDocument
+from notices.selectors import NoticeFilters, notice_get_visible, notice_search_public
+from notices.serializers import (
     ChangeNoticeSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,

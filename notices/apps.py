@@ -9,9 +9,9 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notices")
 
     def ready(self) -> None:
-        from .following import on_notice_changed as notify_followers
-        from .signals import notice_changed
-        from .tasks import on_notice_changed as update_search_index
+        from notices.following.services import on_notice_changed as notify_followers
+        from notices.search.tasks import on_notice_changed as update_search_index
+        from notices.signals import notice_changed
 
-        notice_changed.connect(notify_followers, dispatch_uid="notices.following")
+        notice_changed.connect(notify_followers, dispatch_uid="notices.following.services")
         notice_changed.connect(update_search_index, dispatch_uid="notices.search_index")

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from accounts.models import BuyerType, Membership, Organization, OrganizationKind, Role, User
 from accounts.orgnumber import org_number_check_digit
-
-from . import documents, services
-from .models import Notice
+from notices import services
+from notices.documents import services as documents
+from notices.models import Notice
 
 DEMO_PASSWORD = "anbud-demo-2026"  # noqa: S105 (printed for the demo, by design)
 

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.errors import ApplicationError
-
-from .codelists import cpv_exists, nuts_exists
-from .models import ContractType, Notice, ProcedureType
+from notices.codelists.services import cpv_exists, nuts_exists
+from notices.models import ContractType, Notice, ProcedureType
 
 # Fields of the notice a person sets; kind and buyer are fixed at creation.
 EDITABLE_FIELDS = (
@@ -202,7 +201,7 @@ def display_value(field: str, value: Any) -> str:
         parsed = parse_datetime(value)
         return date_format(timezone.localtime(parsed), "DATETIME_FORMAT") if parsed else str(value)
     if field == "estimated_value":
-        from .rules import nok
+        from notices.rules.checks import nok
 
         return nok(Decimal(value))
     if field == "contract_type":

@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
-
-from .fields import EDITABLE_FIELDS
-from .models import ContractType, Notice, NoticeKind, ProcedureType, TenderDocument
-from .selectors import PUBLIC_STATUSES, NoticeFilters
+from notices.fields import EDITABLE_FIELDS
+from notices.models import ContractType, Notice, NoticeKind, ProcedureType, TenderDocument
+from notices.selectors import PUBLIC_STATUSES, NoticeFilters
 
 
 def local_input(value: datetime | None) -> str:

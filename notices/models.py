@@ -5,8 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
-
-from .rules_models import ContractCategory, DeadlinePhase, DeadlineRule, Regime, Threshold
+from notices.rules.models import ContractCategory, DeadlinePhase, DeadlineRule, Regime, Threshold
 
 __all__ = [
     "ContractCategory",
@@ -247,6 +246,6 @@ class DocumentVersion(models.Model):
         return f"{self.filename} v{self.number}"
 
 
-from .codelist_models import CpvCode, NutsCode  # noqa: E402
-from .following_models import DigestDelivery, Follow, InboxMessage, SavedSearch  # noqa: E402,F401
-from .question_models import Answer, Question, QuestionEvent  # noqa: E402,F401
+from notices.codelists.models import CpvCode, NutsCode  # noqa: E402
+from notices.following.models import DigestDelivery, Follow, InboxMessage, SavedSearch  # noqa: E402,F401
+from notices.questions.models import Answer, Question, QuestionEvent  # noqa: E402,F401

@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization, User
 from accounts.selectors import authorities_editable_by, authorities_of
 from backend.errors import NotFound
-
-from .fields import _json_value as json_value
-from .fields import clean_fields, clean_lots, diff, snapshot
-from .models import DocumentVersion, Lot, Notice, NoticeStatus, TenderDocument
-from .search.backend import COMPETITION_KINDS, PLANNING_KINDS, RESULT_KINDS, SearchFilters
+from notices.fields import _json_value as json_value
+from notices.fields import clean_fields, clean_lots, diff, snapshot
+from notices.models import DocumentVersion, Lot, Notice, NoticeStatus, TenderDocument
+from notices.search.backend import COMPETITION_KINDS, PLANNING_KINDS, RESULT_KINDS, SearchFilters
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +210,7 @@ def _use_engine(f: NoticeFilters) -> bool:
         return True
     if not getattr(settings, "SEARCH_FILTERS_FROM_INDEX", True):
         return False
-    from . import search
+    from notices import search
 
     try:
         return bool(search.get_backend().num_docs())
@@ -222,7 +221,7 @@ def _use_engine(f: NoticeFilters) -> bool:
 
 def _count(f: NoticeFilters, now: datetime) -> int:
     if _use_engine(f):
-        from . import search
+        from notices import search
 
         return int(search.get_backend().search(f.q, _engine_filters(f, now), "relevance",
                                                0, 0).total)
@@ -260,7 +259,7 @@ def notice_search_public(*, filters: NoticeFilters, offset: int = 0, limit: int 
     f = filters
     result: NoticeSearchResult | None = None
     if _use_engine(f):
-        from . import search
+        from notices import search
 
         try:
             hits = search.get_backend().search(f.q, _engine_filters(f, now), _sort(f) or

@@ -7,8 +7,8 @@ from typing import Any
 from django.urls import reverse
 from rest_framework import serializers
 
-from .fields import EDITABLE_FIELDS
-from .models import (
+from notices.fields import EDITABLE_FIELDS
+from notices.models import (
     ContractType,
     DocumentVersion,
     Notice,

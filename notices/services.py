@@ -15,10 +15,8 @@ from django.utils.translation import gettext as _
 from accounts.models import NOTICE_EDITOR_ROLES, Organization, User
 from accounts.selectors import user_has_role
 from backend.errors import ApplicationError, Conflict, Forbidden
-
-from . import publish_checks, rules
-from .fields import clean_fields, clean_lots, diff, snapshot
-from .models import (
+from notices.fields import clean_fields, clean_lots, diff, snapshot
+from notices.models import (
     Lot,
     Notice,
     NoticeEvent,
@@ -27,7 +25,9 @@ from .models import (
     NoticeVersion,
     VersionKind,
 )
-from .signals import notice_changed
+from notices.rules import checks as rules
+from notices.rules import publish_checks
+from notices.signals import notice_changed
 
 logger = logging.getLogger(__name__)
 

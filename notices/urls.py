@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import downloads, views
+from notices import views
+from notices.documents import apis as downloads
 
 app_name = "notices"
 urlpatterns = [

@@ -1,7 +1,7 @@
 """Thin web views: the public notice board and the authority workspace.
 
 Every read goes through notices.selectors and every write through notices.services or
-notices.documents; views only translate between HTTP and those calls.
+notices.documents.services; views only translate between HTTP and those calls.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from accounts.forms import apply_application_error, error_summary
 from accounts.models import User
 from accounts.selectors import authorities_editable_by
 from backend.errors import ApplicationError, NotFound
-
-from . import documents, rules, services
-from .fields import FIELD_LABELS, display_value
-from .forms import (
+from notices import services
+from notices.documents import services as documents
+from notices.fields import FIELD_LABELS, display_value
+from notices.forms import (
     CancelForm,
     ChangeNoticeForm,
     DocumentUploadForm,
@@ -39,8 +39,9 @@ from .forms import (
     lots_from_formset,
     notice_initial,
 )
-from .models import Notice, NoticeStatus, TenderDocument
-from .selectors import (
+from notices.models import Notice, NoticeStatus, TenderDocument
+from notices.rules import checks as rules
+from notices.selectors import (
     NoticeFilters,
     notice_change_preview,
     notice_get_editable,
@@ -48,7 +49,7 @@ from .selectors import (
     notice_list_workspace,
     notice_search_public,
 )
-from .templatetags.anbud import oslo
+from notices.templatetags.anbud import oslo
 
 PAGE_SIZE = 20
 
@@ -211,7 +212,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = _notice_context(notice, request.user)
     if notice.status != NoticeStatus.DRAFT:
         # Following and questions and answers (notices/question_views.py) own that section.
-        from .question_views import notice_section_context
+        from notices.questions.views import notice_section_context
 
         context.update(notice_section_context(request, notice), questions_section=True)
     return render(request, "notices/detail.html", context)

@@ -184,7 +184,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 
-    from notices.rules_models import Threshold
+    from notices.rules.models import Threshold
 
     with item.config.stash[blocking_manager_key].unblock():
         for connection in connections.all():

@@ -6,8 +6,8 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
-from .base import *  # noqa: F403
-from .base import STORAGES
+from backend.settings.base import *  # noqa: F403
+from backend.settings.base import STORAGES
 
 STORAGES = {**STORAGES, "staticfiles": {
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

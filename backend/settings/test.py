@@ -8,8 +8,8 @@ from pathlib import Path
 
 os.environ.setdefault("ANBUD_DATA_DIR", tempfile.mkdtemp(prefix="anbud-test-"))
 
-from .base import *  # noqa: F403
-from .base import DATA_DIR, STORAGES
+from backend.settings.base import *  # noqa: F403
+from backend.settings.base import DATA_DIR, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -16,8 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from backend.errors import Conflict, NotFound
-
-from ..models import Notice, NoticeStatus, NoticeVersion
+from notices.models import Notice, NoticeStatus, NoticeVersion
 
 # Stable identifiers: the same notice always exports the same UUIDs.
 ANBUD_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://anbud.no/ns/notices")

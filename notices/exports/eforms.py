@@ -25,9 +25,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from accounts.models import BuyerType, Organization
-
-from ..models import ContractType, Notice, NoticeKind, NoticeVersion, Regime, VersionKind
-from . import (
+from notices.exports import (
     NotExportable,
     lot_id,
     money,
@@ -37,6 +35,7 @@ from . import (
     procedure_uuid,
     published_versions,
 )
+from notices.models import ContractType, Notice, NoticeKind, NoticeVersion, Regime, VersionKind
 
 SDK_VERSION = "eforms-sdk-1.15"
 NATIONAL_SUFFIX = "#extended#urn:fdc:anskaffelser.no:2026:eforms:national-e"
@@ -217,7 +216,7 @@ def _changes(ext: etree._Element, notice: Notice, version: NoticeVersion,
 
 
 def _field_label(field: str) -> str:
-    from ..fields import FIELD_LABELS
+    from notices.fields import FIELD_LABELS
 
     label = FIELD_LABELS.get(field)
     return str(label) if label else field

@@ -20,9 +20,15 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from accounts.models import Organization
-
-from ..models import ContractType, Notice, NoticeKind, NoticeVersion, ProcedureType, VersionKind
-from . import lot_id, money, parse_moment, pick_version, published_versions
+from notices.exports import lot_id, money, parse_moment, pick_version, published_versions
+from notices.models import (
+    ContractType,
+    Notice,
+    NoticeKind,
+    NoticeVersion,
+    ProcedureType,
+    VersionKind,
+)
 
 OCDS_VERSION = "1.1"
 EXTENSIONS = [

@@ -2,7 +2,7 @@
 
 `get_backend()` returns the configured engine (settings.SEARCH_BACKEND, a dotted path to a
 class taking the index directory; default the embedded Tantivy index). `index_notice` and
-`reindex_all` are the only writers; they run in the single-writer task (notices/tasks.py)
+`reindex_all` are the only writers; they run in the single-writer task (notices/search/tasks.py)
 and in the `search_reindex` command.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .backend import IndexDoc, SearchBackend, SearchFilters, SearchHits
+from notices.search.backend import IndexDoc, SearchBackend, SearchFilters, SearchHits
 
 __all__ = ["IndexDoc", "SearchBackend", "SearchFilters", "SearchHits", "get_backend",
            "index_dir", "index_notice", "reindex_all"]

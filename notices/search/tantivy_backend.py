@@ -2,7 +2,7 @@
 
 One directory per index (settings.SEARCH_INDEX_DIR, by default DATA_DIR / "search"). Tantivy
 allows one writer per directory at a time; the indexing task is the only writer in normal
-operation (see notices/tasks.py), and every write opens the writer, commits and lets go, so
+operation (see notices/search/tasks.py), and every write opens the writer, commits and lets go, so
 `search_reindex` in another process simply waits its turn. Readers are lock-free and see a
 write once it is committed.
 
@@ -25,7 +25,7 @@ from typing import Any
 
 import tantivy
 
-from .backend import (
+from notices.search.backend import (
     COMPETITION_KINDS,
     PLANNING_KINDS,
     RESULT_KINDS,

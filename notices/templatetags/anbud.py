@@ -16,7 +16,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from notices import fields as notice_fields
-from notices.rules import nok as _nok
+from notices.rules.checks import nok as _nok
 
 register = template.Library()
 

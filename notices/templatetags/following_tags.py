@@ -24,7 +24,7 @@ def oslo_time(value: datetime | None) -> str:
 
 @register.inclusion_tag("notices/questions/_notice_section.html", takes_context=True)
 def notice_questions_section(context: template.Context, notice: Any) -> dict[str, Any]:
-    from notices.question_views import notice_section_context
+    from notices.questions.views import notice_section_context
 
     request = context["request"]
     data = notice_section_context(request, notice)
@@ -36,7 +36,7 @@ def notice_questions_section(context: template.Context, notice: Any) -> dict[str
 @register.simple_tag(takes_context=True)
 def inbox_unread(context: template.Context) -> int:
     """Unread inbox messages of the signed-in user, for the navigation: {% inbox_unread %}."""
-    from notices.following import inbox_unread_count
+    from notices.following.services import inbox_unread_count
 
     request = context.get("request")
     user = getattr(request, "user", None)

@@ -73,7 +73,7 @@ def restore_seeded_data(django_db_setup: Any, django_db_blocker: Any) -> Any:
     yield
     from django.db import connection
 
-    from notices.rules_models import Threshold
+    from notices.rules.models import Threshold
 
     with django_db_blocker.unblock():
         contents = getattr(connection, "_test_serialized_contents", None)

@@ -30,11 +30,12 @@ from django.utils import timezone
 from accounts.models import Organization, Role, User
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from bids import committee as committee_services
-from bids import opening, submission
+from bids import submission
 from bids.clock import db_now
 from bids.models import BidEvent, Submission, SubmissionStatus
-from bids.opening_models import OpenedBidStatus, OpeningSession, OpeningStatus
-from bids.protocol import protocol_data, protocol_pdf
+from bids.opening import services as opening
+from bids.opening.models import OpenedBidStatus, OpeningSession, OpeningStatus
+from bids.opening.protocol import protocol_data, protocol_pdf
 from crypto.envelope import TarEntry, recover_dek, seal_entries
 from crypto.member_keys import generate_member_key, wrap_member_key
 from crypto.payload import read_header
@@ -374,7 +375,7 @@ def test_the_protocol_lists_every_bid_and_the_tree_head(
 
 def test_the_log_check_catches_a_bid_missing_from_the_opening(
         tender: Tender, django_capture_on_commit_callbacks: Any) -> None:
-    from bids.opening_log import verify_opened_set
+    from bids.opening.log_check import verify_opened_set
 
     session = opening.opening_start(notice=tender.notice, by=tender.officer)
     session.bids.filter(submission=tender.bids[0]).delete()
@@ -452,7 +453,7 @@ def test_nothing_secret_is_left_after_the_opening(
     assert session.status == OpeningStatus.OPENED
     # The DEKs, recomputed here from the plain shares, appear nowhere either.
     for sub in tender.bids:
-        from bids.opening import open_blob
+        from bids.opening.services import open_blob
 
         with open_blob(sub) as blob:
             header = read_header(blob)
@@ -523,7 +524,7 @@ def test_the_protocol_lists_a_late_attempt_once(
 def test_the_task_message_carries_only_the_session_id(
         tender: Tender, django_capture_on_commit_callbacks: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from bids import opening_tasks
+    from bids.opening import tasks as opening_tasks
 
     sent: list[tuple[Any, ...]] = []
     monkeypatch.setattr(opening_tasks.open_bids, "delay", lambda *args, **kw: sent.append(

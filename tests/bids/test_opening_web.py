@@ -11,9 +11,9 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from bids import opening
 from bids.models import BidEvent
-from bids.opening_models import OpeningSession, OpeningStatus
+from bids.opening import services as opening
+from bids.opening.models import OpeningSession, OpeningStatus
 from tests.bids.test_opening import (  # noqa: F401 (fixtures)
     MARKER,
     Tender,

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from .chromium import ARGS, CHROMIUM
+from tests.e2e.chromium import ARGS, CHROMIUM
 
 
 @pytest.fixture

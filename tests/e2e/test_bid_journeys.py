@@ -25,7 +25,7 @@ from accounts.models import Role
 from bids import committee as committee_services
 from bids.keys import platform_public_key_hex
 from bids.models import BidEvent, Submission, SubmissionStatus
-from bids.opening_models import OpeningSession, OpeningStatus
+from bids.opening.models import OpeningSession, OpeningStatus
 from crypto.receipts import verify_receipt
 from notices import services
 from tests.bids.test_opening import Tender, pass_deadline, submit

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from notices import services
-from notices.question_models import Question, QuestionStatus
+from notices.questions.models import Question, QuestionStatus
 from tests.conftest import make_org, make_user
 from tests.e2e.chromium import needs_chromium, shot
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from backend.errors import ApplicationError
-from notices.codelists import cpv_exists, cpv_lookup, nuts_exists
+from notices.codelists.services import cpv_exists, cpv_lookup, nuts_exists
 from notices.fields import clean_cpv, clean_nuts
 from notices.models import CpvCode, NutsCode
 

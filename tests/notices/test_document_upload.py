@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.utils import translation
 
-from notices import documents
+from notices.documents import services as documents
 from notices.models import DocumentVersion, Notice, TenderDocument
 
 

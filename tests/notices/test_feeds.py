@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from notices.saved_searches import saved_search_create
+from notices.following.saved_searches import saved_search_create
 
 pytestmark = pytest.mark.django_db
 

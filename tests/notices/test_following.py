@@ -10,10 +10,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from notices import documents, following, following_tasks, services
-from notices.following_models import Follow, InboxKind, InboxMessage
+from notices import services
+from notices.documents import services as documents
+from notices.following import services as following
+from notices.following import tasks as following_tasks
+from notices.following.models import Follow, InboxKind, InboxMessage
 from notices.models import NoticeEvent
-from notices.questions import notice_deadline_extend
+from notices.questions.services import notice_deadline_extend
 
 pytestmark = pytest.mark.django_db
 

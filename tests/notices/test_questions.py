@@ -11,9 +11,10 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from notices import following, questions
-from notices.following_models import InboxKind, InboxMessage
-from notices.question_models import Question, QuestionStatus
+from notices.following import services as following
+from notices.following.models import InboxKind, InboxMessage
+from notices.questions import services as questions
+from notices.questions.models import Question, QuestionStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -341,12 +342,12 @@ def test_only_the_buyer_extends(api_for, notice, supplier_user, other_officer):
 def test_the_web_form_asks_and_refuses_after_the_deadline(client, make_notice, notice,
                                                           supplier_user, now):
     client.force_login(supplier_user)
-    url = reverse("following:question-ask", kwargs={"pk": notice.pk})
+    url = reverse("questions:question-ask", kwargs={"pk": notice.pk})
     response = client.post(url, {"text": "Hva er volumet?"})
     assert response.status_code == 302
     assert Question.objects.filter(notice=notice).count() == 1
     late = make_notice(at=now - timedelta(days=15))
-    response = client.post(reverse("following:question-ask", kwargs={"pk": late.pk}),
+    response = client.post(reverse("questions:question-ask", kwargs={"pk": late.pk}),
                            {"text": "For sent?"})
     assert response.status_code == 400
     html = response.content.decode()
@@ -356,7 +357,7 @@ def test_the_web_form_asks_and_refuses_after_the_deadline(client, make_notice, n
 
 def test_the_queue_is_for_the_buyer(client, notice, asked, officer, supplier_user,
                                     other_officer):
-    url = reverse("following:question-queue", kwargs={"pk": notice.pk})
+    url = reverse("questions:question-queue", kwargs={"pk": notice.pk})
     client.force_login(officer)
     page = client.get(url)
     assert page.status_code == 200
@@ -373,23 +374,23 @@ def test_the_queue_answers_merges_and_extends(client, notice, asked, officer,
                                               other_supplier_user):
     duplicate = questions.question_ask(notice=notice, by=other_supplier_user, text="Volum?")
     client.force_login(officer)
-    response = client.post(reverse("following:question-merge",
+    response = client.post(reverse("questions:question-merge",
                                    kwargs={"question_id": duplicate.pk}),
                            {f"m{duplicate.pk}-into": asked.pk})
     assert response.status_code == 302
-    response = client.post(reverse("following:question-answer",
+    response = client.post(reverse("questions:question-answer",
                                    kwargs={"question_id": asked.pk}), {
         f"a{asked.pk}-question_text": "Hva er volumet?", f"a{asked.pk}-text": "2 000 timer.",
         f"a{asked.pk}-public": "public"})
     assert response.status_code == 302
     asked.refresh_from_db()
     assert asked.status == QuestionStatus.ANSWERED and asked.answer.public
-    response = client.post(reverse("following:extend-deadline", kwargs={"pk": notice.pk}),
+    response = client.post(reverse("questions:extend-deadline", kwargs={"pk": notice.pk}),
                            {"submission_deadline": "2000-01-01T12:00"})
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.content.decode()
     new = notice.submission_deadline + timedelta(days=7)
-    response = client.post(reverse("following:extend-deadline", kwargs={"pk": notice.pk}), {
+    response = client.post(reverse("questions:extend-deadline", kwargs={"pk": notice.pk}), {
         "submission_deadline": new.strftime("%Y-%m-%dT%H:%M")})
     assert response.status_code == 302
     notice.refresh_from_db()
@@ -398,7 +399,7 @@ def test_the_queue_answers_merges_and_extends(client, notice, asked, officer,
 
 def test_the_answer_form_shows_errors(client, asked, officer):
     client.force_login(officer)
-    response = client.post(reverse("following:question-answer",
+    response = client.post(reverse("questions:question-answer",
                                    kwargs={"question_id": asked.pk}),
                            {f"a{asked.pk}-question_text": "", f"a{asked.pk}-text": ""})
     assert response.status_code == 400

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from notices import rules
 from notices.models import Regime, Threshold
-from notices.rules_models import ThresholdKind
+from notices.rules import checks as rules
+from notices.rules.models import ThresholdKind
 
 ON = date(2026, 6, 1)
 

@@ -9,9 +9,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from notices import saved_searches
-from notices.following_models import DigestDelivery, SavedSearch
-from notices.saved_searches import saved_search_create, saved_search_send_digests
+from notices.following import saved_searches
+from notices.following.models import DigestDelivery, SavedSearch
+from notices.following.saved_searches import saved_search_create, saved_search_send_digests
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,7 @@ def test_filters_the_search_no_longer_understands_are_ignored(supplier_user, mak
 
 
 def test_the_digest_task_is_idempotent(supplier_user, make_notice, now):
-    from notices import following_tasks
+    from notices.following import tasks as following_tasks
 
     saved_search_create(user=supplier_user, name="Alt", params={"cpv": "45000000"},
                         frequency="immediate", now=now - timedelta(days=2))

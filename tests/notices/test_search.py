@@ -312,7 +312,7 @@ def test_the_index_follows_publication_after_commit(make_notice, officer, monkey
 
 
 def test_the_index_task_removes_what_is_no_longer_public(make_notice):
-    from notices.tasks import search_index_notice
+    from notices.search.tasks import search_index_notice
 
     notice = make_notice(title="Skoleskyss")
     Notice.objects.filter(pk=notice.pk).update(status=NoticeStatus.DRAFT)

@@ -8,7 +8,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from notices import documents, services
+from notices import services
+from notices.documents import services as documents
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from notices.codelists import LoadResult, cpv_load, nuts_load, read_cpv, read_nuts
+from notices.codelists.services import LoadResult, cpv_load, nuts_load, read_cpv, read_nuts
 
 DEFAULT_DIR = Path(settings.BASE_DIR).parent / "shared" / "standards" / "codelists"
 

@@ -1,0 +1,37 @@
+"""Free document download: no account needed for a published notice.
+
+A DRF view, so the buyer can fetch draft documents with a session or an API token alike.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from notices.selectors import document_version_get_visible, notice_get_visible
+
+
+class DocumentDownloadApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+                   summary="Download a tender document version")
+    def get(self, request: Request, pk: int, document_id: int, number: int) -> FileResponse:
+        notice = notice_get_visible(pk=pk, user=request.user)
+        version = document_version_get_visible(notice=notice, document_id=document_id,
+                                               number=number)
+        response = FileResponse(version.file.open("rb"), as_attachment=True,
+                                filename=version.filename, content_type=version.content_type)
+        # Lets a client check integrity without trusting the page (RFC 9530).
+        digest = base64.b64encode(bytes.fromhex(version.sha256)).decode()
+        response["Repr-Digest"] = f"sha-256=:{digest}:"
+        response["ETag"] = f'"{version.sha256}"'
+        response["Cache-Control"] = ("public, max-age=31536000, immutable" if notice.is_public
+                                     else "private, no-store")
+        return response
+
+
+document_download = DocumentDownloadApi.as_view()

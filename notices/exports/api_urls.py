@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from notices.exports.apis import NoticeEformsApi, NoticeOcdsApi
+
+urlpatterns = [
+    path("notices/<int:pk>/ocds", NoticeOcdsApi.as_view(), name="api-notice-ocds"),
+    path("notices/<int:pk>/eforms", NoticeEformsApi.as_view(), name="api-notice-eforms"),
+]

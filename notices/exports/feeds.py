@@ -1,0 +1,120 @@
+"""Atom feeds: all notices, one per CPV division, one per saved search (behind its token)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from backend.errors import NotFound
+from notices.following.models import SavedSearch
+from notices.following.saved_searches import (
+    saved_search_get_by_token,
+    saved_search_notices,
+    search_page_path,
+)
+from notices.following.services import notice_path
+from notices.models import Notice
+from notices.selectors import NoticeFilters, notice_list_public
+
+FEED_SIZE = 50
+
+
+class NoticeFeed(Feed):
+    feed_type = Atom1Feed
+
+    def items(self, obj: Any = None) -> QuerySet[Notice]:
+        raise NotImplementedError
+
+    def item_title(self, item: Notice) -> str:
+        return f"{item.reference} {item.title}"
+
+    def item_description(self, item: Notice) -> str:
+        deadline = (timezone.localtime(item.submission_deadline).strftime("%d.%m.%Y %H:%M")
+                    if item.submission_deadline else "—")
+        parts = [item.buyer.name, f"CPV {item.cpv_main}", f"NUTS {item.nuts}",
+                 _("Deadline: %(d)s") % {"d": deadline}, item.get_status_display()]
+        return " · ".join(str(p) for p in parts) + ("\n\n" + item.description
+                                                     if item.description else "")
+
+    def item_link(self, item: Notice) -> str:
+        return notice_path(item)
+
+    def item_guid(self, item: Notice) -> str:
+        return f"urn:anbud:notice:{item.reference}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Notice) -> datetime | None:
+        return item.published_at
+
+    def item_updateddate(self, item: Notice) -> datetime | None:
+        return item.cancelled_at or item.updated_at or item.published_at
+
+    def item_author_name(self, item: Notice) -> str:
+        return item.buyer.name
+
+    def item_categories(self, item: Notice) -> list[str]:
+        return [item.cpv_main, *item.cpv_additional]
+
+
+class AllNoticesFeed(NoticeFeed):
+    def title(self) -> str:
+        return _("Anbud: all procurement notices")
+
+    def link(self) -> str:
+        return search_page_path({})
+
+    def subtitle(self) -> str:
+        return _("Newly published procurement notices.")
+
+    def items(self, obj: Any = None) -> QuerySet[Notice]:
+        return notice_list_public(filters=NoticeFilters()).order_by(
+            "-published_at", "-pk")[:FEED_SIZE]
+
+
+class CpvDivisionFeed(NoticeFeed):
+    def get_object(self, request: HttpRequest, division: str) -> str:  # type: ignore[override]
+        if len(division) != 2 or not division.isdigit():
+            raise Http404("A CPV division has two digits.")
+        return division
+
+    def title(self, obj: str) -> str:
+        return _("Anbud: notices in CPV division %(division)s") % {"division": obj}
+
+    def link(self, obj: str) -> str:
+        return search_page_path({"cpv": f"{obj}000000"})
+
+    def subtitle(self, obj: str) -> str:
+        return _("Procurement notices with a CPV code starting with %(division)s.") % {
+            "division": obj}
+
+    def items(self, obj: Any = None) -> QuerySet[Notice]:
+        return notice_list_public(filters=NoticeFilters(cpv=f"{obj}000000")).order_by(
+            "-published_at", "-pk")[:FEED_SIZE]
+
+
+class SavedSearchFeed(NoticeFeed):
+    def get_object(self, request: HttpRequest, token: str) -> SavedSearch:  # type: ignore[override]
+        try:
+            return saved_search_get_by_token(token=token)
+        except NotFound:
+            raise Http404("No such feed.") from None
+
+    def title(self, obj: SavedSearch) -> str:
+        return _("Anbud: %(name)s") % {"name": obj.name}
+
+    def link(self, obj: SavedSearch) -> str:
+        return search_page_path(obj.params)
+
+    def subtitle(self, obj: SavedSearch) -> str:
+        return _("Notices matching your saved search “%(name)s”.") % {"name": obj.name}
+
+    def items(self, obj: Any = None) -> QuerySet[Notice]:
+        return saved_search_notices(obj)[:FEED_SIZE]

@@ -1,0 +1,108 @@
+"""Following notices, the in-app inbox, saved searches and their digests."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from notices.models import Notice, NoticeEvent
+
+
+class Follow(models.Model):
+    """A supplier user who wants to hear about every change to a notice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="follows")
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "notice"],
+                                               name="follow_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.notice_id}"
+
+
+class InboxKind(models.TextChoices):
+    CHANGE = "change", _("Change notice")
+    DEADLINE = "deadline", _("Deadline changed")
+    DOCUMENT = "document", _("New document version")
+    ANSWER = "answer", _("Answer published")
+    PRIVATE_ANSWER = "private_answer", _("Answer to your question")
+    CANCELLED = "cancelled", _("Notice cancelled")
+
+
+class InboxMessage(models.Model):
+    """One message to one person about one event. (user, event) is unique, so a retried
+    notification never writes or mails a message twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="inbox")
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(NoticeEvent, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=16, choices=InboxKind.choices)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "event"],
+                                               name="inbox_message_once_per_event")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class Frequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediately")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class SavedSearch(models.Model):
+    """A search (the same parameters as GET /api/notices/) a supplier wants digests of."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="saved_searches")
+    name = models.CharField(_("name"), max_length=200)
+    params = models.JSONField(_("query and filters"), default=dict, blank=True)
+    frequency = models.CharField(_("how often"), max_length=16, choices=Frequency.choices,
+                                 default=Frequency.DAILY)
+    feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token,
+                                  editable=False)
+    created_at = models.DateTimeField()
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DigestDelivery(models.Model):
+    """A notice that has been sent in a digest of a saved search: never send it again."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE,
+                                     related_name="deliveries")
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["saved_search", "notice"],
+                                               name="digest_delivery_once")]
+
+    def __str__(self) -> str:
+        return f"{self.saved_search_id}: {self.notice_id}"

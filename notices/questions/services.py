@@ -1,0 +1,264 @@
+"""Clarification questions and answers (the writes and the reads that decide who sees what).
+
+A question is private to the asker's organisation and the buyer. The buyer answers it
+publicly (anonymised: only the question text, as the buyer words it, is published) or
+privately (only the askers see it), and may merge duplicates: answering the question others
+were merged into answers them all. Published answers reach every follower through the same
+notification path as change notices.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import NOTICE_EDITOR_ROLES, Organization, User
+from accounts.selectors import AnyUser, authorities_of, suppliers_of, user_has_role
+from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
+from notices.fields import clean_datetime
+from notices.following.services import ANSWER_PRIVATE, ANSWER_PUBLISHED, notice_event_announce
+from notices.models import Notice, NoticeStatus, NoticeVersion
+from notices.questions.models import Answer, Question, QuestionEvent, QuestionStatus
+from notices.services import notice_change_publish, notice_event
+
+OSLO = ZoneInfo("Europe/Oslo")
+# Answers this close to the deadline should come with a longer deadline.
+LATE_ANSWER = timedelta(days=6)
+MAX_TEXT = 5000
+
+
+def oslo_time(value: datetime) -> str:
+    return timezone.localtime(value, OSLO).strftime("%d.%m.%Y %H:%M")
+
+
+def question_deadline_of(notice: Notice) -> datetime | None:
+    """Questions close at the question deadline, or at the tender deadline if none is set."""
+    return notice.question_deadline or notice.submission_deadline
+
+
+def _clean_text(text: str, field: str, what: str) -> str:
+    text = str(text or "").strip()
+    if not text:
+        raise ApplicationError(_("Write the %(what)s.") % {"what": what},
+                               fields={field: [_("Required.")]})
+    if len(text) > MAX_TEXT:
+        raise ApplicationError(_("The %(what)s can be at most %(n)s characters.")
+                               % {"what": what, "n": MAX_TEXT}, fields={field: [_("Too long.")]})
+    return text
+
+
+def _event(question: Question, kind: str, *, by: User | None, at: datetime,
+           **data: Any) -> QuestionEvent:
+    return QuestionEvent.objects.create(question=question, kind=kind, by=by, at=at, data=data)
+
+
+def _require_buyer_editor(notice: Notice, by: User) -> None:
+    if not user_has_role(by, notice.buyer, NOTICE_EDITOR_ROLES):
+        raise Forbidden(_("Only procurement officers of %(buyer)s can answer questions.")
+                        % {"buyer": notice.buyer.name})
+
+
+# --- writes ------------------------------------------------------------------------------
+
+@transaction.atomic
+def question_ask(*, notice: Notice, by: User, text: str,
+                 supplier: Organization | None = None,
+                 now: datetime | None = None) -> Question:
+    """A supplier asks a question before the question deadline."""
+    now = now or timezone.now()
+    suppliers = suppliers_of(user=by)
+    if supplier is None:
+        choices = list(suppliers[:2])
+        if not choices:
+            raise Forbidden(_("Only suppliers can ask questions. Register your company first."))
+        if len(choices) > 1:
+            raise ApplicationError(_("You act for several suppliers; say which one asks."),
+                                   fields={"supplier": [_("Required.")]})
+        supplier = choices[0]
+    elif not suppliers.filter(pk=supplier.pk).exists():
+        raise Forbidden(_("You cannot ask on behalf of that organisation."))
+    text = _clean_text(text, "text", _("question"))
+    # The clock decides in the transaction that writes: lock the notice row, then check.
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status != NoticeStatus.PUBLISHED:
+        raise Conflict(_("Questions can only be asked while the competition is open; this "
+                         "notice is %(status)s.")
+                       % {"status": notice.get_status_display().lower()},
+                       code="not_open")
+    deadline = question_deadline_of(notice)
+    if deadline is not None and now >= deadline:
+        raise ApplicationError(
+            _("The deadline for questions was %(deadline)s (Oslo time). Questions can no longer "
+              "be asked in this competition.") % {"deadline": oslo_time(deadline)},
+            code="question_deadline_passed", fields={"text": [_("The deadline has passed.")]})
+    question = Question.objects.create(notice=notice, asked_by=by, supplier=supplier, text=text,
+                                       created_at=now)
+    _event(question, "question.asked", by=by, at=now)
+    return question
+
+
+@transaction.atomic
+def question_answer(*, question: Question, by: User, text: str, public: bool,
+                    question_text: str | None = None,
+                    now: datetime | None = None) -> tuple[Answer, list[str]]:
+    """Answer a question (and every question merged into it). Returns warnings to show.
+
+    A public answer is published with `question_text` (the buyer's wording; by default the
+    question as asked) and never with the asker's identity.
+    """
+    now = now or timezone.now()
+    notice = Notice.objects.select_for_update().select_related("buyer").get(pk=question.notice_id)
+    _require_buyer_editor(notice, by)
+    if notice.status not in (NoticeStatus.PUBLISHED, NoticeStatus.CLOSED):
+        raise Conflict(_("This notice is %(status)s; its questions can no longer be answered.")
+                       % {"status": notice.get_status_display().lower()})
+    question = Question.objects.get(pk=question.pk)
+    if question.status == QuestionStatus.MERGED:
+        raise Conflict(_("This question was merged into another one; answer that one "
+                         "instead."), code="merged")
+    text = _clean_text(text, "text", _("answer"))
+    published_text = _clean_text(question_text if question_text is not None else question.text,
+                                 "question_text", _("question as published"))
+    swapped = Question.objects.filter(pk=question.pk, status=QuestionStatus.OPEN).update(
+        status=QuestionStatus.ANSWERED)
+    if swapped != 1:
+        raise Conflict(_("This question has already been answered; reload the page."))
+    answer = Answer.objects.create(question=question, notice=notice,
+                                   published_question_text=published_text, text=text,
+                                   public=bool(public), published_at=now, by=by)
+    group = [question.pk, *Question.objects.filter(merged_into=question)
+             .values_list("pk", flat=True)]
+    for pk in group:
+        _event(Question(pk=pk), "question.answered", by=by, at=now, answer_id=answer.pk,
+               public=answer.public)
+    kind = ANSWER_PUBLISHED if answer.public else ANSWER_PRIVATE
+    event = notice_event(notice, kind, by=by, at=now, answer_id=answer.pk, question_ids=group)
+    notice_event_announce(event=event, to_followers=answer.public)
+    warnings = []
+    deadline = notice.submission_deadline
+    if answer.public and deadline is not None and deadline - now < LATE_ANSWER:
+        warnings.append(_("The answer was published less than 6 days before the deadline for "
+                          "tenders (%(deadline)s, Oslo time): consider extending the deadline "
+                          "so every supplier can take it into account.")
+                        % {"deadline": oslo_time(deadline)})
+    return answer, warnings
+
+
+@transaction.atomic
+def question_merge(*, question: Question, into: Question, by: User,
+                   now: datetime | None = None) -> Question:
+    """Merge a duplicate into another question of the same notice."""
+    now = now or timezone.now()
+    notice = Notice.objects.select_for_update().select_related("buyer").get(pk=question.notice_id)
+    _require_buyer_editor(notice, by)
+    if into.notice_id != notice.pk:
+        raise ApplicationError(_("Only questions on the same notice can be merged."),
+                               fields={"into": [_("A question on this notice.")]})
+    if into.pk == question.pk:
+        raise ApplicationError(_("A question cannot be merged into itself."),
+                               fields={"into": [_("Choose another question.")]})
+    into = Question.objects.get(pk=into.pk)
+    if into.status == QuestionStatus.MERGED:
+        raise ApplicationError(_("That question was itself merged; merge into the question it "
+                                 "was merged into."), fields={"into": [_("Merged already.")]})
+    swapped = Question.objects.filter(pk=question.pk, status=QuestionStatus.OPEN).update(
+        status=QuestionStatus.MERGED, merged_into=into)
+    if swapped != 1:
+        raise Conflict(_("Only an open question can be merged; this one is already answered "
+                         "or merged."))
+    # Questions merged into this one follow it.
+    Question.objects.filter(merged_into_id=question.pk).exclude(pk=question.pk).update(
+        merged_into=into)
+    _event(question, "question.merged", by=by, at=now, into=into.pk)
+    _event(into, "question.merge_received", by=by, at=now, merged=question.pk)
+    question.refresh_from_db()
+    return question
+
+
+def notice_deadline_extend(*, notice: Notice, by: User, submission_deadline: Any,
+                           question_deadline: Any = None, reason: str = "",
+                           now: datetime | None = None) -> NoticeVersion:
+    """Extend the deadline in one action: a change notice with the new deadline(s)."""
+    new_deadline = clean_datetime(submission_deadline, "submission_deadline")
+    if new_deadline is None:
+        raise ApplicationError(_("Give the new deadline for tenders."),
+                               fields={"submission_deadline": [_("Required.")]})
+    current = notice.submission_deadline
+    if current is not None and new_deadline <= current:
+        raise ApplicationError(
+            _("The new deadline must be later than the current one (%(deadline)s, Oslo time).")
+            % {"deadline": oslo_time(current)},
+            fields={"submission_deadline": [_("Later than the current deadline.")]})
+    fields: dict[str, Any] = {"submission_deadline": new_deadline}
+    if question_deadline not in (None, ""):
+        fields["question_deadline"] = clean_datetime(question_deadline, "question_deadline")
+    reason = str(reason or "").strip() or (
+        _("The deadline for tenders is extended to %(deadline)s (Oslo time).")
+        % {"deadline": oslo_time(new_deadline)})
+    return notice_change_publish(notice=notice, by=by, reason=reason, fields=fields, now=now)
+
+
+# --- reads -------------------------------------------------------------------------------
+
+def is_buyer_member(*, user: AnyUser, notice: Notice) -> bool:
+    return authorities_of(user=user).filter(pk=notice.buyer_id).exists()
+
+
+def answer_list_public(*, notice: Notice) -> QuerySet[Answer]:
+    """Published answers: anyone may read them."""
+    return Answer.objects.filter(notice=notice, public=True).order_by("published_at", "pk")
+
+
+def question_list_visible(*, notice: Notice, user: AnyUser) -> QuerySet[Question]:
+    """All questions for the buyer; the questions of the user's suppliers for a supplier."""
+    qs = Question.objects.filter(notice=notice).select_related(
+        "answer", "merged_into__answer", "supplier")
+    if not user.is_authenticated:
+        return qs.none()
+    if is_buyer_member(user=user, notice=notice):
+        return qs
+    return qs.filter(supplier__in=suppliers_of(user=user))
+
+
+def question_answer_for(question: Question) -> Answer | None:
+    """The answer that answers this question (its own, or that of the question it joined)."""
+    primary = question.primary
+    try:
+        return primary.answer
+    except Answer.DoesNotExist:
+        return None
+
+
+def question_get_for_buyer(*, pk: int, user: AnyUser) -> Question:
+    """A question the user may handle as the buyer; 404 for everyone else."""
+    question = Question.objects.select_related("notice__buyer").filter(pk=pk).first()
+    if question is None or not is_buyer_member(user=user, notice=question.notice):
+        raise NotFound(_("No such question."))
+    return question
+
+
+def question_queue(*, notice: Notice, user: AnyUser) -> QuerySet[Question]:
+    """The buyer's queue: open questions first."""
+    if not is_buyer_member(user=user, notice=notice):
+        return Question.objects.none()
+    return question_list_visible(notice=notice, user=user).order_by(
+        "status", "created_at", "pk")
+
+
+def questions_open(*, notice: Notice, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    deadline = question_deadline_of(notice)
+    return notice.status == NoticeStatus.PUBLISHED and (deadline is None or now < deadline)
+
+
+__all__ = [
+    "answer_list_public", "is_buyer_member", "notice_deadline_extend", "question_answer",
+    "question_answer_for", "question_ask", "question_get_for_buyer", "question_list_visible",
+    "question_merge", "question_queue", "questions_open",
+]
