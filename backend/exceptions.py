@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from backend.errors import ApplicationError
+from backend.middleware import too_large_message
 
 
 def _flatten(detail: Any) -> list[str]:
@@ -35,6 +37,11 @@ def _body(code: str, message: str, fields: dict[str, list[str]] | None = None) -
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
         return Response(_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(_body("too_large", too_large_message()),
+                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, TooManyFieldsSent):
+        return Response(_body("too_many_fields", str(exc)), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DjangoValidationError):
         errors = (exc.message_dict if hasattr(exc, "error_dict")
                   else {"non_field_errors": exc.messages})

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
-from backend.errors import ApplicationError, Forbidden, NotFound
+from backend.errors import ApplicationError, Forbidden, NotFound, TooLarge
+
+
+def too_large_message() -> str:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    return _("The request body is larger than the limit of %(limit)d MB (files are sent as "
+             "uploads, which have their own limit).") % {"limit": limit}
 
 
 class ApplicationErrorMiddleware:
@@ -25,6 +33,8 @@ class ApplicationErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, NotFound):
             raise Http404(exception.message)
+        if isinstance(exception, RequestDataTooBig):
+            exception = TooLarge(too_large_message())
         if isinstance(exception, Forbidden):
             raise PermissionDenied(exception.message)
         if isinstance(exception, ApplicationError):

@@ -15,9 +15,11 @@ def close_due() -> int:
 
 @shared_task(name="bids.tasks.cleanup_unfinished")
 def cleanup_unfinished() -> int:
+    """Unfinished uploads past their deadline, and scratch files of killed openings."""
+    from bids.opening.services import opening_scratch_cleanup
     from bids.submission import submissions_cleanup_unfinished
 
-    return submissions_cleanup_unfinished()
+    return submissions_cleanup_unfinished() + opening_scratch_cleanup()
 
 
 @shared_task(name="bids.tasks.tree_head")

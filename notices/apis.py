@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from accounts.models import Organization, User
 from accounts.selectors import authorities_editable_by
 from backend.errors import ApplicationError, Forbidden, NotFound
+from backend.parsers import DepthLimitedJSONParser
 from notices import services
 from notices.documents import services as documents
 from notices.models import Notice, TenderDocument
@@ -183,7 +184,7 @@ class NoticeVersionListApi(APIView):
 
 class DocumentListCreateApi(APIView):
     permission_classes = [ReadPublicWriteAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, DepthLimitedJSONParser]
 
     @extend_schema(responses=DocumentSerializer(many=True), summary="Tender documents")
     def get(self, request: Request, pk: int) -> Response:

@@ -191,6 +191,12 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALID_DAYS = 14
 
 REST_FRAMEWORK = {
+    # JSON with a nesting limit (backend/parsers.py); forms and multipart as DRF has them.
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -186,7 +186,9 @@ def protocol_pdf(data: ProtocolData, *, compress: bool = True) -> bytes:
     def p(text: str, style: Any = None) -> Paragraph:
         from xml.sax.saxutils import escape
 
-        return Paragraph(escape(str(text)).replace("\n", "<br/>"), style or styles["BodyText"])
+        from backend.text import xml_safe
+
+        return Paragraph(escape(xml_safe(text)).replace("\n", "<br/>"), style or styles["BodyText"])
 
     def grid(rows: list[list[Any]], widths: list[float]) -> Table:
         table = Table(rows, colWidths=widths, repeatRows=1)

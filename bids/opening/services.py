@@ -469,11 +469,50 @@ def opening_resume(*, session: OpeningSession, by: User,
         _event(session, "opening.resumed", by=by, at=now, reason="no heartbeat")
     else:
         raise Conflict(_("There is nothing to resume."))
+    # The previous worker is dead (failed, or no heartbeat): its plaintext scratch goes now.
+    opening_scratch_cleanup(session=session)
     _enqueue(session)
     return session
 
 
 # --- the job ------------------------------------------------------------------------------------
+
+
+def private_dir(path: Path) -> Path:
+    """`path` (and any parent this creates) as a folder only the service user can enter."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # mkdir's mode is masked by the umask and not applied to existing folders
+    return path
+
+
+def scratch_dir() -> Path:
+    """Where the opening decrypts a bid before it authenticates (mkstemp files, 0600)."""
+    return Path(settings.DATA_DIR) / "scratch" / "opening"
+
+
+def opening_scratch_cleanup(*, session: OpeningSession | None = None,
+                            idle: timedelta = STALE_AFTER, now: datetime | None = None) -> int:
+    """Remove decrypted scratch files that a killed opening left behind. Returns how many.
+
+    A running job writes its scratch file continuously, so a file idle for `idle` belongs to a
+    dead worker. With `session` (at resume, once the session is known to be stopped) every
+    file of that session goes, however fresh.
+    """
+    folder = scratch_dir()
+    if not folder.is_dir():
+        return 0
+    moment = (now or timezone.now()).timestamp()
+    pattern = f".open-{session.pk}-*.partial" if session is not None else ".open-*.partial"
+    removed = 0
+    for path in folder.glob(pattern):
+        try:
+            if session is None and moment - path.stat().st_mtime < idle.total_seconds():
+                continue
+            path.unlink()
+            removed += 1
+        except FileNotFoundError:  # the job finished with it meanwhile
+            continue
+    return removed
 
 
 def private_storage() -> Storage:
@@ -482,8 +521,10 @@ def private_storage() -> Storage:
         return storages["private"]
     backend = str(settings.STORAGES["default"].get("BACKEND", ""))  # type: ignore[attr-defined]
     if isinstance(default_storage, FileSystemStorage) or not backend.endswith("S3Storage"):
-        location = Path(settings.DATA_DIR) / "private"
-        return FileSystemStorage(location=str(location), base_url="/nowhere/")
+        location = private_dir(Path(settings.DATA_DIR) / "private")
+        # Opened plaintext is readable by the service user only (files 0600, folders 0700).
+        return FileSystemStorage(location=str(location), base_url="/nowhere/",
+                                 file_permissions_mode=0o600, directory_permissions_mode=0o700)
     return default_storage  # S3: private bucket, no public ACL
 
 
@@ -573,9 +614,10 @@ def _open_one(session: OpeningSession, bid: OpenedBid, key: ec.EllipticCurvePriv
                 .order_by("received_at", "pk"))
     expected_hash = _check_context(sub)
     shares = [_unseal(row, key, session, sub.context_hash) for row in rows]
-    scratch = Path(settings.DATA_DIR) / "scratch" / "opening"
-    scratch.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".open-", suffix=".partial", dir=scratch)
+    scratch = private_dir(scratch_dir())
+    # Named by session, so a resume can remove exactly what its dead worker left.
+    fd, tmp_name = tempfile.mkstemp(prefix=f".open-{session.pk}-", suffix=".partial",
+                                    dir=scratch)
     sink: _ProgressSink | None = None
     try:
         with open_blob(sub) as blob, os.fdopen(fd, "wb") as staging:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from backend.errors import ApplicationError, Conflict, TooLarge
+from backend.text import max_length_of
 from notices.models import DocumentVersion, Notice, NoticeStatus, TenderDocument
 from notices.services import _announce, _require_editor, notice_event
 
@@ -38,6 +39,12 @@ def check_upload(*, filename: str, size: int | None) -> str:
     name = get_valid_filename(filename.replace("\\", "/").split("/")[-1]) if filename else ""
     if not name:
         raise ApplicationError(_("The file needs a name."), fields={"file": [_("No file name.")]})
+    longest = max_length_of(DocumentVersion, "filename")
+    if len(name) > longest:
+        raise ApplicationError(
+            _("The file name is %(n)d characters long; at most %(max)d are allowed. Rename the "
+              "file and upload it again.") % {"n": len(name), "max": longest},
+            code="file_name", fields={"file": [_("File name too long.")]})
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     allowed = settings.TENDER_DOCUMENT_EXTENSIONS
     if extension not in allowed:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from accounts.models import BuyerType, Organization
+from backend.text import xml_safe
 from notices.exports import (
     NotExportable,
     lot_id,
@@ -117,9 +118,9 @@ def _q(tag: str) -> str:
 
 
 def _el(parent: etree._Element, tag: str, text: Any = None, **attrs: str) -> etree._Element:
-    node = etree.SubElement(parent, _q(tag), {k: v for k, v in attrs.items()})
+    node = etree.SubElement(parent, _q(tag), {k: xml_safe(v) for k, v in attrs.items()})
     if text is not None:
-        node.text = str(text)
+        node.text = xml_safe(text)
     return node
 
 

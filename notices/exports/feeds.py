@@ -9,10 +9,11 @@ from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.translation import gettext as _
 
 from backend.errors import NotFound
+from backend.text import xml_safe
 from notices.following.models import SavedSearch
 from notices.following.saved_searches import (
     saved_search_get_by_token,
@@ -26,8 +27,24 @@ from notices.selectors import NoticeFilters, notice_list_public
 FEED_SIZE = 50
 
 
+def _xml_safe_values(values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        if isinstance(value, str):
+            values[key] = xml_safe(value)
+        elif isinstance(value, list | tuple):
+            values[key] = [xml_safe(v) if isinstance(v, str) else v for v in value]
+
+
 class NoticeFeed(Feed):
     feed_type = Atom1Feed
+
+    def get_feed(self, obj: Any, request: HttpRequest) -> SyndicationFeed:
+        # A title stored before the text checks existed must not break the feed for everyone.
+        feed = super().get_feed(obj, request)
+        _xml_safe_values(feed.feed)
+        for item in feed.items:
+            _xml_safe_values(item)
+        return feed
 
     def items(self, obj: Any = None) -> QuerySet[Notice]:
         raise NotImplementedError
