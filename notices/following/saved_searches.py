@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import AnyUser, suppliers_of
 from backend.errors import ApplicationError, Forbidden, NotFound
+from backend.formatting import format_oslo
 from notices.following.models import DigestDelivery, Frequency, SavedSearch
 from notices.following.services import notice_path, site_url
 from notices.models import Notice
@@ -206,8 +207,7 @@ def _digest_mail(saved_search: SavedSearch, notices: list[Notice]) -> EmailMessa
         lines = [_("New notices matching your saved search “%(name)s”:")
                  % {"name": saved_search.name}, ""]
         for notice in notices[:MAX_LISTED]:
-            deadline = (timezone.localtime(notice.submission_deadline).strftime("%d.%m.%Y %H:%M")
-                        if notice.submission_deadline else "—")
+            deadline = format_oslo(notice.submission_deadline, "short")
             lines += [f"{notice.reference} {notice.title}",
                       f"  {notice.buyer.name} · " + _("deadline %(d)s") % {"d": deadline},
                       f"  {site_url(notice_path(notice))}", ""]
