@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bids import tasks, tlog
+from bids.clock import db_now
 from bids.models import LogEntry, SignedTreeHead, Submission, SubmissionStatus, UploadPart
 from bids.submission import submissions_cleanup_unfinished, tenders_close_due
 from tests.bids.conftest import Tender, base, seal_for, set_deadline, start, submit, upload_all
@@ -46,10 +47,12 @@ def test_unfinished_uploads_never_count_and_are_deleted_after_the_deadline(
 
 
 def test_tree_heads_are_issued_at_least_hourly(tender: Tender, settings: Any) -> None:
-    assert tlog.sth_periodic() is not None
+    assert SignedTreeHead.objects.count() == 1  # signed with the manifest, the first entry
     assert tlog.sth_periodic() is None  # one per interval
     settings.BIDS_STH_INTERVAL = 0
     assert tasks.tree_head.delay().get() is True
+    settings.BIDS_STH_INTERVAL = 3600
+    assert tlog.sth_periodic(now=db_now() + timedelta(hours=1, seconds=1)) is not None
 
 
 def test_verify_log_finds_a_tampered_entry(tender: Tender, supplier_api: Any) -> None:
