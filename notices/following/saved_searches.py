@@ -27,8 +27,9 @@ from accounts.models import User
 from accounts.selectors import AnyUser, suppliers_of
 from backend.errors import ApplicationError, Forbidden, NotFound
 from backend.formatting import format_oslo
+from backend.links import absolute_url
 from notices.following.models import DigestDelivery, Frequency, SavedSearch
-from notices.following.services import notice_path, site_url
+from notices.following.services import notice_path
 from notices.models import Notice
 from notices.selectors import NoticeFilters, notice_list_public
 
@@ -210,12 +211,12 @@ def _digest_mail(saved_search: SavedSearch, notices: list[Notice]) -> EmailMessa
             deadline = format_oslo(notice.submission_deadline, "short")
             lines += [f"{notice.reference} {notice.title}",
                       f"  {notice.buyer.name} · " + _("deadline %(d)s") % {"d": deadline},
-                      f"  {site_url(notice_path(notice))}", ""]
+                      f"  {absolute_url(notice_path(notice))}", ""]
         if len(notices) > MAX_LISTED:
             lines.append(_("… and %(n)s more.") % {"n": len(notices) - MAX_LISTED})
         lines += [_("See all results: %(url)s") % {
-            "url": site_url(search_page_path(saved_search.params))},
-            _("Change or stop this alert: %(url)s") % {"url": site_url(_saved_searches_path())}]
+            "url": absolute_url(search_page_path(saved_search.params))},
+            _("Change or stop this alert: %(url)s") % {"url": absolute_url(_saved_searches_path())}]
     return EmailMessage(subject=subject, body="\n".join(lines), to=[saved_search.user.email])
 
 

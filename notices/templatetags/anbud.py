@@ -15,6 +15,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from backend.formatting import format_oslo
+from backend.links import absolute_url
 from notices import fields as notice_fields
 from notices.rules.checks import nok as _nok
 
@@ -30,6 +31,12 @@ def oslo(value: datetime | None) -> str:
 @register.filter
 def oslo_date(value: datetime | None) -> str:
     return format_oslo(value or None, "date")
+
+
+@register.filter
+def absolute(path: str) -> str:
+    """A path as an absolute link on the configured site, for e-mails: {{ path|absolute }}."""
+    return absolute_url(str(path))
 
 
 @register.filter
