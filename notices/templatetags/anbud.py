@@ -34,6 +34,12 @@ def oslo_date(value: datetime | None) -> str:
 
 
 @register.filter
+def oslo_seconds(value: datetime | None) -> str:
+    """01.12.2026 12:00:00 in Oslo time: the opening protocol, where the second matters."""
+    return format_oslo(value or None, "seconds")
+
+
+@register.filter
 def absolute(path: str) -> str:
     """A path as an absolute link on the configured site, for e-mails: {{ path|absolute }}."""
     return absolute_url(str(path))
