@@ -160,7 +160,8 @@ def late_change(notice: Notice, *, at: datetime) -> LatePeriod | None:
 
 
 def _days_between(start: datetime, end: datetime) -> int:
-    """Whole days from publication to the deadline, as the regulation counts them."""
+    """Whole days between two moments (publication or the requests, and a deadline), as the
+    regulation counts them."""
     return math.floor((end - start).total_seconds() / 86400)
 
 
@@ -227,7 +228,8 @@ def check_publishable(notice: Notice, *, at: datetime,
                                            "total": nok(notice.estimated_value)})
 
     if notice.kind in COMPETITION_KINDS:
-        problems.extend(_check_deadlines(notice, at=at, start=start, regime=regime, on=on))
+        problems.extend(_check_deadlines(notice, at=at, start=start, regime=regime, on=on,
+                                         changing=published_at is not None))
     return problems
 
 
@@ -238,7 +240,7 @@ def is_two_stage(procedure_type: str) -> bool:
 
 
 def _check_deadlines(notice: Notice, *, at: datetime, start: datetime, regime: str,
-                     on: date) -> list[str]:
+                     on: date, changing: bool = False) -> list[str]:
     problems: list[str] = []
     deadline = notice.submission_deadline
     request = notice.request_deadline
@@ -264,7 +266,9 @@ def _check_deadlines(notice: Notice, *, at: datetime, start: datetime, regime: s
             problems.append(_("The deadline for requests to participate (%(r)s) must come "
                               "before the deadline for tenders (%(d)s).")
                             % {"r": _local(request), "d": _local(deadline)})
-        elif request <= at:
+        elif request <= at and not changing:
+            # A change notice after the requests are in (say, a longer tender deadline) is
+            # normal; only a first publication must leave time for requests.
             problems.append(_("The deadline for requests to participate (%(r)s) has already "
                               "passed.") % {"r": _local(request)})
     elif request is not None and notice.procedure_type:

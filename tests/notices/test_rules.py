@@ -302,3 +302,18 @@ def test_it_warns_about_late_documents_with_the_rule_row(make_notice, officer, n
     [warning] = upload(deadline - 6 * DAY + JUST_SHORT)
     assert "less than 6 days before the deadline" in warning
     assert rules.late_change_rule(regime=Regime.PART_II, on=ON).source in warning
+
+
+@pytest.mark.django_db
+def test_it_extends_the_tender_deadline_after_the_requests_are_in(make_notice, officer, now):
+    from notices.services import notice_deadline_extend
+
+    published = now - 40 * DAY
+    notice = make_notice(kind="cn", estimated_value=PART_III, procedure_type="restricted",
+                         at=published, request_deadline=published + 30 * DAY,
+                         submission_deadline=published + 60 * DAY,
+                         question_deadline=published + 50 * DAY)
+    assert notice.request_deadline < now  # the requests are in
+    version = notice_deadline_extend(notice=notice, by=officer,
+                                     submission_deadline=published + 70 * DAY, now=now)
+    assert version.snapshot["submission_deadline"] == (published + 70 * DAY).isoformat()
