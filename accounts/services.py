@@ -12,6 +12,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +31,7 @@ from accounts.models import (
 from accounts.orgnumber import normalize_org_number
 from accounts.selectors import user_has_role
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
+from backend.links import absolute_url
 
 
 def _event(org: Organization, kind: str, *, by: User | None, at: datetime,
@@ -148,7 +150,7 @@ def invitation_create(*, organization: Organization, email: str, role: str, by: 
         organization=organization, email=email, role=role, token_hash=_token_hash(token),
         invited_by=by, expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS))
     _event(organization, "invitation.created", by=by, at=now, email=email, role=role)
-    link = f"/accounts/invitation/{token}/"
+    link = absolute_url(reverse("accounts:invitation", kwargs={"token": token}))
     transaction.on_commit(lambda: send_mail(
         subject=_("You are invited to %(org)s on Anbud") % {"org": organization.name},
         message=_("%(by)s has invited you to join %(org)s as %(role)s.\n\n"

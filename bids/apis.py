@@ -13,7 +13,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +27,7 @@ from rest_framework.views import APIView
 from accounts.models import Organization, User
 from accounts.selectors import suppliers_of
 from backend.errors import ApplicationError, Forbidden, NotFound
+from backend.formatting import to_oslo
 from bids import committee as committee_services
 from bids import conf, selectors, tlog
 from bids import submission as services
@@ -483,7 +489,7 @@ class SubmissionReceiptHtmlApi(APIView):
         html = render_to_string("bids/receipt.html", {
             "submission": submission, "notice": submission.notice, "receipt": receipt.receipt,
             "signature": receipt.signature, "public_key": receipt.public_key,
-            "received_oslo": received.astimezone(services.OSLO),
+            "received_oslo": to_oslo(received),
             "received_utc": receipt.receipt["received_at"],
             "signed_json": json.dumps(_signed(receipt), indent=2, sort_keys=True),
         }, request=request._request)
@@ -527,13 +533,23 @@ class LogSthApi(APIView):
 
     @extend_schema(
         summary="The latest signed tree head of the transparency log",
+        description=(
+            "A read: it never signs a new head. Heads are signed right after the entries that "
+            "need one at once (a committee manifest, a bid's receipt, a tender closing) and by "
+            "the periodic job, so the latest head may lag the log by up to the tree-head "
+            "interval (an hour by default). 404 with code `no_tree_head` before the first "
+            "head exists."),
         request=None,
-        responses=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT,
+                   404: OpenApiResponse(description="No signed tree head yet "
+                                                    "(code `no_tree_head`).")},
     )
     def get(self, request: Request) -> Response:
         sth = tlog.sth_latest()
-        if sth is None or sth.size < tlog.log_size():
-            sth = tlog.sth_issue(reason="request")
+        if sth is None:
+            raise NotFound("No signed tree head has been issued yet: the log is empty or its "
+                           "first head is due with the next periodic job.",
+                           code="no_tree_head")
         return Response({**tlog.sth_as_json(sth), "public_key": sth.public_key})
 
 

@@ -23,7 +23,7 @@ from accounts.selectors import user_has_role
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from bids.clock import db_now
 from bids.models import BidEvent, Committee, CommitteeMember, Manifest, Submission, SubmissionStatus
-from bids.tlog import log_append
+from bids.tlog import log_append, sth_after_append
 from crypto.canonical import KEY_ID_RE, manifest_hash, validate_manifest, validate_public_key_hex
 from crypto.constants import MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS
 from crypto.errors import EtbError
@@ -306,6 +306,7 @@ def _freeze(notice: Notice, *, number: int, reason: str, at: datetime) -> Manife
         "k": manifest["k"], "n": len(manifest["members"]),
         "deadline": notice.submission_deadline.isoformat() if notice.submission_deadline
         else ""})
+    sth_after_append()  # the tender's first entry: suppliers check it against a signed head
     return Manifest.objects.create(notice=notice, number=number, manifest=manifest,
                                    manifest_hash=digest, reason=reason, published_at=at,
                                    log_index=entry.index)

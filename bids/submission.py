@@ -15,7 +15,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO, cast
-from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -24,6 +23,7 @@ from django.utils import timezone
 from accounts.models import SUPPLIER_ROLES, Organization, OrganizationKind, User
 from accounts.selectors import user_has_role
 from backend.errors import ApplicationError, Conflict, Forbidden, TooLarge
+from backend.formatting import format_oslo
 from bids import conf
 from bids.clock import db_now
 from bids.committee import bid_event, manifest_current, manifest_ensure
@@ -50,7 +50,7 @@ from bids.storage import (
     part_prefix,
     store_stream,
 )
-from bids.tlog import log_append, sth_issue
+from bids.tlog import log_append, sth_after_append, sth_issue
 from crypto.canonical import context_hash as compute_context_hash
 from crypto.constants import SEALED_SHARE_LEN
 from crypto.envelope import TarEntry, seal_entries
@@ -61,7 +61,6 @@ from crypto.tarstream import validate_name
 from notices.models import Notice, NoticeStatus
 
 log = logging.getLogger(__name__)
-OSLO = ZoneInfo("Europe/Oslo")
 
 # One service per edge (DESIGN.md): the allowed status transitions of a submission.
 ALLOWED = {
@@ -94,8 +93,7 @@ def _flip(submission: Submission, old: str, new: str, *, by: User | None, at: da
 
 
 def deadline_text(deadline: datetime) -> str:
-    local = deadline.astimezone(OSLO)
-    return f"{local:%H:%M:%S} on {local:%d.%m.%Y} (Oslo time)"
+    return format_oslo(deadline, "deadline")
 
 
 def _late(notice: Notice) -> DeadlinePassed:
@@ -430,6 +428,7 @@ def _commit(submission: Submission, digest: BlobDigest,
         receipt = Receipt.objects.create(submission=submission, receipt=signed["receipt"],
                                          signature=signed["signature"],
                                          public_key=platform_public_key_hex(), issued_at=clock)
+        sth_after_append(at=clock)  # so the receipt's inclusion proof is there at once
     return Finalised(submission=submission, receipt=receipt, superseded=superseded)
 
 

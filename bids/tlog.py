@@ -15,7 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from backend.errors import ApplicationError, NotFound
+from backend.errors import ApplicationError, Conflict, NotFound
 from bids import conf
 from bids.clock import db_now, lock_log
 from bids.keys import platform_public_key_hex, platform_signing_key
@@ -76,7 +76,22 @@ def sth_issue(*, reason: str = "periodic", notice: Notice | None = None,
 
 
 def sth_latest() -> SignedTreeHead | None:
+    """The newest tree head, or None before the first one. A read: it never signs one.
+
+    Tree heads are signed by the writes that need one at once (the committee manifest, a
+    bid's receipt, the tender-closed entry) and by the periodic job, which covers every
+    other entry within BIDS_STH_INTERVAL; so the latest head may lag the log by that much.
+    """
     return SignedTreeHead.objects.order_by("-size", "-created_at", "-pk").first()
+
+
+def sth_after_append(*, at: datetime | None = None) -> SignedTreeHead:
+    """Inside the appending transaction: sign a head over the entries just appended.
+
+    Never tied to a notice: a notice's own tree head is its deadline head (tender_close).
+    """
+    assert transaction.get_connection().in_atomic_block, "sth_after_append needs a transaction"
+    return sth_issue(reason="append", at=at)
 
 
 def sth_periodic(*, now: datetime | None = None) -> SignedTreeHead | None:
@@ -90,12 +105,20 @@ def sth_periodic(*, now: datetime | None = None) -> SignedTreeHead | None:
 
 
 def inclusion_proof(*, index: int, tree_size: int | None = None) -> dict[str, Any]:
-    """The proof that entry `index` is in the tree of `tree_size` (default: latest STH)."""
+    """The proof that entry `index` is in the tree of `tree_size` (default: latest STH).
+
+    A read: an entry that no signed tree head covers yet gets a clear 409, not a new head.
+    """
     sth = None
     if tree_size is None:
         sth = sth_latest()
         if sth is None or sth.size <= index:
-            sth = sth_issue(reason="proof")
+            if not LogEntry.objects.filter(index=index).exists():
+                raise NotFound("There is no log entry with that index.")
+            minutes = max(1, conf.get("BIDS_STH_INTERVAL") // 60)
+            raise Conflict(f"Entry {index} is not yet covered by a signed tree head; the next "
+                           f"one is issued within {minutes} minutes. Ask again then.",
+                           code="not_yet_signed")
         tree_size = sth.size
     try:
         entry = LogEntry.objects.get(index=index)

@@ -16,6 +16,7 @@ from notices.models import (
     TenderDocument,
     Threshold,
 )
+from notices.rules.models import LateChangeRule
 
 
 class LotInline(admin.TabularInline):
@@ -54,3 +55,8 @@ class ThresholdAdmin(admin.ModelAdmin):
 class DeadlineRuleAdmin(admin.ModelAdmin):
     list_display = ["regime", "procedure_type", "phase", "days", "reduced_days", "valid_from",
                     "valid_to", "source"]
+
+
+@admin.register(LateChangeRule)
+class LateChangeRuleAdmin(admin.ModelAdmin):
+    list_display = ["regime", "days", "reduced_days", "valid_from", "valid_to", "source"]

@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from accounts.models import BuyerType, Membership, Organization, OrganizationKind, Role, User
 from accounts.orgnumber import org_number_check_digit
+from backend.formatting import to_oslo
 from notices import services
 from notices.documents import services as documents
 from notices.models import Notice
+from notices.rules.checks import is_two_stage
 
 DEMO_PASSWORD = "anbud-demo-2026"  # noqa: S105 (printed for the demo, by design)
 
@@ -201,7 +203,7 @@ def _user(email: str, org: Organization, role: str, name: str) -> User:
 def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, now: datetime) -> Notice:
     published = now - timedelta(days=spec.published_days_ago, hours=2)
     # Deadlines at noon Norwegian time, as buyers set them.
-    deadline = timezone.localtime(published + timedelta(days=spec.days_open + 1)).replace(
+    deadline = to_oslo(published + timedelta(days=spec.days_open + 1)).replace(
         hour=12, minute=0, second=0, microsecond=0)
     fields: dict[str, Any] = {
         "title": spec.title, "description": spec.description,
@@ -212,6 +214,10 @@ def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, now: datet
     if spec.kind in ("cn", "national", "voluntary"):
         fields.update(procedure_type=spec.procedure, submission_deadline=deadline,
                       question_deadline=deadline - timedelta(days=7))
+        if is_two_stage(spec.procedure):
+            # Requests first (days_open), then tenders from those invited, four weeks later.
+            fields.update(request_deadline=deadline, submission_deadline=deadline
+                          + timedelta(days=28))
     lots = [{"title": t, "cpv": c, "estimated_value": v} for t, c, v in spec.lots] or None
     notice = services.notice_create(buyer=buyer, by=officer, kind=spec.kind, fields=fields,
                                     lots=lots, now=published)

@@ -9,11 +9,11 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.errors import ApplicationError
+from backend.formatting import format_oslo
 from notices.codelists.services import cpv_exists, nuts_exists
 from notices.models import ContractType, Notice, ProcedureType
 
@@ -21,7 +21,7 @@ from notices.models import ContractType, Notice, ProcedureType
 EDITABLE_FIELDS = (
     "title", "description", "contract_type", "procedure_type", "cpv_main", "cpv_additional",
     "nuts", "estimated_value", "submission_deadline", "question_deadline", "accelerated",
-    "accelerated_reason",
+    "accelerated_reason", "request_deadline",
 )
 LOT_FIELDS = ("title", "description", "cpv", "estimated_value")
 
@@ -36,6 +36,7 @@ FIELD_LABELS = {
     "estimated_value": gettext_lazy("Estimated value"),
     "submission_deadline": gettext_lazy("Deadline for tenders"),
     "question_deadline": gettext_lazy("Deadline for questions"),
+    "request_deadline": gettext_lazy("Deadline for requests to participate"),
     "accelerated": gettext_lazy("Shortened deadline"),
     "accelerated_reason": gettext_lazy("Reason for the shortened deadline"),
     "lots": gettext_lazy("Lots"),
@@ -139,7 +140,7 @@ def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
             out[name] = clean_nuts(value)
         elif name == "estimated_value":
             out[name] = clean_money(value, name)
-        elif name in ("submission_deadline", "question_deadline"):
+        elif name in ("submission_deadline", "question_deadline", "request_deadline"):
             out[name] = clean_datetime(value, name)
         elif name == "accelerated":
             out[name] = bool(value) and str(value).lower() not in ("false", "0", "off")
@@ -197,9 +198,9 @@ def display_value(field: str, value: Any) -> str:
     """A diff value as a person reads it: Oslo time, NOK, labels."""
     if value in (None, "", []):
         return "—"
-    if field in ("submission_deadline", "question_deadline"):
+    if field in ("submission_deadline", "question_deadline", "request_deadline"):
         parsed = parse_datetime(value)
-        return date_format(timezone.localtime(parsed), "DATETIME_FORMAT") if parsed else str(value)
+        return format_oslo(parsed, "locale") if parsed else str(value)
     if field == "estimated_value":
         from notices.rules.checks import nok
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from backend.formatting import format_oslo
 from notices.fields import EDITABLE_FIELDS
 from notices.models import ContractType, Notice, NoticeKind, ProcedureType, TenderDocument
 from notices.selectors import PUBLIC_STATUSES, NoticeFilters
@@ -18,9 +19,7 @@ from notices.selectors import PUBLIC_STATUSES, NoticeFilters
 
 def local_input(value: datetime | None) -> str:
     """A datetime as the value of a datetime-local input, in Norwegian time."""
-    if value is None:
-        return ""
-    return timezone.localtime(value, timezone.get_default_timezone()).strftime("%Y-%m-%dT%H:%M")
+    return format_oslo(value, "input", empty="")
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -153,6 +152,11 @@ class NoticeForm(forms.Form):
         label=_("Deadline for questions"), required=False,
         help_text=_("Norwegian time (Europe/Oslo). Must come before the deadline for tenders."),
         widget=DateTimeLocalInput())
+    request_deadline = forms.CharField(
+        label=_("Deadline for requests to participate"), required=False,
+        help_text=_("Restricted, negotiated, dialogue and innovation procedures only. Norwegian "
+                    "time (Europe/Oslo). Must come before the deadline for tenders."),
+        widget=DateTimeLocalInput())
     accelerated = forms.BooleanField(
         label=_("Shortened deadline (after a prior information notice or in urgency)"),
         required=False)
@@ -194,6 +198,7 @@ def notice_initial(notice: Notice) -> dict[str, Any]:
         "estimated_value": "" if notice.estimated_value is None else f"{notice.estimated_value:f}",
         "submission_deadline": local_input(notice.submission_deadline),
         "question_deadline": local_input(notice.question_deadline),
+        "request_deadline": local_input(notice.request_deadline),
         "accelerated": notice.accelerated, "accelerated_reason": notice.accelerated_reason,
     }
 

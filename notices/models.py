@@ -106,6 +106,10 @@ class Notice(models.Model):
     estimated_value = models.DecimalField(_("estimated value (NOK, excl. VAT)"), max_digits=14,
                                           decimal_places=2, null=True, blank=True)
     submission_deadline = models.DateTimeField(_("deadline for tenders"), null=True, blank=True)
+    # Two-stage procedures (restricted, negotiated, dialogue, innovation) first take requests
+    # to participate, then tenders from those invited; each deadline has its own minimum.
+    request_deadline = models.DateTimeField(_("deadline for requests to participate"),
+                                            null=True, blank=True)
     question_deadline = models.DateTimeField(_("deadline for questions"), null=True, blank=True)
     accelerated = models.BooleanField(
         _("shortened deadline (after a prior information notice or in urgency)"), default=False)

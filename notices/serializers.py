@@ -45,6 +45,10 @@ class NoticeFieldsSerializer(serializers.Serializer):
                                                allow_null=True, min_value=0)
     submission_deadline = serializers.DateTimeField(required=False, allow_null=True)
     question_deadline = serializers.DateTimeField(required=False, allow_null=True)
+    request_deadline = serializers.DateTimeField(
+        required=False, allow_null=True,
+        help_text="Deadline for requests to participate: two-stage procedures only "
+                  "(restricted, negotiated with a call, dialogue, innovation partnership).")
     accelerated = serializers.BooleanField(required=False)
     accelerated_reason = serializers.CharField(required=False, allow_blank=True)
     # many=True builds a ListSerializer, which takes max_length; the stubs type the call as
@@ -119,7 +123,8 @@ class NoticeSerializer(serializers.ModelSerializer):
         fields = ["id", "reference", "url", "kind", "status", "regime", "version", "buyer",
                   "title", "description", "contract_type", "procedure_type", "cpv_main",
                   "cpv_additional", "nuts", "estimated_value", "submission_deadline",
-                  "question_deadline", "accelerated", "accelerated_reason", "published_at",
+                  "question_deadline", "request_deadline", "accelerated", "accelerated_reason",
+                  "published_at",
                   "cancelled_at", "lots", "documents"]
 
     def get_url(self, obj: Notice) -> str:

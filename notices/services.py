@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from accounts.models import NOTICE_EDITOR_ROLES, Organization, User
 from accounts.selectors import user_has_role
 from backend.errors import ApplicationError, Conflict, Forbidden
-from notices.fields import clean_fields, clean_lots, diff, snapshot
+from backend.formatting import format_oslo
+from notices.fields import clean_datetime, clean_fields, clean_lots, diff, snapshot
 from notices.models import (
     Lot,
     Notice,
@@ -26,7 +27,6 @@ from notices.models import (
     VersionKind,
 )
 from notices.rules import checks as rules
-from notices.rules import publish_checks
 from notices.signals import notice_changed
 
 logger = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def notice_publish(*, notice: Notice, by: User, now: datetime | None = None) -> 
     if notice.status != NoticeStatus.DRAFT:
         raise Conflict(_("This notice is already %(status)s.")
                        % {"status": notice.get_status_display().lower()})
-    problems = rules.check_publishable(notice, at=now) + publish_checks.run(notice, now)
+    problems = rules.notice_publish_problems(notice, at=now)
     if problems:
         raise ApplicationError(problems, code="not_publishable")
     regime = _derive_regime(notice, at=now)
@@ -213,6 +213,30 @@ def notice_change_publish(*, notice: Notice, by: User, reason: str, fields: dict
                  reason=reason.strip(), fields=[c["field"] for c in changes])
     _announce(notice, "changed")
     return version
+
+
+@transaction.atomic
+def notice_deadline_extend(*, notice: Notice, by: User, submission_deadline: Any,
+                           question_deadline: Any = None, reason: str = "",
+                           now: datetime | None = None) -> NoticeVersion:
+    """Extend the deadline in one action: a change notice with the new deadline(s)."""
+    new_deadline = clean_datetime(submission_deadline, "submission_deadline")
+    if new_deadline is None:
+        raise ApplicationError(_("Give the new deadline for tenders."),
+                               fields={"submission_deadline": [_("Required.")]})
+    current = notice.submission_deadline
+    if current is not None and new_deadline <= current:
+        raise ApplicationError(
+            _("The new deadline must be later than the current one (%(deadline)s, Oslo time).")
+            % {"deadline": format_oslo(current, "short")},
+            fields={"submission_deadline": [_("Later than the current deadline.")]})
+    fields: dict[str, Any] = {"submission_deadline": new_deadline}
+    if question_deadline not in (None, ""):
+        fields["question_deadline"] = clean_datetime(question_deadline, "question_deadline")
+    reason = str(reason or "").strip() or (
+        _("The deadline for tenders is extended to %(deadline)s (Oslo time).")
+        % {"deadline": format_oslo(new_deadline, "short")})
+    return notice_change_publish(notice=notice, by=by, reason=reason, fields=fields, now=now)
 
 
 @transaction.atomic

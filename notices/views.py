@@ -323,7 +323,7 @@ def notice_preview(request: HttpRequest, pk: int, *, errors: list[str] | None = 
     context = _notice_context(notice, request.user)
     problems: list[str] = []
     if notice.status == NoticeStatus.DRAFT:
-        problems = rules.check_publishable(notice, at=timezone.now())
+        problems = rules.notice_publish_problems(notice, at=timezone.now())
     context.update(preview=True, problems=problems,
                    summary=[{"anchor": "", "message": m} for m in errors or []])
     return render(request, "notices/preview.html", context, status=http_status)

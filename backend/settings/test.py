@@ -20,3 +20,6 @@ DATA_DIR = Path(DATA_DIR)
 # Tests call services directly; tasks run in the calling process even when REDIS_URL points
 # the cache and broker at a real Redis (CI's second pass).
 CELERY_TASK_ALWAYS_EAGER = True
+# E-mail links are absolute on this site (backend/links.py); the test client's host, so a
+# test can follow them.
+ANBUD_SITE_URL = "http://testserver"

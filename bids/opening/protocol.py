@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.formatting import format_oslo
 from bids.models import BidEvent, Submission, SubmissionStatus
 from bids.opening.models import OpeningSession, OpeningShare
 from notices.models import Notice
@@ -148,10 +149,7 @@ def protocol_data(session: OpeningSession, *, now: datetime | None = None) -> Pr
 
 
 def _when(moment: datetime | None) -> str:
-    if moment is None:
-        return "-"
-    local = timezone.localtime(moment)
-    return local.strftime("%d.%m.%Y %H:%M:%S")
+    return format_oslo(moment, "seconds", empty="-")
 
 
 def _size(n: int) -> str:

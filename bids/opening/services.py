@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from accounts.models import NOTICE_EDITOR_ROLES, User
 from accounts.selectors import user_has_role
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
+from backend.formatting import format_oslo
 from bids.clock import db_now
 from bids.models import BidEvent, CommitteeMember, SealedShare, Submission, SubmissionStatus
 from bids.opening.models import (
@@ -228,8 +229,8 @@ def opening_start(*, notice: Notice, by: User, now: datetime | None = None) -> O
     if deadline is None or now < deadline:
         raise ApplicationError(
             _("Bids can only be opened after the deadline (%(deadline)s).")
-            % {"deadline": timezone.localtime(deadline).strftime("%d.%m.%Y %H:%M:%S")
-               if deadline else "-"}, code="before_deadline")
+            % {"deadline": format_oslo(deadline, "seconds", empty="-")},
+            code="before_deadline")
     if not hasattr(notice, "committee"):
         raise ApplicationError(_("This tender has no opening committee."), code="no_committee")
     if OpeningSession.objects.filter(notice=notice).exists():

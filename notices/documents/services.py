@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import mimetypes
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import IO
 
 from django.conf import settings
@@ -19,11 +19,10 @@ from accounts.models import User
 from backend.errors import ApplicationError, Conflict, TooLarge
 from backend.text import max_length_of
 from notices.models import DocumentVersion, Notice, NoticeStatus, TenderDocument
+from notices.rules import checks as rules
 from notices.services import _announce, _require_editor, notice_event
 
 CHUNK = 1024 * 1024
-# Changes this close to the deadline should come with a longer deadline.
-LATE_CHANGE = timedelta(days=6)
 
 
 def _human_size(size: int) -> str:
@@ -124,9 +123,11 @@ def document_upload(*, notice: Notice, by: User, stream: IO[bytes], filename: st
     warnings: list[str] = []
     if notice.status == NoticeStatus.PUBLISHED:
         _announce(notice, "document")
-        deadline = notice.submission_deadline
-        if deadline is not None and deadline - now < LATE_CHANGE:
-            warnings.append(_("The tender documents changed less than 6 days before the "
-                              "deadline. Consider extending the deadline with a change notice "
-                              "so every supplier has time to adapt."))
+        # The late-change period is a dated rule row (notices/rules), not a constant here.
+        late = rules.late_change(notice, at=now)
+        if late is not None:
+            warnings.append(_("The tender documents changed less than %(days)s days before the "
+                              "deadline (%(source)s). Consider extending the deadline with a "
+                              "change notice so every supplier has time to adapt.")
+                            % {"days": late.days, "source": late.source})
     return version, warnings

@@ -20,12 +20,16 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from lxml import etree
 
 from accounts.models import BuyerType, Organization
+<<<<<<< HEAD
 from backend.text import xml_safe
+=======
+from backend.formatting import format_oslo
+>>>>>>> helper-C
 from notices.exports import (
     NotExportable,
     lot_id,
@@ -132,18 +136,11 @@ def _path(parent: etree._Element, *tags: str) -> etree._Element:
 
 
 def _date(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return local.strftime("%Y-%m-%d") + _offset(local)
+    return format_oslo(moment, "eforms_date")
 
 
 def _time(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return local.strftime("%H:%M:%S") + _offset(local)
-
-
-def _offset(local: datetime) -> str:
-    text = local.strftime("%z")  # +0100
-    return f"{text[:3]}:{text[3:]}" if text not in ("", "+0000") else "Z"
+    return format_oslo(moment, "eforms_time")
 
 
 @dataclass

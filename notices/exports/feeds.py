@@ -8,11 +8,11 @@ from typing import Any
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, SyndicationFeed
 from django.utils.translation import gettext as _
 
 from backend.errors import NotFound
+from backend.formatting import format_oslo
 from backend.text import xml_safe
 from notices.following.models import SavedSearch
 from notices.following.saved_searches import (
@@ -53,8 +53,7 @@ class NoticeFeed(Feed):
         return f"{item.reference} {item.title}"
 
     def item_description(self, item: Notice) -> str:
-        deadline = (timezone.localtime(item.submission_deadline).strftime("%d.%m.%Y %H:%M")
-                    if item.submission_deadline else "—")
+        deadline = format_oslo(item.submission_deadline, "short")
         parts = [item.buyer.name, f"CPV {item.cpv_main}", f"NUTS {item.nuts}",
                  _("Deadline: %(d)s") % {"d": deadline}, item.get_status_display()]
         return " · ".join(str(p) for p in parts) + ("\n\n" + item.description

@@ -17,9 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 
 from accounts.models import Organization
+from backend.formatting import format_oslo
 from notices.exports import lot_id, money, parse_moment, pick_version, published_versions
 from notices.models import (
     ContractType,
@@ -68,7 +69,7 @@ def ocid(notice: Notice) -> str:
 def _iso(value: datetime | None) -> str | None:
     if value is None:
         return None
-    return timezone.localtime(value).isoformat(timespec="seconds")
+    return format_oslo(value, "iso")
 
 
 def _amount(value: Decimal | None) -> dict[str, Any] | None:

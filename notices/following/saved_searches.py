@@ -26,8 +26,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import AnyUser, suppliers_of
 from backend.errors import ApplicationError, Forbidden, NotFound
+from backend.formatting import format_oslo
+from backend.links import absolute_url
 from notices.following.models import DigestDelivery, Frequency, SavedSearch
-from notices.following.services import notice_path, site_url
+from notices.following.services import notice_path
 from notices.models import Notice
 from notices.selectors import NoticeFilters, notice_list_public
 
@@ -206,16 +208,15 @@ def _digest_mail(saved_search: SavedSearch, notices: list[Notice]) -> EmailMessa
         lines = [_("New notices matching your saved search “%(name)s”:")
                  % {"name": saved_search.name}, ""]
         for notice in notices[:MAX_LISTED]:
-            deadline = (timezone.localtime(notice.submission_deadline).strftime("%d.%m.%Y %H:%M")
-                        if notice.submission_deadline else "—")
+            deadline = format_oslo(notice.submission_deadline, "short")
             lines += [f"{notice.reference} {notice.title}",
                       f"  {notice.buyer.name} · " + _("deadline %(d)s") % {"d": deadline},
-                      f"  {site_url(notice_path(notice))}", ""]
+                      f"  {absolute_url(notice_path(notice))}", ""]
         if len(notices) > MAX_LISTED:
             lines.append(_("… and %(n)s more.") % {"n": len(notices) - MAX_LISTED})
         lines += [_("See all results: %(url)s") % {
-            "url": site_url(search_page_path(saved_search.params))},
-            _("Change or stop this alert: %(url)s") % {"url": site_url(_saved_searches_path())}]
+            "url": absolute_url(search_page_path(saved_search.params))},
+            _("Change or stop this alert: %(url)s") % {"url": absolute_url(_saved_searches_path())}]
     return EmailMessage(subject=subject, body="\n".join(lines), to=[saved_search.user.email])
 
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import AnyUser, suppliers_of
 from backend.errors import Conflict, Forbidden
+from backend.links import absolute_url
 from notices.fields import FIELD_LABELS, display_value
 from notices.following import tasks as following_tasks  # registers the tasks with Celery
 from notices.following.models import Follow, InboxKind, InboxMessage
@@ -41,11 +42,6 @@ ANSWER_PUBLISHED = "question.answer_published"
 ANSWER_PRIVATE = "question.answered_privately"
 # E-mails that failed are retried by the periodic tick after this long.
 MAIL_RETRY_AFTER = timedelta(minutes=1)
-
-
-def site_url(path: str) -> str:
-    base = getattr(settings, "ANBUD_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return f"{base}{path}"
 
 
 def notice_path(notice: Notice | int) -> str:
@@ -181,7 +177,7 @@ def _compose(event: NoticeEvent) -> tuple[str, str, str, list[int]] | None:
                                            created_at__lte=event.at)
                      .values_list("user_id", flat=True))
     head = f"{notice.reference} {notice.title}"
-    link = _("Read the notice: %(url)s") % {"url": site_url(notice_path(notice))}
+    link = _("Read the notice: %(url)s") % {"url": absolute_url(notice_path(notice))}
     if event.kind == "notice.changed":
         version = NoticeVersion.objects.filter(notice=notice,
                                                number=int(data.get("version") or 0)).first()

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Organization, User
 from backend.errors import Forbidden, NotFound
+from notices import services as notice_services
 from notices.apis import ReadPublicWriteAuthenticated
 from notices.questions import services as questions
 from notices.questions.models import Answer, Question
@@ -198,7 +199,7 @@ class NoticeExtendDeadlineApi(APIView):
         body = ExtendDeadlineSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        version = questions.notice_deadline_extend(
+        version = notice_services.notice_deadline_extend(
             notice=notice, by=_user(request), submission_deadline=data["submission_deadline"],
             question_deadline=data.get("question_deadline"), reason=data.get("reason", ""))
         return Response(NoticeVersionSerializer(version).data, status=status.HTTP_201_CREATED)

@@ -9,9 +9,8 @@ notification path as change notices.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -21,20 +20,14 @@ from django.utils.translation import gettext as _
 from accounts.models import NOTICE_EDITOR_ROLES, Organization, User
 from accounts.selectors import AnyUser, authorities_of, suppliers_of, user_has_role
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
-from notices.fields import clean_datetime
+from backend.formatting import format_oslo
 from notices.following.services import ANSWER_PRIVATE, ANSWER_PUBLISHED, notice_event_announce
-from notices.models import Notice, NoticeStatus, NoticeVersion
+from notices.models import Notice, NoticeStatus
 from notices.questions.models import Answer, Question, QuestionEvent, QuestionStatus
-from notices.services import notice_change_publish, notice_event
+from notices.rules import checks as rules
+from notices.services import notice_event
 
-OSLO = ZoneInfo("Europe/Oslo")
-# Answers this close to the deadline should come with a longer deadline.
-LATE_ANSWER = timedelta(days=6)
 MAX_TEXT = 5000
-
-
-def oslo_time(value: datetime) -> str:
-    return timezone.localtime(value, OSLO).strftime("%d.%m.%Y %H:%M")
 
 
 def question_deadline_of(notice: Notice) -> datetime | None:
@@ -95,7 +88,7 @@ def question_ask(*, notice: Notice, by: User, text: str,
     if deadline is not None and now >= deadline:
         raise ApplicationError(
             _("The deadline for questions was %(deadline)s (Oslo time). Questions can no longer "
-              "be asked in this competition.") % {"deadline": oslo_time(deadline)},
+              "be asked in this competition.") % {"deadline": format_oslo(deadline, "short")},
             code="question_deadline_passed", fields={"text": [_("The deadline has passed.")]})
     question = Question.objects.create(notice=notice, asked_by=by, supplier=supplier, text=text,
                                        created_at=now)
@@ -141,12 +134,14 @@ def question_answer(*, question: Question, by: User, text: str, public: bool,
     event = notice_event(notice, kind, by=by, at=now, answer_id=answer.pk, question_ids=group)
     notice_event_announce(event=event, to_followers=answer.public)
     warnings = []
-    deadline = notice.submission_deadline
-    if answer.public and deadline is not None and deadline - now < LATE_ANSWER:
-        warnings.append(_("The answer was published less than 6 days before the deadline for "
-                          "tenders (%(deadline)s, Oslo time): consider extending the deadline "
-                          "so every supplier can take it into account.")
-                        % {"deadline": oslo_time(deadline)})
+    # The late-change period is a dated rule row (notices/rules), not a constant here.
+    late = rules.late_change(notice, at=now) if answer.public else None
+    if late is not None:
+        warnings.append(_("The answer was published less than %(days)s days before the deadline "
+                          "for tenders (%(deadline)s, Oslo time; %(source)s): consider extending "
+                          "the deadline so every supplier can take it into account.")
+                        % {"days": late.days, "source": late.source,
+                           "deadline": format_oslo(notice.submission_deadline, "short")})
     return answer, warnings
 
 
@@ -179,29 +174,6 @@ def question_merge(*, question: Question, into: Question, by: User,
     _event(into, "question.merge_received", by=by, at=now, merged=question.pk)
     question.refresh_from_db()
     return question
-
-
-def notice_deadline_extend(*, notice: Notice, by: User, submission_deadline: Any,
-                           question_deadline: Any = None, reason: str = "",
-                           now: datetime | None = None) -> NoticeVersion:
-    """Extend the deadline in one action: a change notice with the new deadline(s)."""
-    new_deadline = clean_datetime(submission_deadline, "submission_deadline")
-    if new_deadline is None:
-        raise ApplicationError(_("Give the new deadline for tenders."),
-                               fields={"submission_deadline": [_("Required.")]})
-    current = notice.submission_deadline
-    if current is not None and new_deadline <= current:
-        raise ApplicationError(
-            _("The new deadline must be later than the current one (%(deadline)s, Oslo time).")
-            % {"deadline": oslo_time(current)},
-            fields={"submission_deadline": [_("Later than the current deadline.")]})
-    fields: dict[str, Any] = {"submission_deadline": new_deadline}
-    if question_deadline not in (None, ""):
-        fields["question_deadline"] = clean_datetime(question_deadline, "question_deadline")
-    reason = str(reason or "").strip() or (
-        _("The deadline for tenders is extended to %(deadline)s (Oslo time).")
-        % {"deadline": oslo_time(new_deadline)})
-    return notice_change_publish(notice=notice, by=by, reason=reason, fields=fields, now=now)
 
 
 # --- reads -------------------------------------------------------------------------------
@@ -258,7 +230,7 @@ def questions_open(*, notice: Notice, now: datetime | None = None) -> bool:
 
 
 __all__ = [
-    "answer_list_public", "is_buyer_member", "notice_deadline_extend", "question_answer",
+    "answer_list_public", "is_buyer_member", "question_answer",
     "question_answer_for", "question_ask", "question_get_for_buyer", "question_list_visible",
     "question_merge", "question_queue", "questions_open",
 ]

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,6 +17,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.selectors import suppliers_of
 from backend.errors import ApplicationError, NotFound
+from backend.formatting import format_oslo
+from notices import services as notice_services
 from notices.following import services as following
 from notices.following.services import notice_path
 from notices.following.views import apply_error
@@ -163,10 +164,8 @@ def _render_queue(request: HttpRequest, notice: Notice, *, bound: dict[Any, Any]
         rows.append(row)
     deadline = notice.submission_deadline
     extend_form = bound.get("extend") or ExtendDeadlineForm(initial={
-        "submission_deadline": (timezone.localtime(deadline).strftime("%Y-%m-%dT%H:%M")
-                                if deadline else ""),
-        "question_deadline": (timezone.localtime(notice.question_deadline)
-                              .strftime("%Y-%m-%dT%H:%M") if notice.question_deadline else "")})
+        "submission_deadline": format_oslo(deadline, "input", empty=""),
+        "question_deadline": format_oslo(notice.question_deadline, "input", empty="")})
     return render(request, "notices/questions/queue.html", {
         "notice": notice, "rows": rows, "extend_form": extend_form,
         "can_extend": notice.status == NoticeStatus.PUBLISHED,
@@ -238,7 +237,7 @@ def deadline_extend(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtendDeadlineForm(request.POST)
     if form.is_valid():
         try:
-            version = questions.notice_deadline_extend(
+            version = notice_services.notice_deadline_extend(
                 notice=notice, by=_user(request),
                 submission_deadline=form.cleaned_data["submission_deadline"],
                 question_deadline=form.cleaned_data.get("question_deadline"),

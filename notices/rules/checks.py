@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from backend.formatting import format_oslo
 from notices.models import (
     ContractType,
     DeadlineRule,
@@ -25,7 +25,8 @@ from notices.models import (
     Regime,
     Threshold,
 )
-from notices.rules.models import ThresholdKind
+from notices.rules import publish_checks
+from notices.rules.models import DeadlinePhase, LateChangeRule, ThresholdKind
 
 
 def nok(amount: Decimal | int) -> str:
@@ -113,20 +114,69 @@ SUGGESTED_KIND = {
 COMPETITION_KINDS = {NoticeKind.CONTRACT, NoticeKind.NATIONAL, NoticeKind.VOLUNTARY}
 
 
-def deadline_rule(*, regime: str, procedure_type: str, on: date) -> DeadlineRule | None:
-    phase = ProcedureType(procedure_type).deadline_phase
+def deadline_rule(*, regime: str, procedure_type: str, phase: str,
+                  on: date) -> DeadlineRule | None:
+    """The minimum period for one phase (requests or tenders) valid on the date, if any.
+
+    Part II sets no minimum periods (only reasonable ones), so its rows exist only where
+    staff add them.
+    """
     return (DeadlineRule.objects.filter(_valid_on(on), regime=regime,
                                         procedure_type=procedure_type, phase=phase)
             .order_by("-valid_from").first())
 
 
+def late_change_rule(*, regime: str, on: date) -> LateChangeRule | None:
+    """The late-change period valid on the date: the regime's own row beats the "any" row."""
+    rows = LateChangeRule.objects.filter(_valid_on(on)).filter(Q(regime=regime) | Q(regime=""))
+    best = sorted(rows, key=lambda r: (r.regime == "", -r.valid_from.toordinal()))
+    return best[0] if best else None
+
+
+@dataclass(frozen=True)
+class LatePeriod:
+    days: int
+    source: str
+
+
+def late_change(notice: Notice, *, at: datetime) -> LatePeriod | None:
+    """The late-change period a change or a published answer at `at` falls within, if any.
+
+    The rule is the one valid on the day of the change, for the regime the notice was
+    published under; a shortened (accelerated) procedure uses the rule's reduced days.
+    """
+    deadline = notice.submission_deadline
+    if deadline is None:
+        return None
+    rule = late_change_rule(regime=notice.regime, on=timezone.localdate(at))
+    if rule is None:
+        return None
+    days = rule.days
+    if notice.accelerated and rule.reduced_days is not None:
+        days = rule.reduced_days
+    if deadline - at >= timedelta(days=days):
+        return None
+    return LatePeriod(days=days, source=rule.source)
+
+
 def _days_between(start: datetime, end: datetime) -> int:
-    """Whole days from publication to the deadline, as the regulation counts them."""
+    """Whole days between two moments (publication or the requests, and a deadline), as the
+    regulation counts them."""
     return math.floor((end - start).total_seconds() / 86400)
 
 
 def _local(dt: datetime) -> str:
-    return date_format(timezone.localtime(dt), "DATETIME_FORMAT")
+    return format_oslo(dt, "locale")
+
+
+def notice_publish_problems(notice: Notice, *, at: datetime) -> list[str]:
+    """Everything that stops this draft from being published at `at`, in plain words.
+
+    The rules below plus the checks other apps register (bids: every committee member has
+    enrolled a key). The officer's preview and notice_publish both call this, so the preview
+    never says "ready" for a notice that publishing refuses.
+    """
+    return check_publishable(notice, at=at) + publish_checks.run(notice, at)
 
 
 def check_publishable(notice: Notice, *, at: datetime,
@@ -178,14 +228,23 @@ def check_publishable(notice: Notice, *, at: datetime,
                                            "total": nok(notice.estimated_value)})
 
     if notice.kind in COMPETITION_KINDS:
-        problems.extend(_check_deadlines(notice, at=at, start=start, regime=regime, on=on))
+        problems.extend(_check_deadlines(notice, at=at, start=start, regime=regime, on=on,
+                                         changing=published_at is not None))
     return problems
 
 
+def is_two_stage(procedure_type: str) -> bool:
+    """Procedures that take requests to participate before tenders."""
+    return (bool(procedure_type)
+            and ProcedureType(procedure_type).deadline_phase == DeadlinePhase.REQUEST)
+
+
 def _check_deadlines(notice: Notice, *, at: datetime, start: datetime, regime: str,
-                     on: date) -> list[str]:
+                     on: date, changing: bool = False) -> list[str]:
     problems: list[str] = []
     deadline = notice.submission_deadline
+    request = notice.request_deadline
+    two_stage = is_two_stage(notice.procedure_type)
     if not notice.procedure_type:
         problems.append(_("Choose the procedure."))
     if deadline is None:
@@ -198,23 +257,75 @@ def _check_deadlines(notice: Notice, *, at: datetime, start: datetime, regime: s
     if question is not None and question >= deadline:
         problems.append(_("The deadline for questions (%(q)s) must come before the deadline "
                           "for tenders (%(d)s).") % {"q": _local(question), "d": _local(deadline)})
+    if two_stage:
+        if request is None:
+            problems.append(_("Set the deadline for requests to participate: the %(procedure)s "
+                              "first takes requests, then tenders from those invited.")
+                            % {"procedure": ProcedureType(notice.procedure_type).label.lower()})
+        elif request >= deadline:
+            problems.append(_("The deadline for requests to participate (%(r)s) must come "
+                              "before the deadline for tenders (%(d)s).")
+                            % {"r": _local(request), "d": _local(deadline)})
+        elif request <= at and not changing:
+            # A change notice after the requests are in (say, a longer tender deadline) is
+            # normal; only a first publication must leave time for requests.
+            problems.append(_("The deadline for requests to participate (%(r)s) has already "
+                              "passed.") % {"r": _local(request)})
+    elif request is not None and notice.procedure_type:
+        problems.append(_("The %(procedure)s takes no requests to participate; clear the deadline "
+                          "for requests.")
+                        % {"procedure": ProcedureType(notice.procedure_type).label.lower()})
     if not notice.procedure_type or not regime:
         return problems
-    rule = deadline_rule(regime=regime, procedure_type=notice.procedure_type, on=on)
-    if rule is None:
-        return problems
-    days = _days_between(start, deadline)
-    minimum = rule.days
-    if notice.accelerated and rule.reduced_days is not None:
-        minimum = rule.reduced_days
-        if not notice.accelerated_reason.strip():
-            problems.append(_("Explain why the deadline is shortened (a prior information "
-                              "notice, or urgency that you can document)."))
-    if days < minimum:
-        problems.append(_("The deadline for %(phase)s is %(days)s days after publication; "
-                          "%(procedure)s above the EEA threshold needs at least %(min)s days "
-                          "(%(source)s).") % {
-            "phase": rule.get_phase_display(), "days": days,
-            "procedure": ProcedureType(notice.procedure_type).label.lower(),
-            "min": minimum, "source": rule.source})
+    return problems + _check_minimum_periods(notice, start=start, regime=regime, on=on)
+
+
+def _check_minimum_periods(notice: Notice, *, start: datetime, regime: str,
+                           on: date) -> list[str]:
+    """Each phase against its own dated rule (DeadlineRule), valid on the publication date.
+
+    One-stage procedures: tenders, counted from publication. Two-stage procedures: requests,
+    counted from publication, then tenders, counted from the invitation to tender. The
+    invitation cannot go out before the requests are in, so a tender deadline closer to the
+    request deadline than the minimum is too short whenever the invitations are sent.
+    """
+    problems: list[str] = []
+    procedure = ProcedureType(notice.procedure_type)
+    deadline, request = notice.submission_deadline, notice.request_deadline
+    assert deadline is not None
+    # (phase, counted from, deadline, counted from publication?)
+    phases: list[tuple[str, datetime, datetime, bool]]
+    if is_two_stage(procedure):
+        if request is None or request >= deadline:
+            return problems  # already reported
+        phases = [(DeadlinePhase.REQUEST, start, request, True),
+                  (DeadlinePhase.TENDER, request, deadline, False)]
+    else:
+        phases = [(DeadlinePhase.TENDER, start, deadline, True)]
+    needs_reason = False
+    for phase, begin, end, from_publication in phases:
+        rule = deadline_rule(regime=regime, procedure_type=procedure, phase=phase, on=on)
+        if rule is None:
+            continue
+        minimum = rule.days
+        if notice.accelerated and rule.reduced_days is not None:
+            minimum = rule.reduced_days
+            needs_reason = True
+        days = _days_between(begin, end)
+        if days >= minimum:
+            continue
+        values = {"days": days, "procedure": procedure.label.lower(),
+                  "regime": Regime(regime).label, "min": minimum, "source": rule.source}
+        if from_publication:
+            problems.append(_("The deadline for %(phase)s is %(days)s days after publication; "
+                              "%(procedure)s under %(regime)s needs at least %(min)s days "
+                              "(%(source)s).") % {"phase": rule.get_phase_display(), **values})
+        else:
+            problems.append(_("The deadline for tenders is %(days)s days after the deadline for "
+                              "requests to participate; %(procedure)s under %(regime)s needs "
+                              "at least %(min)s days for tenders, counted from the invitation "
+                              "to tender (%(source)s).") % values)
+    if needs_reason and not notice.accelerated_reason.strip():
+        problems.insert(0, _("Explain why the deadline is shortened (a prior information "
+                             "notice, or urgency that you can document)."))
     return problems

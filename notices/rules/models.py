@@ -73,3 +73,26 @@ class DeadlineRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.regime} {self.procedure_type} {self.phase}: {self.days}"
+
+
+class LateChangeRule(models.Model):
+    """How close to the tender deadline documents may change or answers appear.
+
+    A change or a published answer less than `days` before the deadline for tenders should
+    come with a longer deadline (`reduced_days` for a shortened, accelerated procedure). A row
+    with a blank regime applies to every regime without a row of its own.
+    """
+
+    regime = models.CharField(_("regime"), max_length=8, choices=Regime.choices, blank=True)
+    days = models.PositiveSmallIntegerField(_("days before the deadline for tenders"))
+    reduced_days = models.PositiveSmallIntegerField(
+        _("days before the deadline in a shortened procedure"), null=True, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    source = models.CharField(_("legal source"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["regime", "-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.regime or '*'} late change: {self.days} days"

@@ -9,45 +9,46 @@ from typing import Any
 from django import template
 from django.forms import BoundField, CheckboxInput
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from backend.formatting import format_oslo
+from backend.links import absolute_url
 from notices import fields as notice_fields
 from notices.rules.checks import nok as _nok
 
 register = template.Library()
 
 
-def _long_date(local: datetime) -> str:
-    if (get_language() or "nb").startswith("nb"):
-        return date_format(local, "j. F Y")
-    return date_format(local, "j F Y")
-
-
 @register.filter
 def oslo(value: datetime | None) -> str:
     """12. desember 2026 kl. 12:00 (norsk tid) / 12 December 2026 at 12:00 (Norwegian time)."""
-    if not value:
-        return "—"
-    local = timezone.localtime(value, timezone.get_default_timezone())
-    return _("%(date)s at %(time)s (Norwegian time)") % {
-        "date": _long_date(local), "time": local.strftime("%H:%M")}
+    return format_oslo(value or None, "datetime")
 
 
 @register.filter
 def oslo_date(value: datetime | None) -> str:
-    if not value:
-        return "—"
-    return _long_date(timezone.localtime(value, timezone.get_default_timezone()))
+    return format_oslo(value or None, "date")
+
+
+@register.filter
+def oslo_seconds(value: datetime | None) -> str:
+    """01.12.2026 12:00:00 in Oslo time: the opening protocol, where the second matters."""
+    return format_oslo(value or None, "seconds")
+
+
+@register.filter
+def absolute(path: str) -> str:
+    """A path as an absolute link on the configured site, for e-mails: {{ path|absolute }}."""
+    return absolute_url(str(path))
 
 
 @register.filter
 def iso(value: datetime | None) -> str:
     """Machine-readable time for <time datetime="...">."""
-    return value.isoformat() if value else ""
+    return format_oslo(value or None, "iso_utc", empty="")
 
 
 @register.filter

@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from django import template
-from django.utils import timezone
+
+from backend.formatting import format_oslo
 
 register = template.Library()
 
@@ -17,9 +18,7 @@ register = template.Library()
 @register.filter
 def oslo_time(value: datetime | None) -> str:
     """01.12.2026 12:00: a time as Norwegians read it, always in Oslo time."""
-    if not value:
-        return "—"
-    return timezone.localtime(value, timezone.get_default_timezone()).strftime("%d.%m.%Y %H:%M")
+    return format_oslo(value or None, "short")
 
 
 @register.inclusion_tag("notices/questions/_notice_section.html", takes_context=True)

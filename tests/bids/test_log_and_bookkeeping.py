@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
 from bids import tasks, tlog
+from bids.clock import db_now
 from bids.models import LogEntry, SignedTreeHead, Submission, SubmissionStatus, UploadPart
 from bids.submission import submissions_cleanup_unfinished, tenders_close_due
 from tests.bids.conftest import Tender, base, seal_for, set_deadline, start, submit, upload_all
@@ -46,10 +48,12 @@ def test_unfinished_uploads_never_count_and_are_deleted_after_the_deadline(
 
 
 def test_tree_heads_are_issued_at_least_hourly(tender: Tender, settings: Any) -> None:
-    assert tlog.sth_periodic() is not None
+    assert SignedTreeHead.objects.count() == 1  # signed with the manifest, the first entry
     assert tlog.sth_periodic() is None  # one per interval
     settings.BIDS_STH_INTERVAL = 0
     assert tasks.tree_head.delay().get() is True
+    settings.BIDS_STH_INTERVAL = 3600
+    assert tlog.sth_periodic(now=db_now() + timedelta(hours=1, seconds=1)) is not None
 
 
 def test_verify_log_finds_a_tampered_entry(tender: Tender, supplier_api: Any) -> None:
@@ -81,3 +85,41 @@ def test_the_server_sealing_route_refuses_what_it_cannot_seal(tender: Tender,
     ok = supplier_api.post(url, data=b"tilbud", content_type="application/octet-stream",
                            HTTP_X_FILENAME="tilbud.txt")
     assert ok.status_code == 201 and ok.json()["receipt"]["sealing"] == "server"
+
+
+def test_it_never_writes_when_reading_the_tree_head(tender: Tender, supplier_api: Any) -> None:
+    from tests.conftest import api_client_for
+
+    anonymous = api_client_for(None)
+    submit(supplier_api, tender.notice, b"offer")
+    signed = SignedTreeHead.objects.count()
+    latest = tlog.sth_latest()
+    assert latest is not None and latest.size == LogEntry.objects.count()  # signed at receipt
+    # An entry no head covers yet (a withdrawal is covered by the periodic job): still a read.
+    with transaction.atomic():
+        tlog.log_append(kind="test.pending", data={"n": 1})
+    assert LogEntry.objects.count() == latest.size + 1
+    for _ in range(3):
+        response = anonymous.get("/api/log/sth")
+        assert response.status_code == 200
+        assert response.json()["tree_head"]["size"] == latest.size
+    pending = LogEntry.objects.count() - 1
+    proof = anonymous.get(f"/api/log/entries/{pending}")
+    assert proof.status_code == 409
+    assert proof.json()["error"]["code"] == "not_yet_signed"
+    assert SignedTreeHead.objects.count() == signed
+    # The periodic job then covers it, and the read serves that head.
+    assert tlog.sth_issue(reason="periodic").size == pending + 1
+    assert anonymous.get("/api/log/sth").json()["tree_head"]["size"] == pending + 1
+    assert anonymous.get(f"/api/log/entries/{pending}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_answers_404_before_the_first_tree_head() -> None:
+    from tests.conftest import api_client_for
+
+    assert not SignedTreeHead.objects.exists()
+    response = api_client_for(None).get("/api/log/sth")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "no_tree_head"
+    assert not SignedTreeHead.objects.exists()

@@ -16,7 +16,7 @@ from notices.following import services as following
 from notices.following import tasks as following_tasks
 from notices.following.models import Follow, InboxKind, InboxMessage
 from notices.models import NoticeEvent
-from notices.questions.services import notice_deadline_extend
+from notices.services import notice_deadline_extend
 
 pytestmark = pytest.mark.django_db
 

@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
+from backend.formatting import format_oslo
 from notices.following import services as following
 from notices.following.models import InboxKind, InboxMessage
 from notices.questions import services as questions
@@ -78,7 +79,7 @@ def test_asking_after_the_question_deadline_is_refused(api_for, make_notice, sup
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "question_deadline_passed"
-    assert questions.oslo_time(late.question_deadline) in error["message"]
+    assert format_oslo(late.question_deadline, "short") in error["message"]
     assert "Oslo time" in error["message"]
     assert not Question.objects.exists()
 
@@ -351,7 +352,7 @@ def test_the_web_form_asks_and_refuses_after_the_deadline(client, make_notice, n
                            {"text": "For sent?"})
     assert response.status_code == 400
     html = response.content.decode()
-    assert questions.oslo_time(late.question_deadline) in html
+    assert format_oslo(late.question_deadline, "short") in html
     assert 'role="alert"' in html
 
 
