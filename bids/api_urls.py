@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from bids import apis
 
 S = "notices/<int:notice_id>/submissions/<uuid:submission_id>/"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("notices/<int:notice_id>/committee", apis.CommitteeApi.as_view(),
          name="bids-committee"),
     path("notices/<int:notice_id>/committee/members/<int:member_id>/key",

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from notices import apis
 from notices.documents import apis as downloads
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("notices/", apis.NoticeListCreateApi.as_view(), name="api-notice-list"),
     path("notices/<int:pk>/", apis.NoticeDetailApi.as_view(), name="api-notice-detail"),
     path("notices/<int:pk>/publish/", apis.NoticePublishApi.as_view(), name="api-notice-publish"),

@@ -25,11 +25,8 @@ from django.utils.translation import gettext as _
 from lxml import etree
 
 from accounts.models import BuyerType, Organization
-<<<<<<< HEAD
-from backend.text import xml_safe
-=======
 from backend.formatting import format_oslo
->>>>>>> helper-C
+from backend.text import xml_safe
 from notices.exports import (
     NotExportable,
     lot_id,
