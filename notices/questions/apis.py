@@ -15,19 +15,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Organization, User
+from accounts.models import Organization
+from backend.auth import ReadPublicWriteAuthenticated, request_user
 from backend.errors import Forbidden, NotFound
-from notices.apis import ReadPublicWriteAuthenticated
+from notices.permissions import is_buyer_member
 from notices.questions import services as questions
 from notices.questions.models import Answer, Question
 from notices.selectors import notice_get_visible
 from notices.serializers import NoticeVersionSerializer
 
 MAX_ID = 2**63 - 1
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class PublishedAnswerSerializer(serializers.ModelSerializer):
@@ -120,6 +117,7 @@ class ExtendDeadlineSerializer(serializers.Serializer):
 
 
 class NoticeQuestionsApi(APIView):
+    # The published answers are public; asking needs an account of a supplier.
     permission_classes = [ReadPublicWriteAuthenticated]
 
     @extend_schema(responses=QuestionsPageSerializer,
@@ -127,7 +125,7 @@ class NoticeQuestionsApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         notice = notice_get_visible(pk=pk, user=request.user)
         visible = questions.question_list_visible(notice=notice, user=request.user)
-        buyer = questions.is_buyer_member(user=request.user, notice=notice)
+        buyer = is_buyer_member(request.user, notice)
         serializer = BuyerQuestionSerializer if buyer else QuestionSerializer
         return Response({
             "answers": PublishedAnswerSerializer(
@@ -148,7 +146,7 @@ class NoticeQuestionsApi(APIView):
             supplier = Organization.objects.filter(pk=body.validated_data["supplier"]).first()
             if supplier is None:
                 raise Forbidden("You cannot ask on behalf of that organisation.")
-        question = questions.question_ask(notice=notice, by=_user(request),
+        question = questions.question_ask(notice=notice, by=request_user(request),
                                           text=body.validated_data["text"], supplier=supplier)
         return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
@@ -164,7 +162,7 @@ class QuestionAnswerApi(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         answer, warnings = questions.question_answer(
-            question=question, by=_user(request), text=data["text"], public=data["public"],
+            question=question, by=request_user(request), text=data["text"], public=data["public"],
             question_text=data.get("question_text"))
         result = dict(PublishedAnswerSerializer(answer).data)
         result.update(public=answer.public, warnings=warnings)
@@ -184,7 +182,7 @@ class QuestionMergeApi(APIView):
                                        notice_id=question.notice_id).first()
         if into is None:
             raise NotFound("This notice has no such question to merge into.")
-        merged = questions.question_merge(question=question, into=into, by=_user(request))
+        merged = questions.question_merge(question=question, into=into, by=request_user(request))
         return Response(BuyerQuestionSerializer(merged).data)
 
 
@@ -199,7 +197,8 @@ class NoticeExtendDeadlineApi(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         version = questions.notice_deadline_extend(
-            notice=notice, by=_user(request), submission_deadline=data["submission_deadline"],
+            notice=notice, by=request_user(request),
+            submission_deadline=data["submission_deadline"],
             question_deadline=data.get("question_deadline"), reason=data.get("reason", ""))
         return Response(NoticeVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 

@@ -15,20 +15,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from accounts.selectors import suppliers_of
-from backend.errors import ApplicationError, NotFound
+from backend.auth import request_user
+from backend.errors import ApplicationError, Forbidden, NotFound
 from notices.following import services as following
 from notices.following.services import notice_path
 from notices.following.views import apply_error
 from notices.models import Notice, NoticeStatus
+from notices.permissions import is_buyer_member, may_ask_questions
 from notices.questions import services as questions
 from notices.questions.models import Question, QuestionStatus
 from notices.selectors import notice_get_visible
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _visible(request: HttpRequest, pk: int) -> Notice:
@@ -88,8 +84,8 @@ def notice_section_context(request: HttpRequest, notice: Notice,
                            ask_form: AskForm | None = None) -> dict[str, Any]:
     """Everything notices/questions/_notice_section.html needs, from the request and notice."""
     user = request.user
-    is_supplier = user.is_authenticated and suppliers_of(user=user).exists()
-    is_buyer = questions.is_buyer_member(user=user, notice=notice)
+    is_supplier = may_ask_questions(user)
+    is_buyer = is_buyer_member(user, notice)
     own = [] if is_buyer else [
         {"question": q, "answer": questions.question_answer_for(q)}
         for q in questions.question_list_visible(notice=notice, user=user)]
@@ -117,12 +113,14 @@ def notice_section_context(request: HttpRequest, notice: Notice,
 def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
     """POST asks; a GET (or a refused question) shows the form on its own page."""
     notice = _visible(request, pk)
+    if not may_ask_questions(request.user):
+        raise Forbidden(_("Only suppliers can ask questions. Register your company first."))
     form = AskForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                questions.question_ask(notice=notice, by=_user(request),
+                questions.question_ask(notice=notice, by=request_user(request),
                                        text=form.cleaned_data["text"])
             except ApplicationError as exc:
                 apply_error(form, exc)
@@ -139,8 +137,9 @@ def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the buyer's queue -------------------------------------------------------------------
 
 def _buyer_notice(request: HttpRequest, pk: int) -> Notice:
+    # The queue lists private questions and who asked them: 404 for all but the buyer.
     notice = _visible(request, pk)
-    if not questions.is_buyer_member(user=request.user, notice=notice):
+    if not is_buyer_member(request.user, notice):
         raise Http404(_("No such notice."))
     return notice
 
@@ -195,7 +194,7 @@ def question_answer(request: HttpRequest, question_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             _answer, warnings = questions.question_answer(
-                question=question, by=_user(request), text=form.cleaned_data["text"],
+                question=question, by=request_user(request), text=form.cleaned_data["text"],
                 public=form.cleaned_data["public"],
                 question_text=form.cleaned_data["question_text"])
         except ApplicationError as exc:
@@ -220,7 +219,7 @@ def question_merge(request: HttpRequest, question_id: int) -> HttpResponse:
     if form.is_valid():
         into = next(c for c in candidates if c.pk == form.cleaned_data["into"])
         try:
-            questions.question_merge(question=question, into=into, by=_user(request))
+            questions.question_merge(question=question, into=into, by=request_user(request))
         except ApplicationError as exc:
             apply_error(form, exc)
         else:
@@ -239,7 +238,7 @@ def deadline_extend(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             version = questions.notice_deadline_extend(
-                notice=notice, by=_user(request),
+                notice=notice, by=request_user(request),
                 submission_deadline=form.cleaned_data["submission_deadline"],
                 question_deadline=form.cleaned_data.get("question_deadline"),
                 reason=form.cleaned_data.get("reason", ""))
