@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import Organization
+from accounts.permissions import may_administer
 from accounts.selectors import membership_list
 from accounts.serializers import (
     InvitationAcceptSerializer,
@@ -91,7 +92,8 @@ class InvitationCreateApi(APIView):
                    summary="Invite a person to an organisation (administrators)")
     def post(self, request: Request, org_id: int) -> Response:
         organization = Organization.objects.filter(pk=org_id).first()
-        if organization is None:
+        # Who belongs to an organisation is not public: 404, as on the members page.
+        if organization is None or not may_administer(request.user, organization):
             raise NotFound(_("No such organisation."))
         body = InvitationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)

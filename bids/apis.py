@@ -25,7 +25,7 @@ from accounts.selectors import suppliers_of
 from backend.auth import ReadPublicWriteAuthenticated, request_user
 from backend.errors import ApplicationError, Forbidden, NotFound
 from bids import committee as committee_services
-from bids import conf, selectors, tlog
+from bids import conf, permissions, selectors, tlog
 from bids import submission as services
 from bids.clock import db_now
 from bids.keys import platform_public_key_hex
@@ -50,6 +50,22 @@ from notices.selectors import notice_list_visible
 def _notice(request: Request, notice_id: int) -> Notice:
     return get_object_or_404(notice_list_visible(user=request.user).prefetch_related(None),
                              pk=notice_id)
+
+
+def _managed(request: Request, notice_id: int) -> Notice:
+    """A notice whose committee the user manages; 403 before the body is read."""
+    notice = _notice(request, notice_id)
+    if not permissions.may_manage_committee(request.user, notice):
+        raise Forbidden(f"Only procurement officers of {notice.buyer.name} can change the "
+                        "opening committee.")
+    return notice
+
+
+def _require_supplier(request: Request) -> User:
+    user = request_user(request)
+    if not permissions.may_submit(user):
+        raise Forbidden("Only users of a supplier organisation submit bids.")
+    return user
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -154,7 +170,7 @@ class CommitteeApi(APIView):
     )
     def put(self, request: Request, notice_id: int) -> Response:
         user = request_user(request)
-        notice = _notice(request, notice_id)
+        notice = _managed(request, notice_id)
         data = CommitteeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         emails = [e.lower() for e in data.validated_data["members"]]
@@ -215,7 +231,7 @@ class CommitteeMemberRemoveApi(APIView):
     )
     def post(self, request: Request, notice_id: int, member_id: int) -> Response:
         user = request_user(request)
-        member = selectors.committee_member_get(notice=_notice(request, notice_id),
+        member = selectors.committee_member_get(notice=_managed(request, notice_id),
                                                 member_id=member_id)
         body = _valid(MemberRemoveSerializer, request)
         manifest = committee_services.committee_member_remove(
@@ -251,7 +267,7 @@ class ManifestApi(APIView):
     )
     def post(self, request: Request, notice_id: int) -> Response:
         user = request_user(request)
-        notice = _notice(request, notice_id)
+        notice = _managed(request, notice_id)
         body = _valid(ManifestRepublishSerializer, request)
         manifest = committee_services.manifest_republish(notice=notice, by=user,
                                                          reason=body["reason"])
@@ -312,7 +328,7 @@ class SubmissionListApi(APIView):
         responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, notice_id: int) -> Response:
-        user = request_user(request)
+        user = _require_supplier(request)
         notice = _notice(request, notice_id)
         body = _valid(SubmissionStartSerializer, request)
         supplier = _supplier_for(user, body.get("supplier"))
@@ -430,7 +446,7 @@ class SubmissionServerSealedApi(APIView):
         responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, notice_id: int) -> Response:
-        user = request_user(request)
+        user = _require_supplier(request)
         notice = _notice(request, notice_id)
         content_type = request.content_type.split(";")[0].strip().lower()
         if content_type.startswith("multipart/") or content_type == \

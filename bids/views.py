@@ -259,6 +259,9 @@ def opening_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def opening_start_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _opening_notice(request, pk)
+    if not permissions.may_run_opening(request.user, notice):
+        raise Forbidden(_("Only procurement officers of %(buyer)s can start the opening.")
+                        % {"buyer": notice.buyer.name})
     try:
         opening.opening_start(notice=notice, by=request_user(request))
         messages.success(request, _("The opening session is started. Each committee member "

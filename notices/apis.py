@@ -19,7 +19,12 @@ from backend.errors import ApplicationError, Forbidden, NotFound
 from notices import services
 from notices.documents import services as documents
 from notices.models import Notice, TenderDocument
-from notices.selectors import NoticeFilters, notice_get_visible, notice_search_public
+from notices.selectors import (
+    NoticeFilters,
+    notice_get_editable,
+    notice_get_visible,
+    notice_search_public,
+)
 from notices.serializers import (
     ChangeNoticeSerializer,
     DocumentSerializer,
@@ -38,6 +43,11 @@ from notices.serializers import (
 
 def _notice(request: Request, pk: int) -> Notice:
     return notice_get_visible(pk=pk, user=request.user)
+
+
+def _editable(request: Request, pk: int) -> Notice:
+    """Before the body is read: 404 if the notice is not visible, 403 if not the buyer's."""
+    return notice_get_editable(pk=pk, user=request.user)
 
 
 def _buyer_for(request: Request, buyer_id: int | None) -> Organization:
@@ -90,6 +100,9 @@ class NoticeListCreateApi(APIView):
     @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeSerializer},
                    summary="Create a draft notice")
     def post(self, request: Request) -> Response:
+        if not authorities_editable_by(user=request.user).exists():
+            raise Forbidden(_("Only procurement officers of a contracting authority can create "
+                              "notices."))
         body = NoticeCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields, lots = body.split()
@@ -110,7 +123,7 @@ class NoticeDetailApi(APIView):
     @extend_schema(request=NoticeFieldsSerializer, responses=NoticeSerializer,
                    summary="Edit a draft")
     def patch(self, request: Request, pk: int) -> Response:
-        notice = _notice(request, pk)
+        notice = _editable(request, pk)
         body = NoticeFieldsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields, lots = body.split()
@@ -120,14 +133,14 @@ class NoticeDetailApi(APIView):
 
     @extend_schema(responses={204: None}, summary="Delete a draft")
     def delete(self, request: Request, pk: int) -> Response:
-        services.notice_delete_draft(notice=_notice(request, pk), by=request_user(request))
+        services.notice_delete_draft(notice=_editable(request, pk), by=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class NoticePublishApi(APIView):
     @extend_schema(request=None, responses=NoticeSerializer, summary="Publish a draft")
     def post(self, request: Request, pk: int) -> Response:
-        notice = services.notice_publish(notice=_notice(request, pk), by=request_user(request))
+        notice = services.notice_publish(notice=_editable(request, pk), by=request_user(request))
         return _notice_response(request, notice)
 
 
@@ -135,11 +148,12 @@ class NoticeChangeApi(APIView):
     @extend_schema(request=ChangeNoticeSerializer, responses={201: NoticeVersionSerializer},
                    summary="Publish a change notice")
     def post(self, request: Request, pk: int) -> Response:
+        notice = _editable(request, pk)
         body = ChangeNoticeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields, lots = body.split()
         version = services.notice_change_publish(
-            notice=_notice(request, pk), by=request_user(request),
+            notice=notice, by=request_user(request),
             reason=body.validated_data["reason"], fields=fields, lots=lots)
         return Response(NoticeVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
@@ -148,9 +162,10 @@ class NoticeCancelApi(APIView):
     @extend_schema(request=ReasonSerializer, responses={201: NoticeVersionSerializer},
                    summary="Cancel a published notice")
     def post(self, request: Request, pk: int) -> Response:
+        notice = _editable(request, pk)
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        version = services.notice_cancel(notice=_notice(request, pk), by=request_user(request),
+        version = services.notice_cancel(notice=notice, by=request_user(request),
                                          reason=body.validated_data["reason"])
         return Response(NoticeVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
@@ -180,7 +195,7 @@ class DocumentListCreateApi(APIView):
                    responses={201: DocumentVersionSerializer},
                    summary="Upload a document or a new version of one")
     def post(self, request: Request, pk: int) -> Response:
-        notice = _notice(request, pk)
+        notice = _editable(request, pk)
         body = DocumentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]

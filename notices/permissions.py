@@ -39,5 +39,5 @@ def may_ask_questions(user: AnyUser) -> bool:
 
 
 def may_follow(user: AnyUser) -> bool:
-    """Any signed-in user may follow a notice they can see."""
-    return bool(user.is_authenticated)
+    """Users of a supplier follow notices (changes, documents and answers reach them)."""
+    return is_supplier_user(user)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -14,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.auth import request_user
+from backend.errors import Forbidden
+from bids import permissions
 from bids.opening import services as opening
 from bids.opening.downloads import streaming_download
 from bids.opening.selectors import session_get, status_payload
@@ -94,6 +97,8 @@ class SendSharesApi(APIView):
                    summary="Send a member's opened shares to the opening session")
     def post(self, request: Request, session_id: str) -> Response:
         session = session_get(session_id=session_id, user=request.user)
+        if not permissions.holds_committee_key(request.user, session.notice):
+            raise Forbidden(_("Only members of the opening committee send shares."))
         data = SharesInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = opening.opening_add_shares(session=session, by=request_user(request),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -18,13 +19,23 @@ from rest_framework.views import APIView
 from accounts.models import Organization
 from backend.auth import ReadPublicWriteAuthenticated, request_user
 from backend.errors import Forbidden, NotFound
-from notices.permissions import is_buyer_member
+from notices.permissions import is_buyer_editor, is_buyer_member, may_ask_questions
 from notices.questions import services as questions
 from notices.questions.models import Answer, Question
-from notices.selectors import notice_get_visible
+from notices.selectors import notice_get_editable, notice_get_visible
 from notices.serializers import NoticeVersionSerializer
 
 MAX_ID = 2**63 - 1
+
+
+def _handled_question(request: Request, pk: int) -> Question:
+    """A question the buyer handles: 404 to all but the buyer's members (questions are
+    private), 403 to a member who is not an editor; checked before the body is read."""
+    question = questions.question_get_for_buyer(pk=pk, user=request.user)
+    if not is_buyer_editor(request.user, question.notice):
+        raise Forbidden(_("Only procurement officers of %(buyer)s can answer questions.")
+                        % {"buyer": question.notice.buyer.name})
+    return question
 
 
 class PublishedAnswerSerializer(serializers.ModelSerializer):
@@ -139,6 +150,8 @@ class NoticeQuestionsApi(APIView):
                    summary="Ask a question (private to your organisation and the buyer)")
     def post(self, request: Request, pk: int) -> Response:
         notice = notice_get_visible(pk=pk, user=request.user)
+        if not may_ask_questions(request.user):
+            raise Forbidden(_("Only suppliers can ask questions. Register your company first."))
         body = AskSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         supplier = None
@@ -157,7 +170,7 @@ class QuestionAnswerApi(APIView):
     @extend_schema(request=AnswerWriteSerializer, responses={201: AnswerResultSerializer},
                    summary="Answer a question, publicly (anonymised) or privately")
     def post(self, request: Request, pk: int) -> Response:
-        question = questions.question_get_for_buyer(pk=pk, user=request.user)
+        question = _handled_question(request, pk)
         body = AnswerWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -175,7 +188,7 @@ class QuestionMergeApi(APIView):
     @extend_schema(request=MergeSerializer, responses=BuyerQuestionSerializer,
                    summary="Merge a duplicate question into another")
     def post(self, request: Request, pk: int) -> Response:
-        question = questions.question_get_for_buyer(pk=pk, user=request.user)
+        question = _handled_question(request, pk)
         body = MergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         into = Question.objects.filter(pk=body.validated_data["into"],
@@ -192,7 +205,7 @@ class NoticeExtendDeadlineApi(APIView):
     @extend_schema(request=ExtendDeadlineSerializer, responses={201: NoticeVersionSerializer},
                    summary="Extend the deadline: publishes a change notice in one step")
     def post(self, request: Request, pk: int) -> Response:
-        notice = notice_get_visible(pk=pk, user=request.user)
+        notice = notice_get_editable(pk=pk, user=request.user)
         body = ExtendDeadlineSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data

@@ -21,7 +21,7 @@ from notices.following import services as following
 from notices.following.services import notice_path
 from notices.following.views import apply_error
 from notices.models import Notice, NoticeStatus
-from notices.permissions import is_buyer_member, may_ask_questions
+from notices.permissions import is_buyer_editor, is_buyer_member, may_ask_questions, may_follow
 from notices.questions import services as questions
 from notices.questions.models import Question, QuestionStatus
 from notices.selectors import notice_get_visible
@@ -101,7 +101,7 @@ def notice_section_context(request: HttpRequest, notice: Notice,
         "is_buyer": is_buyer,
         "open_question_count": (notice.questions.filter(status=QuestionStatus.OPEN).count()
                                 if is_buyer else 0),
-        "can_follow": bool(is_supplier and notice.status in (NoticeStatus.PUBLISHED,
+        "can_follow": bool(may_follow(user) and notice.status in (NoticeStatus.PUBLISHED,
                                                              NoticeStatus.CLOSED)),
         "following": following.follow_exists(user=user, notice=notice),
         "notice_url": notice_path(notice),
@@ -179,11 +179,20 @@ def question_queue(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_queue(request, _buyer_notice(request, pk))
 
 
+def _require_editor(notice: Notice, request: HttpRequest) -> None:
+    if not is_buyer_editor(request.user, notice):
+        raise Forbidden(_("Only procurement officers of %(buyer)s can answer questions.")
+                        % {"buyer": notice.buyer.name})
+
+
 def _buyer_question(request: HttpRequest, question_id: int) -> Question:
+    """A question to answer or merge: 404 to all but the buyer, 403 to non-editors."""
     try:
-        return questions.question_get_for_buyer(pk=question_id, user=request.user)
+        question = questions.question_get_for_buyer(pk=question_id, user=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
+    _require_editor(question.notice, request)
+    return question
 
 
 @login_required
@@ -234,6 +243,7 @@ def question_merge(request: HttpRequest, question_id: int) -> HttpResponse:
 @require_POST
 def deadline_extend(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _buyer_notice(request, pk)
+    _require_editor(notice, request)
     form = ExtendDeadlineForm(request.POST)
     if form.is_valid():
         try:
