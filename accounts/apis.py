@@ -27,7 +27,7 @@ from accounts.serializers import (
     TokenSerializer,
 )
 from backend.auth import request_user, user_or_none
-from backend.errors import ApplicationError, NotFound
+from backend.errors import ApplicationError, Forbidden, NotFound
 
 
 class TokenApi(APIView):
@@ -92,9 +92,13 @@ class InvitationCreateApi(APIView):
                    summary="Invite a person to an organisation (administrators)")
     def post(self, request: Request, org_id: int) -> Response:
         organization = Organization.objects.filter(pk=org_id).first()
-        # Who belongs to an organisation is not public: 404, as on the members page.
-        if organization is None or not may_administer(request.user, organization):
+        if organization is None:
             raise NotFound(_("No such organisation."))
+        # The organisation is known (it names itself on notices and bids): 403, before the
+        # body is read. Its members page (web) lists people, so that one is 404.
+        if not may_administer(request.user, organization):
+            raise Forbidden(_("Only an administrator of %(org)s can invite people.")
+                            % {"org": organization.name})
         body = InvitationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         invitation, _token = services.invitation_create(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_supplier_user
-from accounts.selectors import AnyUser
+from accounts.selectors import AnyUser, suppliers_of
 from bids.models import CommitteeMember, Submission
 from notices.models import Notice
 from notices.permissions import is_buyer_editor
@@ -47,8 +47,8 @@ def is_bidder(user: AnyUser, notice: Notice) -> bool:
     """Acts for a supplier that has a submission (in any status) on the notice."""
     if not is_supplier_user(user):
         return False
-    return Submission.objects.filter(
-        notice_id=notice.pk, supplier__memberships__user_id=user.pk).exists()
+    return Submission.objects.filter(notice_id=notice.pk,
+                                     supplier__in=suppliers_of(user=user)).exists()
 
 
 def may_submit(user: AnyUser) -> bool:
