@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.models import Organization, User
+from accounts.models import Organization
+from accounts.permissions import may_administer
 from accounts.selectors import membership_list
 from accounts.serializers import (
     InvitationAcceptSerializer,
@@ -27,10 +26,13 @@ from accounts.serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
-from backend.errors import ApplicationError, NotFound
+from backend.auth import request_user, user_or_none
+from backend.errors import ApplicationError, Forbidden, NotFound
 
 
 class TokenApi(APIView):
+    # Public: this is where a program without a token gets one.
+    permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
     @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer,
@@ -52,8 +54,7 @@ class TokenRevokeApi(APIView):
 
     @extend_schema(request=None, responses={204: None}, summary="Revoke your API token")
     def post(self, request: Request) -> Response:
-        # IsAuthenticated: request.user is a signed-in User, never AnonymousUser.
-        Token.objects.filter(user_id=cast(User, request.user).pk).delete()
+        Token.objects.filter(user_id=request_user(request).pk).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -62,7 +63,7 @@ class MeApi(APIView):
 
     @extend_schema(responses=MeSerializer, summary="The signed-in user and their memberships")
     def get(self, request: Request) -> Response:
-        user: User = request.user  # type: ignore[assignment]
+        user = request_user(request)
         return Response({
             "id": user.pk, "email": user.email, "full_name": user.full_name,
             "is_staff": user.is_staff,
@@ -71,6 +72,8 @@ class MeApi(APIView):
 
 
 class SupplierSignupApi(APIView):
+    # Public: registration, before there is an account.
+    permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
     @extend_schema(request=SupplierSignupSerializer, responses={201: MembershipSerializer},
@@ -91,20 +94,27 @@ class InvitationCreateApi(APIView):
         organization = Organization.objects.filter(pk=org_id).first()
         if organization is None:
             raise NotFound(_("No such organisation."))
+        # The organisation is known (it names itself on notices and bids): 403, before the
+        # body is read. Its members page (web) lists people, so that one is 404.
+        if not may_administer(request.user, organization):
+            raise Forbidden(_("Only an administrator of %(org)s can invite people.")
+                            % {"org": organization.name})
         body = InvitationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         invitation, _token = services.invitation_create(
-            organization=organization, by=request.user,  # type: ignore[arg-type]
-            **body.validated_data)
+            organization=organization, by=request_user(request), **body.validated_data)
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
 class InvitationAcceptApi(APIView):
+    # Public: the invitation token is the credential; it creates the account if needed.
+    permission_classes = [AllowAny]
+
     @extend_schema(request=InvitationAcceptSerializer, responses={201: MembershipSerializer},
                    summary="Accept an invitation (creates the account if needed)")
     def post(self, request: Request) -> Response:
         body = InvitationAcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user = request.user if request.user.is_authenticated else None
-        membership = services.invitation_accept(user=user, **body.validated_data)  # type: ignore[arg-type]
+        membership = services.invitation_accept(user=user_or_none(request),
+                                                **body.validated_data)
         return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)

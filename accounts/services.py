@@ -29,7 +29,7 @@ from accounts.models import (
     User,
 )
 from accounts.orgnumber import normalize_org_number
-from accounts.selectors import user_has_role
+from accounts.permissions import is_platform_staff, may_administer
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.links import absolute_url
 
@@ -110,7 +110,7 @@ def authority_create(*, name: str, org_number: str, buyer_type: str, admin_email
     Returns the organisation and the invitation token, which is e-mailed and never stored.
     """
     now = now or timezone.now()
-    if not by.is_staff:
+    if not is_platform_staff(by):
         raise Forbidden(_("Only platform staff can create contracting authorities."))
     if buyer_type not in BuyerType.values:
         raise ApplicationError(_("Choose whether the authority is a state authority, another "
@@ -133,8 +133,7 @@ def _token_hash(token: str) -> str:
 def invitation_create(*, organization: Organization, email: str, role: str, by: User,
                       now: datetime | None = None) -> tuple[Invitation, str]:
     now = now or timezone.now()
-    admin_role = Role.AUTHORITY_ADMIN if organization.is_authority else Role.SUPPLIER_ADMIN
-    if not (by.is_staff or user_has_role(by, organization, {admin_role})):
+    if not may_administer(by, organization):
         raise Forbidden(_("Only an administrator of %(org)s can invite people.")
                         % {"org": organization.name})
     allowed = AUTHORITY_ROLES if organization.is_authority else SUPPLIER_ROLES
@@ -206,7 +205,7 @@ def membership_remove(*, membership: Membership, by: User, now: datetime | None 
     now = now or timezone.now()
     org = membership.organization
     admin_role = Role.AUTHORITY_ADMIN if org.is_authority else Role.SUPPLIER_ADMIN
-    if not (by.is_staff or user_has_role(by, org, {admin_role})):
+    if not may_administer(by, org):
         raise Forbidden(_("Only an administrator can remove members."))
     if membership.role == admin_role and not Membership.objects.filter(
             organization=org, role=admin_role).exclude(pk=membership.pk).exists():

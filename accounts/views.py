@@ -23,6 +23,7 @@ from accounts.forms import (
     error_summary,
 )
 from accounts.models import Membership, Organization, Role, User
+from accounts.permissions import may_administer
 from accounts.selectors import (
     authorities_editable_by,
     invitation_list_open,
@@ -30,6 +31,7 @@ from accounts.selectors import (
     organization_members,
     organizations_administered_by,
 )
+from backend.auth import request_user
 from backend.errors import ApplicationError
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -61,10 +63,6 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 @login_required
@@ -106,7 +104,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             if signed_in:
-                membership = services.invitation_accept(token=token, user=_user(request))
+                membership = services.invitation_accept(token=token, user=request_user(request))
             elif form is not None:
                 membership = services.invitation_accept(token=token, **form.cleaned_data)
             else:
@@ -132,9 +130,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _administered(request: HttpRequest, org_id: int) -> Organization:
-    org = (Organization.objects.filter(pk=org_id).first() if request.user.is_staff
-           else organizations_administered_by(user=request.user).filter(pk=org_id).first())
-    if org is None:
+    org = Organization.objects.filter(pk=org_id).first()
+    # Who belongs to an organisation is not public: 404, not 403, for everyone else.
+    if org is None or not may_administer(request.user, org):
         raise Http404(_("No such organisation."))
     return org
 
@@ -146,7 +144,8 @@ def members(request: HttpRequest, org_id: int) -> HttpResponse:
     form = InvitationCreateForm(request.POST or None, organization=org)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invitation_create(organization=org, by=_user(request), **form.cleaned_data)
+            services.invitation_create(organization=org, by=request_user(request),
+                                       **form.cleaned_data)
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -169,7 +168,7 @@ def member_remove(request: HttpRequest, org_id: int, membership_id: int) -> Http
     if membership is None:
         raise Http404(_("No such member."))
     try:
-        services.membership_remove(membership=membership, by=_user(request))
+        services.membership_remove(membership=membership, by=request_user(request))
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -183,13 +182,13 @@ def member_remove(request: HttpRequest, org_id: int, membership_id: int) -> Http
 def api_token(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            services.api_token_revoke(user=_user(request))
+            services.api_token_revoke(user=request_user(request))
             messages.success(request, _("Your API token is revoked. Programs using it can no "
                                         "longer sign in."))
         else:
             # Shown once, after the redirect, so reloading the page makes no new token.
-            request.session["new_api_token"] = services.api_token_create(user=_user(request))
+            request.session["new_api_token"] = services.api_token_create(user=request_user(request))
         return redirect("accounts:api-token")
     new_key = request.session.pop("new_api_token", "")
-    token = Token.objects.filter(user=_user(request)).first()
+    token = Token.objects.filter(user=request_user(request)).first()
     return render(request, "accounts/api_token.html", {"token": token, "new_key": new_key})

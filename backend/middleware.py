@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotAuthenticated
 
 from backend.errors import ApplicationError, Forbidden, NotFound, TooLarge
 
@@ -31,6 +33,8 @@ class ApplicationErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, NotAuthenticated):  # backend.auth.request_user, anonymous
+            return redirect_to_login(request.get_full_path())
         if isinstance(exception, NotFound):
             raise Http404(exception.message)
         if isinstance(exception, RequestDataTooBig):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db.models import Sum
@@ -17,23 +17,35 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    inline_serializer,
 )
-from rest_framework import permissions, serializers
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Organization, User
 from accounts.selectors import suppliers_of
+from backend.auth import ReadPublicWriteAuthenticated, request_user
 from backend.errors import ApplicationError, Forbidden, NotFound
 from backend.formatting import to_oslo
 from bids import committee as committee_services
-from bids import conf, selectors, tlog
+from bids import conf, permissions, selectors, tlog
 from bids import submission as services
 from bids.clock import db_now
 from bids.keys import platform_public_key_hex
 from bids.models import Receipt, Submission, UploadPart
+from bids.serializers import (
+    DigestSerializer,
+    EnrolledKeySerializer,
+    ManifestRepublishSerializer,
+    MemberRemoveSerializer,
+    SealedSharesSerializer,
+    SharesStoredSerializer,
+    SignedReceiptSerializer,
+    SubmissionStartSerializer,
+    WrappedKeySerializer,
+)
 from bids.storage import require_hex_sha256
 from crypto.constants import CHUNK_SIZE
 from notices.models import Notice
@@ -45,10 +57,20 @@ def _notice(request: Request, notice_id: int) -> Notice:
                              pk=notice_id)
 
 
-def _user(request: Request) -> User:
-    if not request.user.is_authenticated:
-        raise Forbidden("Sign in first.", code="not_authenticated")
-    return request.user  # type: ignore[return-value]
+def _managed(request: Request, notice_id: int) -> Notice:
+    """A notice whose committee the user manages; 403 before the body is read."""
+    notice = _notice(request, notice_id)
+    if not permissions.may_manage_committee(request.user, notice):
+        raise Forbidden(f"Only procurement officers of {notice.buyer.name} can change the "
+                        "opening committee.")
+    return notice
+
+
+def _require_supplier(request: Request) -> User:
+    user = request_user(request)
+    if not permissions.may_submit(user):
+        raise Forbidden("Only users of a supplier organisation submit bids.")
+    return user
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -59,9 +81,18 @@ def _body(request: Request) -> dict[str, Any]:
     return cast(dict[str, Any], data)
 
 
+S = TypeVar("S", bound=serializers.Serializer)
+
+
+def _valid(serializer_class: type[S], request: Request) -> dict[str, Any]:
+    """The body checked by its serializer: 400 naming the field, in the one error format."""
+    body = serializer_class(data=_body(request))
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
+
+
 def _own(request: Request, notice_id: int, submission_id: str) -> Submission:
-    _user(request)
-    return selectors.submission_get_own(user=request.user, notice_id=notice_id,
+    return selectors.submission_get_own(user=request_user(request), notice_id=notice_id,
                                         submission_id=str(submission_id))
 
 
@@ -103,16 +134,6 @@ class CommitteeInputSerializer(serializers.Serializer):
     max_bid_bytes = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-_REMOVE_IN = inline_serializer("CommitteeMemberRemoveInput", {
-    "reason": serializers.CharField(required=False),
-    "key_lost": serializers.BooleanField(required=False)})
-_REASON_IN = inline_serializer("ManifestRepublishInput", {
-    "reason": serializers.CharField(required=False)})
-_START_IN = inline_serializer("SubmissionStartInput", {
-    "supplier": serializers.IntegerField(required=False),
-    "envelope": serializers.CharField(required=False)})
-
-
 def _committee_json(notice: Notice) -> dict[str, Any]:
     committee = selectors.committee_get(notice=notice)
     manifest = committee_services.manifest_current(notice)
@@ -136,7 +157,8 @@ def _committee_json(notice: Notice) -> dict[str, Any]:
 class CommitteeApi(APIView):
     """GET: the committee (public: names, key ids, the manifest hash). PUT: name it (draft)."""
 
-    permission_classes = [permissions.AllowAny]
+    # Public read: the committee is part of the published notice (ETB-1 §1).
+    permission_classes = [ReadPublicWriteAuthenticated]
 
     @extend_schema(
         summary="The committee of a tender (public)",
@@ -152,8 +174,8 @@ class CommitteeApi(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def put(self, request: Request, notice_id: int) -> Response:
-        user = _user(request)
-        notice = _notice(request, notice_id)
+        user = request_user(request)
+        notice = _managed(request, notice_id)
         data = CommitteeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         emails = [e.lower() for e in data.validated_data["members"]]
@@ -178,7 +200,7 @@ class CommitteeKeyApi(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, notice_id: int, member_id: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         member = selectors.committee_member_get(notice=_notice(request, notice_id),
                                                 member_id=member_id)
         if member.user_id != user.pk:
@@ -189,15 +211,18 @@ class CommitteeKeyApi(APIView):
 
     @extend_schema(
         summary="Enrol a committee member's wrapped key",
-        request=OpenApiTypes.OBJECT,
-        responses=OpenApiTypes.OBJECT,
+        request=WrappedKeySerializer,
+        responses=EnrolledKeySerializer,
     )
     def put(self, request: Request, notice_id: int, member_id: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         member = selectors.committee_member_get(notice=_notice(request, notice_id),
                                                 member_id=member_id)
+        if member.user_id != user.pk:  # before the body: the seat is public, its key not
+            raise Forbidden("Only the member can enrol their own key.")
+        wrapped = _valid(WrappedKeySerializer, request)
         member = committee_services.committee_member_enrol_key(member=member, by=user,
-                                                               wrapped_key=request.data)
+                                                               wrapped_key=wrapped)
         return Response({"key_id": member.key_id, "public_key": member.public_key,
                          "enrolled_at": member.enrolled_at.isoformat()
                          if member.enrolled_at else None})
@@ -206,16 +231,16 @@ class CommitteeKeyApi(APIView):
 class CommitteeMemberRemoveApi(APIView):
     @extend_schema(
         summary="Remove a committee member",
-        request=_REMOVE_IN,
+        request=MemberRemoveSerializer,
         responses=OpenApiTypes.OBJECT,
     )
     def post(self, request: Request, notice_id: int, member_id: int) -> Response:
-        user = _user(request)
-        member = selectors.committee_member_get(notice=_notice(request, notice_id),
+        user = request_user(request)
+        member = selectors.committee_member_get(notice=_managed(request, notice_id),
                                                 member_id=member_id)
+        body = _valid(MemberRemoveSerializer, request)
         manifest = committee_services.committee_member_remove(
-            member=member, by=user, reason=str(_body(request).get("reason", "")),
-            key_lost=bool(_body(request).get("key_lost", False)))
+            member=member, by=user, reason=body["reason"], key_lost=body["key_lost"])
         return Response({"manifest_hash": manifest.manifest_hash if manifest else None,
                          "manifest_version": manifest.number if manifest else None})
 
@@ -223,7 +248,8 @@ class CommitteeMemberRemoveApi(APIView):
 class ManifestApi(APIView):
     """GET: every frozen manifest of the tender (public). POST: publish a new version."""
 
-    permission_classes = [permissions.AllowAny]
+    # Public read: frozen manifests are part of the published notice.
+    permission_classes = [ReadPublicWriteAuthenticated]
 
     @extend_schema(
         summary="Every frozen manifest of a tender (public)",
@@ -241,27 +267,27 @@ class ManifestApi(APIView):
 
     @extend_schema(
         summary="Publish a new manifest version",
-        request=_REASON_IN,
+        request=ManifestRepublishSerializer,
         responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, notice_id: int) -> Response:
-        user = _user(request)
-        manifest = committee_services.manifest_republish(
-            notice=_notice(request, notice_id), by=user,
-            reason=str(_body(request).get("reason", "")))
+        user = request_user(request)
+        notice = _managed(request, notice_id)
+        body = _valid(ManifestRepublishSerializer, request)
+        manifest = committee_services.manifest_republish(notice=notice, by=user,
+                                                         reason=body["reason"])
         return Response({"version": manifest.number, "manifest_hash": manifest.manifest_hash},
                         status=201)
 
 
 # --- submissions -----------------------------------------------------------------------------
 
-def _supplier_for(request: Request, user: User) -> Organization:
-    raw: Any = _body(request).get("supplier") if hasattr(request, "data") else None
+def _supplier_for(user: User, supplier_id: int | None) -> Organization:
     own = suppliers_of(user=user)
-    if raw not in (None, ""):
+    if supplier_id is not None:
         try:
-            return own.get(pk=int(raw))
-        except (ValueError, TypeError, Organization.DoesNotExist):
+            return own.get(pk=supplier_id)
+        except Organization.DoesNotExist:
             raise Forbidden("You do not act for that supplier.") from None
     choices = list(own[:2])
     if len(choices) != 1:
@@ -287,7 +313,7 @@ class SubmissionListApi(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, notice_id: int) -> Response:
-        user = _user(request)
+        user = request_user(request)
         notice = _notice(request, notice_id)
         if suppliers_of(user=user).exists():
             rows = selectors.submission_list_own(user=user, notice=notice)
@@ -303,16 +329,16 @@ class SubmissionListApi(APIView):
 
     @extend_schema(
         summary="Start a submission",
-        request=_START_IN,
+        request=SubmissionStartSerializer,
         responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, notice_id: int) -> Response:
-        user = _user(request)
+        user = _require_supplier(request)
         notice = _notice(request, notice_id)
-        supplier = _supplier_for(request, user)
-        submission = services.submission_start(
-            notice=notice, supplier=supplier, by=user,
-            envelope=str(_body(request).get("envelope", "offer")))
+        body = _valid(SubmissionStartSerializer, request)
+        supplier = _supplier_for(user, body.get("supplier"))
+        submission = services.submission_start(notice=notice, supplier=supplier, by=user,
+                                               envelope=body["envelope"])
         return Response({**_submission_json(submission), "upload": _upload_info(submission),
                          **_deadline_json(notice)}, status=201)
 
@@ -338,7 +364,7 @@ class SubmissionPartApi(APIView):
         length = request.headers.get("Content-Length")
         part = services.submission_part_put(
             submission=submission, index=index, stream=request._request, sha256=sha,
-            by=_user(request), content_length=int(length) if length and length.isdigit()
+            by=request_user(request), content_length=int(length) if length and length.isdigit()
             else None)
         return Response({"index": part.index, "size": part.size, "sha256": part.sha256},
                         status=201)
@@ -360,13 +386,15 @@ class SubmissionPartListApi(APIView):
 class SubmissionSharesApi(APIView):
     @extend_schema(
         summary="Store the sealed key shares of a submission",
-        request=OpenApiTypes.OBJECT,
-        responses={201: OpenApiTypes.OBJECT},
+        request=SealedSharesSerializer,
+        responses={201: SharesStoredSerializer},
     )
     def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
-        rows = services.submission_shares_put(submission=submission, by=_user(request),
-                                              document=request.data)
+        document = _valid(SealedSharesSerializer, request)
+        document["sealed_shares"] = [dict(item) for item in document["sealed_shares"]]
+        rows = services.submission_shares_put(submission=submission, by=request_user(request),
+                                              document=document)
         return Response({"key_ids": [r.key_id for r in rows]}, status=201)
 
 
@@ -375,13 +403,14 @@ class SubmissionFinalizeApi(APIView):
 
     @extend_schema(
         summary="Finalise a submission; answers with the signed receipt",
-        request=OpenApiTypes.OBJECT,
-        responses={201: OpenApiTypes.OBJECT},
+        request=DigestSerializer,
+        responses={201: SignedReceiptSerializer},
     )
     def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
-        done = services.submission_finalize(submission=submission, by=_user(request),
-                                            claimed=dict(request.data))
+        claimed = _valid(DigestSerializer, request)
+        done = services.submission_finalize(submission=submission, by=request_user(request),
+                                            claimed=claimed)
         return Response(_signed(done.receipt), status=201)
 
 
@@ -389,7 +418,7 @@ class SubmissionWithdrawApi(APIView):
     @extend_schema(summary="Withdraw a submission", request=None, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
-        submission = services.submission_withdraw(submission=submission, by=_user(request))
+        submission = services.submission_withdraw(submission=submission, by=request_user(request))
         return Response(_submission_json(submission))
 
 
@@ -422,7 +451,7 @@ class SubmissionServerSealedApi(APIView):
         responses={201: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request, notice_id: int) -> Response:
-        user = _user(request)
+        user = _require_supplier(request)
         notice = _notice(request, notice_id)
         content_type = request.content_type.split(";")[0].strip().lower()
         if content_type.startswith("multipart/") or content_type == \
@@ -512,7 +541,8 @@ class SubmissionInclusionProofApi(APIView):
 # --- keys and the log (public) ------------------------------------------------------------------
 
 class KeysApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    # Public: anyone verifies receipts and tree heads with these keys.
+    permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
     @extend_schema(
@@ -528,7 +558,8 @@ class KeysApi(APIView):
 
 
 class LogSthApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    # Public: the transparency log is there to be checked by anyone.
+    permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
     @extend_schema(
@@ -554,7 +585,8 @@ class LogSthApi(APIView):
 
 
 class LogConsistencyApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    # Public: the transparency log is there to be checked by anyone.
+    permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
     @extend_schema(
@@ -575,7 +607,8 @@ class LogConsistencyApi(APIView):
 
 
 class LogEntryApi(APIView):
-    permission_classes = [permissions.AllowAny]
+    # Public: the transparency log is there to be checked by anyone.
+    permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
 
     @extend_schema(
@@ -596,7 +629,7 @@ class BenchPlainUploadApi(APIView):
     def post(self, request: Request) -> Response:
         if not conf.get("BIDS_BENCH_PLAIN_UPLOAD"):
             raise NotFound("Not found.")
-        _user(request)
+        request_user(request)
         from bids.storage import store_stream
 
         name, size, digest = store_stream(

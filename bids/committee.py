@@ -18,11 +18,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import NOTICE_EDITOR_ROLES, Membership, User
-from accounts.selectors import user_has_role
+from accounts.models import User
+from accounts.permissions import is_member_of
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from bids.clock import db_now
 from bids.models import BidEvent, Committee, CommitteeMember, Manifest, Submission, SubmissionStatus
+from bids.permissions import may_manage_committee
 from bids.tlog import log_append, sth_after_append
 from crypto.canonical import KEY_ID_RE, manifest_hash, validate_manifest, validate_public_key_hex
 from crypto.constants import MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS
@@ -47,7 +48,7 @@ def bid_event(notice: Notice, kind: str, *, by: User | None, at: datetime,
 
 
 def _require_editor(notice: Notice, by: User) -> None:
-    if not user_has_role(by, notice.buyer, NOTICE_EDITOR_ROLES):
+    if not may_manage_committee(by, notice):
         raise Forbidden(f"Only procurement officers of {notice.buyer.name} can change the "
                         "opening committee.")
 
@@ -95,7 +96,7 @@ def committee_configure(*, notice: Notice, by: User, members: list[User], k: int
     if electronic_bids:
         _check_k(len(unique), k)
     outsiders = [u.email for u in unique
-                 if not Membership.objects.filter(user=u, organization=notice.buyer).exists()]
+                 if not is_member_of(u, notice.buyer_id)]
     if outsiders:
         raise ApplicationError(f"Committee members must belong to {notice.buyer.name}: "
                                f"{', '.join(outsiders)} does not.",
@@ -216,7 +217,7 @@ def committee_member_add(*, notice: Notice, user: User, by: User,
     notice = Notice.objects.select_for_update().select_related("buyer").get(pk=notice.pk)
     if _deadline_passed(notice):
         raise Conflict("The committee cannot change after the deadline.")
-    if not Membership.objects.filter(user=user, organization=notice.buyer).exists():
+    if not is_member_of(user, notice.buyer_id):
         raise ApplicationError(f"Committee members must belong to {notice.buyer.name}.",
                                fields={"user": ["Not a member of the authority."]})
     if committee.members.filter(user=user, removed_at__isnull=True).exists():

@@ -7,19 +7,18 @@ procurement officers and the committee see the list of bids (metadata, never con
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from accounts.models import NOTICE_EDITOR_ROLES, SUPPLIER_ROLES, Membership, User
-from accounts.selectors import user_has_role
+from accounts.models import SUPPLIER_ROLES, Membership
+from accounts.selectors import AnyUser
 from backend.errors import Forbidden, NotFound
+from bids import permissions
 from bids.clock import db_now
 from bids.committee import manifest_current, manifest_hash_for_notice  # noqa: F401 (re-export)
 from bids.models import Committee, CommitteeMember, Manifest, Submission, SubmissionStatus
 from notices.models import Notice
 
-AnyUser = User | AnonymousUser
 CURRENT = (SubmissionStatus.SEALED, SubmissionStatus.OPENED)
 
 
@@ -51,12 +50,7 @@ def submission_get_own(*, user: AnyUser, notice_id: int, submission_id: str) -> 
 
 
 def may_see_bid_list(*, user: AnyUser, notice: Notice) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user_has_role(user, notice.buyer, NOTICE_EDITOR_ROLES):
-        return True
-    return CommitteeMember.objects.filter(committee__notice=notice, user=user,
-                                          removed_at__isnull=True).exists()
+    return permissions.may_see_bid_list(user, notice)
 
 
 def submission_list_for_authority(*, user: AnyUser, notice: Notice) -> QuerySet[Submission]:

@@ -27,24 +27,22 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, User
 from accounts.selectors import suppliers_of
+from backend.auth import request_user
 from backend.errors import ApplicationError, Forbidden, NotFound
 from bids import committee as committee_services
-from bids import selectors
+from bids import permissions, selectors
 from bids import submission as submission_services
 from bids.clock import db_now
 from bids.keys import platform_public_key_hex
 from bids.models import CommitteeMember, Receipt, SubmissionStatus
 from bids.opening import services as opening
-from bids.opening.apis import status_payload, streaming_download
+from bids.opening.downloads import streaming_download
 from bids.opening.models import OpenedBidStatus
 from bids.opening.protocol import protocol_data, protocol_pdf
+from bids.opening.selectors import status_payload
 from bids.views_i18n import bid_messages, enrol_messages, opening_messages
 from notices.models import Notice
 from notices.selectors import notice_get_visible
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _notice(request: HttpRequest, pk: int) -> Notice:
@@ -61,11 +59,13 @@ def _iso(moment: Any) -> str:
 @login_required
 def committee_page(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
-    editor = opening.is_editor(request.user, notice)
-    seats = list(CommitteeMember.objects.filter(committee__notice=notice, user=_user(request))
-                 .order_by("pk"))
-    if not editor and not seats:
-        raise NotFound(_("No such committee."))
+    # The committee of a visible notice is public (the API shows it), so this is 403.
+    if not permissions.may_see_committee_page(request.user, notice):
+        raise Forbidden(_("Only procurement officers and the committee members see this "
+                          "page."))
+    editor = permissions.may_manage_committee(request.user, notice)
+    seats = list(CommitteeMember.objects.filter(committee__notice=notice,
+                                                user=request_user(request)).order_by("pk"))
     committee = selectors.committee_get(notice=notice)
     if request.method == "POST":
         if not editor:
@@ -95,7 +95,7 @@ def committee_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _committee_action(request: HttpRequest, notice: Notice) -> None:
     action = request.POST.get("action", "")
-    by = _user(request)
+    by = request_user(request)
     if action == "configure":
         ids = [int(v) for v in request.POST.getlist("members") if v.isdigit()]
         users = list(User.objects.filter(pk__in=ids, memberships__organization=notice.buyer)
@@ -145,7 +145,7 @@ def enrol_page(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
             return HttpResponseBadRequest(_("Send the wrapped key as JSON."))
         try:
             member = committee_services.committee_member_enrol_key(
-                member=member, by=_user(request), wrapped_key=wrapped)
+                member=member, by=request_user(request), wrapped_key=wrapped)
         except ApplicationError as exc:
             return JsonResponse({"error": {"code": exc.code, "message": exc.message}},
                                 status=exc.status_code)
@@ -184,7 +184,7 @@ def _bid_context(request: HttpRequest, notice: Notice) -> dict[str, Any]:
 @login_required
 def bid_page(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk)
-    if not suppliers_of(user=request.user).exists():
+    if not permissions.may_submit(request.user):
         raise Forbidden(_("Only users of a supplier organisation submit bids."))
     return render(request, "bids/bid.html", _bid_context(request, notice))
 
@@ -196,7 +196,7 @@ def bid_withdraw(request: HttpRequest, pk: int, submission_id: str) -> HttpRespo
     sub = selectors.submission_get_own(user=request.user, notice_id=notice.pk,
                                        submission_id=submission_id)
     try:
-        submission_services.submission_withdraw(submission=sub, by=_user(request))
+        submission_services.submission_withdraw(submission=sub, by=request_user(request))
         messages.success(request, _("Your bid is withdrawn. You can submit a new one before "
                                     "the deadline."))
     except ApplicationError as exc:
@@ -230,8 +230,7 @@ def receipt_page(request: HttpRequest, pk: int, submission_id: str) -> HttpRespo
 
 def _opening_notice(request: HttpRequest, pk: int) -> Notice:
     notice = _notice(request, pk)
-    if not (opening.is_editor(request.user, notice) or opening.may_read_opened(
-            request.user, notice) or opening.member_seats(request.user, notice)):
+    if not permissions.takes_part_in_opening(request.user, notice):
         raise NotFound(_("No such opening."))
     return notice
 
@@ -241,14 +240,15 @@ def opening_page(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _opening_notice(request, pk)
     session = opening.opening_get(notice=notice)
     seats = opening.member_seats(request.user, notice)
-    payload = status_payload(session, request.user) if session else None
+    payload = status_payload(session) if session else None
     bids = []
-    if session is not None and opening.may_read_opened(request.user, notice):
+    if session is not None and permissions.may_read_opened(request.user, notice):
         bids = list(session.bids.filter(status=OpenedBidStatus.OPENED)
                     .select_related("submission__supplier").order_by("submission__received_at"))
     return render(request, "bids/opening.html", {
-        "notice": notice, "session": session, "editor": opening.is_editor(request.user, notice),
-        "member": bool(seats), "may_read": opening.may_read_opened(request.user, notice),
+        "notice": notice, "session": session,
+        "editor": permissions.may_run_opening(request.user, notice),
+        "member": bool(seats), "may_read": permissions.may_read_opened(request.user, notice),
         "deadline_passed": selectors.deadline_passed(notice),
         "status_json": json.dumps(payload, default=str) if payload else "null",
         "opened_bids": bids, "i18n": opening_messages(),
@@ -259,8 +259,11 @@ def opening_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def opening_start_view(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _opening_notice(request, pk)
+    if not permissions.may_run_opening(request.user, notice):
+        raise Forbidden(_("Only procurement officers of %(buyer)s can start the opening.")
+                        % {"buyer": notice.buyer.name})
     try:
-        opening.opening_start(notice=notice, by=_user(request))
+        opening.opening_start(notice=notice, by=request_user(request))
         messages.success(request, _("The opening session is started. Each committee member "
                                     "now opens their shares on this page."))
     except ApplicationError as exc:
@@ -277,11 +280,11 @@ def opening_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotFound(_("No opening session."))
     try:
         if request.POST.get("action") == "renew":
-            opening.opening_renew_key(session=session, by=_user(request))
+            opening.opening_renew_key(session=session, by=request_user(request))
             messages.success(request, _("The session key is renewed; the members send their "
                                         "shares again."))
         else:
-            opening.opening_resume(session=session, by=_user(request))
+            opening.opening_resume(session=session, by=request_user(request))
             messages.success(request, _("The opening is resumed."))
     except ApplicationError as exc:
         messages.error(request, exc.message)
@@ -321,4 +324,4 @@ def opened_download(request: HttpRequest, pk: int, submission_id: str,
     if session is None:
         raise NotFound(_("No such bid."))
     return streaming_download(opening.opened_file_read(
-        session=session, submission_id=submission_id, user=_user(request), file_index=index))
+        session=session, submission_id=submission_id, user=request_user(request), file_index=index))

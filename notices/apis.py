@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from accounts.models import Organization, User
+from accounts.models import Organization
 from accounts.selectors import authorities_editable_by
+from backend.auth import ReadPublicWriteAuthenticated, request_user
 from backend.errors import ApplicationError, Forbidden, NotFound
 from backend.parsers import DepthLimitedJSONParser
 from notices import services
 from notices.documents import services as documents
 from notices.models import Notice, TenderDocument
-from notices.selectors import NoticeFilters, notice_get_visible, notice_search_public
+from notices.selectors import (
+    NoticeFilters,
+    notice_get_editable,
+    notice_get_visible,
+    notice_search_public,
+)
 from notices.serializers import (
     ChangeNoticeSerializer,
     DocumentSerializer,
@@ -38,21 +42,13 @@ from notices.serializers import (
 )
 
 
-class ReadPublicWriteAuthenticated(BasePermission):
-    """Anyone reads; writes need a signed-in user (services decide what that user may do)."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if request.method in SAFE_METHODS:
-            return True
-        return bool(request.user and request.user.is_authenticated)
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _notice(request: Request, pk: int) -> Notice:
     return notice_get_visible(pk=pk, user=request.user)
+
+
+def _editable(request: Request, pk: int) -> Notice:
+    """Before the body is read: 404 if the notice is not visible, 403 if not the buyer's."""
+    return notice_get_editable(pk=pk, user=request.user)
 
 
 def _buyer_for(request: Request, buyer_id: int | None) -> Organization:
@@ -79,6 +75,7 @@ def _notice_response(request: Request, notice: Notice,
 
 
 class NoticeListCreateApi(APIView):
+    # Public search; creating a draft needs an account (the service checks the role).
     permission_classes = [ReadPublicWriteAuthenticated]
 
     @extend_schema(parameters=[NoticeQuerySerializer], responses=NoticePageSerializer,
@@ -104,16 +101,20 @@ class NoticeListCreateApi(APIView):
     @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeSerializer},
                    summary="Create a draft notice")
     def post(self, request: Request) -> Response:
+        if not authorities_editable_by(user=request.user).exists():
+            raise Forbidden(_("Only procurement officers of a contracting authority can create "
+                              "notices."))
         body = NoticeCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields, lots = body.split()
         buyer = _buyer_for(request, body.validated_data.get("buyer"))
-        notice = services.notice_create(buyer=buyer, by=_user(request),
+        notice = services.notice_create(buyer=buyer, by=request_user(request),
                                         kind=body.validated_data["kind"], fields=fields, lots=lots)
         return _notice_response(request, notice, status.HTTP_201_CREATED)
 
 
 class NoticeDetailApi(APIView):
+    # Published notices are public; drafts are 404 to all but their buyer (the selector).
     permission_classes = [ReadPublicWriteAuthenticated]
 
     @extend_schema(responses=NoticeSerializer, summary="A notice (drafts only for their buyer)")
@@ -123,58 +124,57 @@ class NoticeDetailApi(APIView):
     @extend_schema(request=NoticeFieldsSerializer, responses=NoticeSerializer,
                    summary="Edit a draft")
     def patch(self, request: Request, pk: int) -> Response:
-        notice = _notice(request, pk)
+        notice = _editable(request, pk)
         body = NoticeFieldsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields, lots = body.split()
-        notice = services.notice_update_draft(notice=notice, by=_user(request), fields=fields,
-                                              lots=lots)
+        notice = services.notice_update_draft(notice=notice, by=request_user(request),
+                                              fields=fields, lots=lots)
         return _notice_response(request, notice)
 
     @extend_schema(responses={204: None}, summary="Delete a draft")
     def delete(self, request: Request, pk: int) -> Response:
-        services.notice_delete_draft(notice=_notice(request, pk), by=_user(request))
+        services.notice_delete_draft(notice=_editable(request, pk), by=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class NoticePublishApi(APIView):
-    permission_classes = [ReadPublicWriteAuthenticated]
-
     @extend_schema(request=None, responses=NoticeSerializer, summary="Publish a draft")
     def post(self, request: Request, pk: int) -> Response:
-        notice = services.notice_publish(notice=_notice(request, pk), by=_user(request))
+        notice = services.notice_publish(notice=_editable(request, pk), by=request_user(request))
         return _notice_response(request, notice)
 
 
 class NoticeChangeApi(APIView):
-    permission_classes = [ReadPublicWriteAuthenticated]
-
     @extend_schema(request=ChangeNoticeSerializer, responses={201: NoticeVersionSerializer},
                    summary="Publish a change notice")
     def post(self, request: Request, pk: int) -> Response:
+        notice = _editable(request, pk)
         body = ChangeNoticeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         fields, lots = body.split()
         version = services.notice_change_publish(
-            notice=_notice(request, pk), by=_user(request),
+            notice=notice, by=request_user(request),
             reason=body.validated_data["reason"], fields=fields, lots=lots)
         return Response(NoticeVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
 class NoticeCancelApi(APIView):
-    permission_classes = [ReadPublicWriteAuthenticated]
-
     @extend_schema(request=ReasonSerializer, responses={201: NoticeVersionSerializer},
                    summary="Cancel a published notice")
     def post(self, request: Request, pk: int) -> Response:
+        notice = _editable(request, pk)
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        version = services.notice_cancel(notice=_notice(request, pk), by=_user(request),
+        version = services.notice_cancel(notice=notice, by=request_user(request),
                                          reason=body.validated_data["reason"])
         return Response(NoticeVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
 class NoticeVersionListApi(APIView):
+    # Public: the published versions with their reasons are part of the public record.
+    permission_classes = [AllowAny]
+
     @extend_schema(responses=NoticeVersionSerializer(many=True),
                    summary="Published versions with reasons and diffs")
     def get(self, request: Request, pk: int) -> Response:
@@ -183,6 +183,7 @@ class NoticeVersionListApi(APIView):
 
 
 class DocumentListCreateApi(APIView):
+    # Tender documents are free to read without an account (DESIGN); uploads need the buyer.
     permission_classes = [ReadPublicWriteAuthenticated]
     parser_classes = [MultiPartParser, FormParser, DepthLimitedJSONParser]
 
@@ -195,7 +196,7 @@ class DocumentListCreateApi(APIView):
                    responses={201: DocumentVersionSerializer},
                    summary="Upload a document or a new version of one")
     def post(self, request: Request, pk: int) -> Response:
-        notice = _notice(request, pk)
+        notice = _editable(request, pk)
         body = DocumentUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         upload = body.validated_data["file"]
@@ -206,7 +207,7 @@ class DocumentListCreateApi(APIView):
             if document is None:
                 raise NotFound(_("This notice has no such document."))
         version, warnings = documents.document_upload(
-            notice=notice, by=_user(request), stream=upload, filename=upload.name,
+            notice=notice, by=request_user(request), stream=upload, filename=upload.name,
             size=upload.size, title=body.validated_data.get("title", ""), document=document,
             note=body.validated_data.get("note", ""))
         data = dict(DocumentVersionSerializer(version).data)

@@ -9,23 +9,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organization, User
-from accounts.selectors import authorities_editable_by, authorities_of
-from backend.errors import NotFound
+from accounts.models import Organization
+from accounts.selectors import AnyUser, authorities_of
+from backend.errors import Forbidden, NotFound
 from notices.fields import _json_value as json_value
 from notices.fields import clean_fields, clean_lots, diff, snapshot
 from notices.models import DocumentVersion, Lot, Notice, NoticeStatus, TenderDocument
+from notices.permissions import is_buyer_editor
 from notices.search.backend import COMPETITION_KINDS, PLANNING_KINDS, RESULT_KINDS, SearchFilters
 
 log = logging.getLogger(__name__)
 
-AnyUser = User | AnonymousUser
 PUBLIC_STATUSES = (NoticeStatus.PUBLISHED, NoticeStatus.CLOSED, NoticeStatus.CANCELLED)
 
 
@@ -295,10 +294,15 @@ def notice_get_visible(*, pk: int | str, user: AnyUser) -> Notice:
 
 
 def notice_get_editable(*, pk: int | str, user: AnyUser) -> Notice:
-    """A notice the user may write to (any status; services check the status)."""
+    """A notice the user may write to (any status; services check the status).
+
+    404 if the user cannot see it at all (another authority's draft); 403 if they can see
+    it but are not its buyer's editor (a published notice, or a draft seen by a committee
+    member of the buyer)."""
     notice = notice_get_visible(pk=pk, user=user)
-    if not authorities_editable_by(user=user).filter(pk=notice.buyer_id).exists():
-        raise NotFound("No such notice.")
+    if not is_buyer_editor(user, notice):
+        raise Forbidden(_("Only procurement officers of %(buyer)s can do this.")
+                        % {"buyer": notice.buyer.name})
     return notice
 
 

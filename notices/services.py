@@ -12,8 +12,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import NOTICE_EDITOR_ROLES, Organization, User
-from accounts.selectors import user_has_role
+from accounts.models import Organization, User
+from accounts.permissions import is_authority_editor
 from backend.errors import ApplicationError, Conflict, Forbidden
 from backend.formatting import format_oslo
 from notices.fields import clean_datetime, clean_fields, clean_lots, diff, snapshot
@@ -47,7 +47,7 @@ def notice_event(notice: Notice, kind: str, *, by: User | None, at: datetime,
 
 
 def _require_editor(notice_buyer: Organization, by: User) -> None:
-    if not user_has_role(by, notice_buyer, NOTICE_EDITOR_ROLES):
+    if not is_authority_editor(by, notice_buyer):
         raise Forbidden(_("Only procurement officers of %(buyer)s can do this.")
                         % {"buyer": notice_buyer.name})
 

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import apply_application_error, error_summary
-from accounts.models import User
 from accounts.selectors import authorities_editable_by
+from backend.auth import request_user
 from backend.errors import ApplicationError, NotFound
 from notices import services
 from notices.documents import services as documents
@@ -40,6 +40,7 @@ from notices.forms import (
     notice_initial,
 )
 from notices.models import Notice, NoticeStatus, TenderDocument
+from notices.permissions import is_buyer_editor
 from notices.rules import checks as rules
 from notices.selectors import (
     NoticeFilters,
@@ -52,10 +53,6 @@ from notices.selectors import (
 from notices.templatetags.anbud import oslo
 
 PAGE_SIZE = 20
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 # --- Presentation helpers --------------------------------------------------------------
@@ -134,7 +131,7 @@ def _notice_context(notice: Notice, user: Any) -> dict[str, Any]:
         "is_cancelled": notice.status == NoticeStatus.CANCELLED,
         "cancellation": (notice.versions.filter(kind="cancellation").order_by("-number").first()
                          if notice.status == NoticeStatus.CANCELLED else None),
-        "can_edit": authorities_editable_by(user=user).filter(pk=notice.buyer_id).exists(),
+        "can_edit": is_buyer_editor(user, notice),
     }
 
 
@@ -222,11 +219,8 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable(request: HttpRequest, pk: int) -> Notice:
-    try:
-        notice = notice_get_editable(pk=pk, user=request.user)
-    except NotFound as exc:
-        raise Http404(_("No such notice.")) from exc
-    return notice
+    # 404 for a notice the user cannot see, 403 for one they see but may not edit.
+    return notice_get_editable(pk=pk, user=request.user)
 
 
 @login_required
@@ -271,7 +265,7 @@ def notice_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             notice = services.notice_create(
-                buyer=form.cleaned_data["buyer"], by=_user(request),
+                buyer=form.cleaned_data["buyer"], by=request_user(request),
                 kind=form.cleaned_data["kind"], fields=form.service_fields(),
                 lots=lots_from_formset(formset))
         except ApplicationError as exc:
@@ -304,7 +298,7 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lot_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            notice = services.notice_update_draft(notice=notice, by=_user(request),
+            notice = services.notice_update_draft(notice=notice, by=request_user(request),
                                                   fields=form.service_fields(),
                                                   lots=lots_from_formset(formset))
         except ApplicationError as exc:
@@ -334,7 +328,7 @@ def notice_preview(request: HttpRequest, pk: int, *, errors: list[str] | None = 
 def notice_publish(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _editable(request, pk)
     try:
-        notice = services.notice_publish(notice=notice, by=_user(request))
+        notice = services.notice_publish(notice=notice, by=request_user(request))
     except ApplicationError as exc:
         return notice_preview(request, pk, errors=exc.messages, http_status=exc.status_code)
     messages.success(request, _("The notice is published. Everyone can now find it."))
@@ -353,7 +347,7 @@ def notice_documents(request: HttpRequest, pk: int) -> HttpResponse:
             upload = form.cleaned_data["file"]
             try:
                 version, warnings = documents.document_upload(
-                    notice=notice, by=_user(request), stream=upload, filename=upload.name,
+                    notice=notice, by=request_user(request), stream=upload, filename=upload.name,
                     size=upload.size, title=form.cleaned_data["title"],
                     document=form.selected_document(), note=form.cleaned_data["note"])
             except ApplicationError as exc:
@@ -401,7 +395,7 @@ def notice_change(request: HttpRequest, pk: int) -> HttpResponse:
         lots = lots_from_formset(formset) if formset.has_changed() else None
         try:
             if "confirm" in post:
-                services.notice_change_publish(notice=notice, by=_user(request),
+                services.notice_change_publish(notice=notice, by=request_user(request),
                                                reason=form.cleaned_data["reason"],
                                                fields=fields, lots=lots)
                 messages.success(request, _("The change notice is published."))
@@ -428,7 +422,7 @@ def notice_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.notice_cancel(notice=notice, by=_user(request),
+            services.notice_cancel(notice=notice, by=request_user(request),
                                    reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
             apply_application_error(form, exc)
@@ -448,7 +442,7 @@ def notice_delete(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST":
         try:
-            services.notice_delete_draft(notice=notice, by=_user(request))
+            services.notice_delete_draft(notice=notice, by=request_user(request))
         except ApplicationError as exc:
             errors = exc.messages
         else:

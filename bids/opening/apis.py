@@ -6,58 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
-from backend.errors import NotFound
+from backend.auth import request_user
+from backend.errors import Forbidden
+from bids import permissions
 from bids.opening import services as opening
-from bids.opening.models import OpeningSession
+from bids.opening.downloads import streaming_download
+from bids.opening.selectors import session_get, status_payload
 from notices.selectors import notice_get_visible
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def session_get(*, session_id: Any, user: Any) -> OpeningSession:
-    """An opening session the user takes part in: authority editors, officers, committee."""
-    session = OpeningSession.objects.select_related("notice__buyer", "tree_head").filter(
-        pk=session_id).first()
-    if session is None or not (opening.is_editor(user, session.notice)
-                               or opening.may_read_opened(user, session.notice)
-                               or opening.member_seats(user, session.notice)):
-        raise NotFound("No such opening session.")
-    return session
-
-
-def status_payload(session: OpeningSession, user: Any) -> dict[str, Any]:
-    session.refresh_from_db()
-    counts = opening.share_counts(session)
-    bids = []
-    for bid in session.bids.select_related("submission__supplier").order_by(
-            "submission__received_at", "pk"):
-        sub = bid.submission
-        bids.append({"submission": str(sub.pk), "supplier": sub.supplier.name,
-                     "status": bid.status, "status_label": bid.get_status_display(),
-                     "shares": counts.get(sub.pk, 0), "k": int(sub.context["k"]),
-                     "error": bid.error, "files": len(bid.files or [])})
-    return {
-        "session": str(session.pk), "notice": session.notice_id, "status": session.status,
-        "status_label": session.get_status_display(), "deadline": session.deadline,
-        "bids_total": session.bids_total, "bids_done": session.bids_done,
-        "bids_failed": session.bids_failed, "bytes_total": session.bytes_total,
-        "bytes_done": session.bytes_done, "error": session.error,
-        "public_key": session.public_key, "key_generation": session.key_generation,
-        "key_available": opening.session_key_available(session),
-        "finished_at": session.finished_at, "log_check": session.log_check or {},
-        "bids": bids,
-    }
 
 
 class OpeningStatusSerializer(serializers.Serializer):
@@ -72,35 +35,29 @@ class OpeningStatusSerializer(serializers.Serializer):
 
 
 class OpeningStartApi(APIView):
-    permission_classes = [IsAuthenticated]
-
     @extend_schema(request=None, responses={201: OpeningStatusSerializer},
                    summary="Start the opening session of a tender (after the deadline)")
     def post(self, request: Request, notice_id: int) -> Response:
         notice = notice_get_visible(pk=notice_id, user=request.user)
-        session = opening.opening_start(notice=notice, by=_user(request))
-        return Response(status_payload(session, request.user), status=status.HTTP_201_CREATED)
+        session = opening.opening_start(notice=notice, by=request_user(request))
+        return Response(status_payload(session), status=status.HTTP_201_CREATED)
 
 
 class OpeningStatusApi(APIView):
-    permission_classes = [IsAuthenticated]
-
     @extend_schema(responses=OpeningStatusSerializer,
                    summary="Progress of an opening session (bids done / total, bytes)")
     def get(self, request: Request, session_id: str) -> Response:
         session = session_get(session_id=session_id, user=request.user)
-        return Response(status_payload(session, request.user))
+        return Response(status_payload(session))
 
 
 class MemberSharesApi(APIView):
-    permission_classes = [IsAuthenticated]
-
     @extend_schema(responses={200: OpenApiTypes.OBJECT},
                    summary="A committee member's sealed shares and wrapped key (after the "
                            "deadline; the release is logged)")
     def get(self, request: Request, session_id: str) -> Response:
         session = session_get(session_id=session_id, user=request.user)
-        rows = opening.opening_shares_for_member(session=session, by=_user(request))
+        rows = opening.opening_shares_for_member(session=session, by=request_user(request))
         seats = opening.member_seats(request.user, session.notice)
         return Response({
             "session": str(session.pk), "public_key": session.public_key,
@@ -136,44 +93,38 @@ class SharesInSerializer(serializers.Serializer):
 
 
 class SendSharesApi(APIView):
-    permission_classes = [IsAuthenticated]
-
     @extend_schema(request=SharesInSerializer, responses=OpeningStatusSerializer,
                    summary="Send a member's opened shares to the opening session")
     def post(self, request: Request, session_id: str) -> Response:
         session = session_get(session_id=session_id, user=request.user)
+        if not permissions.holds_committee_key(request.user, session.notice):
+            raise Forbidden(_("Only members of the opening committee send shares."))
         data = SharesInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        session = opening.opening_add_shares(session=session, by=_user(request),
+        session = opening.opening_add_shares(session=session, by=request_user(request),
                                              shares=data.validated_data["shares"])
-        return Response(status_payload(session, request.user))
+        return Response(status_payload(session))
 
 
 class ResumeApi(APIView):
-    permission_classes = [IsAuthenticated]
-
     @extend_schema(request=None, responses=OpeningStatusSerializer,
                    summary="Resume an opening that stopped")
     def post(self, request: Request, session_id: str) -> Response:
         session = session_get(session_id=session_id, user=request.user)
-        session = opening.opening_resume(session=session, by=_user(request))
-        return Response(status_payload(session, request.user))
+        session = opening.opening_resume(session=session, by=request_user(request))
+        return Response(status_payload(session))
 
 
 class RenewKeyApi(APIView):
-    permission_classes = [IsAuthenticated]
-
     @extend_schema(request=None, responses=OpeningStatusSerializer,
                    summary="Renew an expired session key (members send their shares again)")
     def post(self, request: Request, session_id: str) -> Response:
         session = session_get(session_id=session_id, user=request.user)
-        session = opening.opening_renew_key(session=session, by=_user(request))
-        return Response(status_payload(session, request.user))
+        session = opening.opening_renew_key(session=session, by=request_user(request))
+        return Response(status_payload(session))
 
 
 class OpenedFileApi(APIView):
-    permission_classes = [IsAuthenticated]
-
     @extend_schema(responses={(200, "application/octet-stream"): bytes},
                    summary="Download an opened file (committee and procurement officers; "
                            "logged)")
@@ -181,16 +132,5 @@ class OpenedFileApi(APIView):
             index: int | None = None) -> StreamingHttpResponse:
         session = session_get(session_id=session_id, user=request.user)
         return streaming_download(opening.opened_file_read(
-            session=session, submission_id=submission_id, user=_user(request),
+            session=session, submission_id=submission_id, user=request_user(request),
             file_index=index))
-
-
-def streaming_download(read: opening.OpenedRead) -> StreamingHttpResponse:
-    from django.utils.http import content_disposition_header
-
-    response = StreamingHttpResponse(read.chunks, content_type="application/octet-stream")
-    response["Content-Length"] = str(read.size)
-    response["Content-Disposition"] = content_disposition_header(True, read.filename) or ""
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -43,10 +43,10 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import NOTICE_EDITOR_ROLES, User
-from accounts.selectors import user_has_role
+from accounts.models import User
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.formatting import format_oslo
+from bids import permissions
 from bids.clock import db_now
 from bids.models import BidEvent, CommitteeMember, SealedShare, Submission, SubmissionStatus
 from bids.opening.models import (
@@ -174,7 +174,7 @@ def _flip_bid(bid: OpenedBid, old: str, new: str, **fields: Any) -> bool:
 
 
 def is_editor(user: User | Any, notice: Notice) -> bool:
-    return bool(user.is_authenticated and user_has_role(user, notice.buyer, NOTICE_EDITOR_ROLES))
+    return permissions.may_run_opening(user, notice)
 
 
 def member_seats(user: User | Any, notice: Notice) -> list[CommitteeMember]:
@@ -187,18 +187,12 @@ def member_seats(user: User | Any, notice: Notice) -> list[CommitteeMember]:
 
 
 def is_active_member(user: User | Any, notice: Notice) -> bool:
-    return bool(user.is_authenticated and CommitteeMember.objects.filter(
-        committee__notice=notice, user=user, removed_at__isnull=True).exists())
+    return permissions.is_committee_member(user, notice)
 
 
 def may_read_opened(user: User | Any, notice: Notice) -> bool:
-    """Opened content: the committee and the authority's procurement officers only."""
-    from accounts.models import Role
-
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return is_active_member(user, notice) or user_has_role(
-        user, notice.buyer, [Role.PROCUREMENT_OFFICER])
+    """Opened content: the committee and the buyer's editors (bids.permissions)."""
+    return permissions.may_read_opened(user, notice)
 
 
 # --- starting ----------------------------------------------------------------------------------
@@ -452,7 +446,7 @@ def opening_resume(*, session: OpeningSession, by: User,
                    now: datetime | None = None) -> OpeningSession:
     """Resume a stopped session (or one whose worker died) where it stopped."""
     now = now or timezone.now()
-    if not (is_editor(by, session.notice) or is_active_member(by, session.notice)):
+    if not permissions.may_resume_opening(by, session.notice):
         raise Forbidden(_("Only the authority or the committee can resume the opening."))
     session = OpeningSession.objects.select_for_update().get(pk=session.pk)
     if session.status == OpeningStatus.FAILED:

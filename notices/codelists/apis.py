@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -47,6 +48,8 @@ _Q = [OpenApiParameter("q", str, description="Code prefix or words of the label"
 
 
 class CpvCodeListApi(APIView):
+    # Public: the code lists are open data, used by the public search form too.
+    permission_classes = [AllowAny]
     authentication_classes: list = []
 
     @extend_schema(parameters=_Q, responses=CpvCodeSerializer(many=True),
@@ -59,6 +62,8 @@ class CpvCodeListApi(APIView):
 
 
 class NutsCodeListApi(APIView):
+    # Public: the code lists are open data, used by the public search form too.
+    permission_classes = [AllowAny]
     authentication_classes: list = []
 
     @extend_schema(parameters=_Q, responses=NutsCodeSerializer(many=True),

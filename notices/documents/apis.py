@@ -10,6 +10,7 @@ import base64
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -17,6 +18,9 @@ from notices.selectors import document_version_get_visible, notice_get_visible
 
 
 class DocumentDownloadApi(APIView):
+    # Public for published notices; a draft's documents are 404 to all but its buyer.
+    permission_classes = [AllowAny]
+
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
                    summary="Download a tender document version")
     def get(self, request: Request, pk: int, document_id: int, number: int) -> FileResponse:

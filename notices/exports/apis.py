@@ -10,6 +10,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -54,6 +55,9 @@ def _version(request: Request) -> int | None:
 
 
 class NoticeOcdsApi(APIView):
+    # Open data: anyone, without an account (drafts are 404, by the selector).
+    permission_classes = [AllowAny]
+
     @extend_schema(parameters=[VERSION_PARAMETER],
                    responses={200: OpenApiResponse(response=OpenApiTypes.OBJECT, description=(
                        "OCDS 1.1.5 release package, one release per published version.")),
@@ -68,6 +72,8 @@ class NoticeOcdsApi(APIView):
 
 
 class NoticeEformsApi(APIView):
+    # Open data: anyone, without an account (drafts are 404, by the selector).
+    permission_classes = [AllowAny]
     # The XML itself is returned as a plain HttpResponse; the renderer names the media type
     # in the schema, and errors are rendered as JSON (handle_exception).
     renderer_classes = [XMLRenderer]

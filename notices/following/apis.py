@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from backend.auth import request_user
 from backend.errors import NotFound
 from backend.pagination import paginate
 from notices.following import saved_searches
@@ -21,10 +21,6 @@ from notices.following.models import Frequency, InboxKind, InboxMessage, SavedSe
 from notices.selectors import notice_get_visible
 
 MAX_ID = 2**63 - 1
-
-
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 class FollowStateSerializer(serializers.Serializer):
@@ -48,14 +44,14 @@ class FollowApi(APIView):
                    summary="Follow a notice: hear about every change, document and answer")
     def post(self, request: Request, pk: int) -> Response:
         notice = notice_get_visible(pk=pk, user=request.user)
-        _follow, created = following.follow_create(user=_user(request), notice=notice)
+        _follow, created = following.follow_create(user=request_user(request), notice=notice)
         return self._state(request, notice,
                            status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(responses={204: None}, summary="Stop following a notice")
     def delete(self, request: Request, pk: int) -> Response:
         notice = notice_get_visible(pk=pk, user=request.user)
-        following.follow_delete(user=_user(request), notice=notice)
+        following.follow_delete(user=request_user(request), notice=notice)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -106,7 +102,8 @@ class InboxReadApi(APIView):
     def post(self, request: Request) -> Response:
         body = InboxReadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        marked = following.inbox_mark_read(user=_user(request), ids=body.validated_data.get("ids"))
+        marked = following.inbox_mark_read(user=request_user(request),
+                                           ids=body.validated_data.get("ids"))
         return Response({"marked": marked,
                          "unread": following.inbox_unread_count(user=request.user)})
 
@@ -119,7 +116,7 @@ class InboxMessageReadApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
         if not following.inbox_list(user=request.user).filter(pk=pk).exists():
             raise NotFound("No such message.")
-        marked = following.inbox_mark_read(user=_user(request), ids=[pk])
+        marked = following.inbox_mark_read(user=request_user(request), ids=[pk])
         return Response({"marked": marked,
                          "unread": following.inbox_unread_count(user=request.user)})
 
@@ -177,7 +174,7 @@ class SavedSearchListCreateApi(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         created = saved_searches.saved_search_create(
-            user=_user(request), name=data["name"], params=data["query"],
+            user=request_user(request), name=data["name"], params=data["query"],
             frequency=data["frequency"])
         return _saved(request, created, status.HTTP_201_CREATED)
 
@@ -197,12 +194,12 @@ class SavedSearchDetailApi(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         updated = saved_searches.saved_search_update(
-            saved_search=found, user=_user(request), name=data.get("name"),
+            saved_search=found, user=request_user(request), name=data.get("name"),
             params=data.get("query"), frequency=data.get("frequency"))
         return _saved(request, updated)
 
     @extend_schema(responses={204: None}, summary="Delete a saved search")
     def delete(self, request: Request, pk: int) -> Response:
         found = saved_searches.saved_search_get(pk=pk, user=request.user)
-        saved_searches.saved_search_delete(saved_search=found, user=_user(request))
+        saved_searches.saved_search_delete(saved_search=found, user=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -15,17 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from backend.auth import request_user
 from backend.errors import ApplicationError, NotFound
 from notices.following import saved_searches
 from notices.following import services as following
 from notices.following.models import Frequency
 from notices.following.services import notice_path
 from notices.selectors import notice_get_visible
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def apply_error(form: forms.BaseForm, exc: ApplicationError,
@@ -59,10 +55,10 @@ def follow_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     back = safe_next(request, notice_path(notice) + "#follow")
     try:
         if request.POST.get("action") == "unfollow":
-            following.follow_delete(user=_user(request), notice=notice)
+            following.follow_delete(user=request_user(request), notice=notice)
             messages.success(request, _("You no longer follow this notice."))
         else:
-            following.follow_create(user=_user(request), notice=notice)
+            following.follow_create(user=request_user(request), notice=notice)
             messages.success(request, _("You follow this notice. Changes, new documents and "
                                         "answers will reach your inbox and your e-mail."))
     except ApplicationError as exc:
@@ -88,7 +84,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_read(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("message", "")
     ids = [int(raw)] if raw.isdigit() else None
-    following.inbox_mark_read(user=_user(request), ids=ids)
+    following.inbox_mark_read(user=request_user(request), ids=ids)
     return redirect("following:inbox")
 
 
@@ -125,7 +121,7 @@ def saved_search_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 created = saved_searches.saved_search_create(
-                    user=_user(request), name=form.cleaned_data["name"],
+                    user=request_user(request), name=form.cleaned_data["name"],
                     params=_params_from_querystring(form.cleaned_data["query"]),
                     frequency=form.cleaned_data["frequency"])
             except ApplicationError as exc:
@@ -133,7 +129,7 @@ def saved_search_list(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Saved “%(name)s”. New matching notices will be "
                                             "sent to %(email)s.")
-                                 % {"name": created.name, "email": _user(request).email})
+                                 % {"name": created.name, "email": request_user(request).email})
                 return redirect("following:saved-searches")
         status = 400
     else:
@@ -160,6 +156,6 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
         found = saved_searches.saved_search_get(pk=pk, user=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
-    saved_searches.saved_search_delete(saved_search=found, user=_user(request))
+    saved_searches.saved_search_delete(saved_search=found, user=request_user(request))
     messages.success(request, _("Deleted “%(name)s”.") % {"name": found.name})
     return redirect(reverse("following:saved-searches"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -15,20 +16,27 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Organization, User
+from accounts.models import Organization
+from backend.auth import ReadPublicWriteAuthenticated, request_user
 from backend.errors import Forbidden, NotFound
 from notices import services as notice_services
-from notices.apis import ReadPublicWriteAuthenticated
+from notices.permissions import is_buyer_editor, is_buyer_member, may_ask_questions
 from notices.questions import services as questions
 from notices.questions.models import Answer, Question
-from notices.selectors import notice_get_visible
+from notices.selectors import notice_get_editable, notice_get_visible
 from notices.serializers import NoticeVersionSerializer
 
 MAX_ID = 2**63 - 1
 
 
-def _user(request: Request) -> User:
-    return request.user  # type: ignore[return-value]
+def _handled_question(request: Request, pk: int) -> Question:
+    """A question the buyer handles: 404 to all but the buyer's members (questions are
+    private), 403 to a member who is not an editor; checked before the body is read."""
+    question = questions.question_get_for_buyer(pk=pk, user=request.user)
+    if not is_buyer_editor(request.user, question.notice):
+        raise Forbidden(_("Only procurement officers of %(buyer)s can answer questions.")
+                        % {"buyer": question.notice.buyer.name})
+    return question
 
 
 class PublishedAnswerSerializer(serializers.ModelSerializer):
@@ -121,6 +129,7 @@ class ExtendDeadlineSerializer(serializers.Serializer):
 
 
 class NoticeQuestionsApi(APIView):
+    # The published answers are public; asking needs an account of a supplier.
     permission_classes = [ReadPublicWriteAuthenticated]
 
     @extend_schema(responses=QuestionsPageSerializer,
@@ -128,7 +137,7 @@ class NoticeQuestionsApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         notice = notice_get_visible(pk=pk, user=request.user)
         visible = questions.question_list_visible(notice=notice, user=request.user)
-        buyer = questions.is_buyer_member(user=request.user, notice=notice)
+        buyer = is_buyer_member(request.user, notice)
         serializer = BuyerQuestionSerializer if buyer else QuestionSerializer
         return Response({
             "answers": PublishedAnswerSerializer(
@@ -142,6 +151,8 @@ class NoticeQuestionsApi(APIView):
                    summary="Ask a question (private to your organisation and the buyer)")
     def post(self, request: Request, pk: int) -> Response:
         notice = notice_get_visible(pk=pk, user=request.user)
+        if not may_ask_questions(request.user):
+            raise Forbidden(_("Only suppliers can ask questions. Register your company first."))
         body = AskSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         supplier = None
@@ -149,7 +160,7 @@ class NoticeQuestionsApi(APIView):
             supplier = Organization.objects.filter(pk=body.validated_data["supplier"]).first()
             if supplier is None:
                 raise Forbidden("You cannot ask on behalf of that organisation.")
-        question = questions.question_ask(notice=notice, by=_user(request),
+        question = questions.question_ask(notice=notice, by=request_user(request),
                                           text=body.validated_data["text"], supplier=supplier)
         return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
 
@@ -160,12 +171,12 @@ class QuestionAnswerApi(APIView):
     @extend_schema(request=AnswerWriteSerializer, responses={201: AnswerResultSerializer},
                    summary="Answer a question, publicly (anonymised) or privately")
     def post(self, request: Request, pk: int) -> Response:
-        question = questions.question_get_for_buyer(pk=pk, user=request.user)
+        question = _handled_question(request, pk)
         body = AnswerWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         answer, warnings = questions.question_answer(
-            question=question, by=_user(request), text=data["text"], public=data["public"],
+            question=question, by=request_user(request), text=data["text"], public=data["public"],
             question_text=data.get("question_text"))
         result = dict(PublishedAnswerSerializer(answer).data)
         result.update(public=answer.public, warnings=warnings)
@@ -178,14 +189,14 @@ class QuestionMergeApi(APIView):
     @extend_schema(request=MergeSerializer, responses=BuyerQuestionSerializer,
                    summary="Merge a duplicate question into another")
     def post(self, request: Request, pk: int) -> Response:
-        question = questions.question_get_for_buyer(pk=pk, user=request.user)
+        question = _handled_question(request, pk)
         body = MergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         into = Question.objects.filter(pk=body.validated_data["into"],
                                        notice_id=question.notice_id).first()
         if into is None:
             raise NotFound("This notice has no such question to merge into.")
-        merged = questions.question_merge(question=question, into=into, by=_user(request))
+        merged = questions.question_merge(question=question, into=into, by=request_user(request))
         return Response(BuyerQuestionSerializer(merged).data)
 
 
@@ -195,12 +206,13 @@ class NoticeExtendDeadlineApi(APIView):
     @extend_schema(request=ExtendDeadlineSerializer, responses={201: NoticeVersionSerializer},
                    summary="Extend the deadline: publishes a change notice in one step")
     def post(self, request: Request, pk: int) -> Response:
-        notice = notice_get_visible(pk=pk, user=request.user)
+        notice = notice_get_editable(pk=pk, user=request.user)
         body = ExtendDeadlineSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
         version = notice_services.notice_deadline_extend(
-            notice=notice, by=_user(request), submission_deadline=data["submission_deadline"],
+            notice=notice, by=request_user(request),
+            submission_deadline=data["submission_deadline"],
             question_deadline=data.get("question_deadline"), reason=data.get("reason", ""))
         return Response(NoticeVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 

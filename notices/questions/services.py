@@ -17,12 +17,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import NOTICE_EDITOR_ROLES, Organization, User
-from accounts.selectors import AnyUser, authorities_of, suppliers_of, user_has_role
+from accounts.models import Organization, User
+from accounts.selectors import AnyUser, suppliers_of
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.formatting import format_oslo
 from notices.following.services import ANSWER_PRIVATE, ANSWER_PUBLISHED, notice_event_announce
 from notices.models import Notice, NoticeStatus
+from notices.permissions import is_buyer_editor, is_buyer_member
 from notices.questions.models import Answer, Question, QuestionEvent, QuestionStatus
 from notices.rules import checks as rules
 from notices.services import notice_event
@@ -52,7 +53,7 @@ def _event(question: Question, kind: str, *, by: User | None, at: datetime,
 
 
 def _require_buyer_editor(notice: Notice, by: User) -> None:
-    if not user_has_role(by, notice.buyer, NOTICE_EDITOR_ROLES):
+    if not is_buyer_editor(by, notice):
         raise Forbidden(_("Only procurement officers of %(buyer)s can answer questions.")
                         % {"buyer": notice.buyer.name})
 
@@ -178,10 +179,6 @@ def question_merge(*, question: Question, into: Question, by: User,
 
 # --- reads -------------------------------------------------------------------------------
 
-def is_buyer_member(*, user: AnyUser, notice: Notice) -> bool:
-    return authorities_of(user=user).filter(pk=notice.buyer_id).exists()
-
-
 def answer_list_public(*, notice: Notice) -> QuerySet[Answer]:
     """Published answers: anyone may read them."""
     return Answer.objects.filter(notice=notice, public=True).order_by("published_at", "pk")
@@ -193,7 +190,7 @@ def question_list_visible(*, notice: Notice, user: AnyUser) -> QuerySet[Question
         "answer", "merged_into__answer", "supplier")
     if not user.is_authenticated:
         return qs.none()
-    if is_buyer_member(user=user, notice=notice):
+    if is_buyer_member(user, notice):
         return qs
     return qs.filter(supplier__in=suppliers_of(user=user))
 
@@ -210,14 +207,14 @@ def question_answer_for(question: Question) -> Answer | None:
 def question_get_for_buyer(*, pk: int, user: AnyUser) -> Question:
     """A question the user may handle as the buyer; 404 for everyone else."""
     question = Question.objects.select_related("notice__buyer").filter(pk=pk).first()
-    if question is None or not is_buyer_member(user=user, notice=question.notice):
+    if question is None or not is_buyer_member(user, question.notice):
         raise NotFound(_("No such question."))
     return question
 
 
 def question_queue(*, notice: Notice, user: AnyUser) -> QuerySet[Question]:
     """The buyer's queue: open questions first."""
-    if not is_buyer_member(user=user, notice=notice):
+    if not is_buyer_member(user, notice):
         return Question.objects.none()
     return question_list_visible(notice=notice, user=user).order_by(
         "status", "created_at", "pk")
@@ -230,7 +227,7 @@ def questions_open(*, notice: Notice, now: datetime | None = None) -> bool:
 
 
 __all__ = [
-    "answer_list_public", "is_buyer_member", "question_answer",
+    "answer_list_public", "question_answer",
     "question_answer_for", "question_ask", "question_get_for_buyer", "question_list_visible",
     "question_merge", "question_queue", "questions_open",
 ]

@@ -14,22 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from accounts.selectors import suppliers_of
-from backend.errors import ApplicationError, NotFound
+from backend.auth import request_user
+from backend.errors import ApplicationError, Forbidden, NotFound
 from backend.formatting import format_oslo
 from notices import services as notice_services
 from notices.following import services as following
 from notices.following.services import notice_path
 from notices.following.views import apply_error
 from notices.models import Notice, NoticeStatus
+from notices.permissions import is_buyer_editor, is_buyer_member, may_ask_questions, may_follow
 from notices.questions import services as questions
 from notices.questions.models import Question, QuestionStatus
 from notices.selectors import notice_get_visible
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _visible(request: HttpRequest, pk: int) -> Notice:
@@ -89,8 +85,8 @@ def notice_section_context(request: HttpRequest, notice: Notice,
                            ask_form: AskForm | None = None) -> dict[str, Any]:
     """Everything notices/questions/_notice_section.html needs, from the request and notice."""
     user = request.user
-    is_supplier = user.is_authenticated and suppliers_of(user=user).exists()
-    is_buyer = questions.is_buyer_member(user=user, notice=notice)
+    is_supplier = may_ask_questions(user)
+    is_buyer = is_buyer_member(user, notice)
     own = [] if is_buyer else [
         {"question": q, "answer": questions.question_answer_for(q)}
         for q in questions.question_list_visible(notice=notice, user=user)]
@@ -106,7 +102,7 @@ def notice_section_context(request: HttpRequest, notice: Notice,
         "is_buyer": is_buyer,
         "open_question_count": (notice.questions.filter(status=QuestionStatus.OPEN).count()
                                 if is_buyer else 0),
-        "can_follow": bool(is_supplier and notice.status in (NoticeStatus.PUBLISHED,
+        "can_follow": bool(may_follow(user) and notice.status in (NoticeStatus.PUBLISHED,
                                                              NoticeStatus.CLOSED)),
         "following": following.follow_exists(user=user, notice=notice),
         "notice_url": notice_path(notice),
@@ -118,12 +114,14 @@ def notice_section_context(request: HttpRequest, notice: Notice,
 def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
     """POST asks; a GET (or a refused question) shows the form on its own page."""
     notice = _visible(request, pk)
+    if not may_ask_questions(request.user):
+        raise Forbidden(_("Only suppliers can ask questions. Register your company first."))
     form = AskForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                questions.question_ask(notice=notice, by=_user(request),
+                questions.question_ask(notice=notice, by=request_user(request),
                                        text=form.cleaned_data["text"])
             except ApplicationError as exc:
                 apply_error(form, exc)
@@ -140,8 +138,9 @@ def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the buyer's queue -------------------------------------------------------------------
 
 def _buyer_notice(request: HttpRequest, pk: int) -> Notice:
+    # The queue lists private questions and who asked them: 404 for all but the buyer.
     notice = _visible(request, pk)
-    if not questions.is_buyer_member(user=request.user, notice=notice):
+    if not is_buyer_member(request.user, notice):
         raise Http404(_("No such notice."))
     return notice
 
@@ -179,11 +178,20 @@ def question_queue(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_queue(request, _buyer_notice(request, pk))
 
 
+def _require_editor(notice: Notice, request: HttpRequest) -> None:
+    if not is_buyer_editor(request.user, notice):
+        raise Forbidden(_("Only procurement officers of %(buyer)s can answer questions.")
+                        % {"buyer": notice.buyer.name})
+
+
 def _buyer_question(request: HttpRequest, question_id: int) -> Question:
+    """A question to answer or merge: 404 to all but the buyer, 403 to non-editors."""
     try:
-        return questions.question_get_for_buyer(pk=question_id, user=request.user)
+        question = questions.question_get_for_buyer(pk=question_id, user=request.user)
     except NotFound as exc:
         raise Http404(str(exc)) from exc
+    _require_editor(question.notice, request)
+    return question
 
 
 @login_required
@@ -194,7 +202,7 @@ def question_answer(request: HttpRequest, question_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             _answer, warnings = questions.question_answer(
-                question=question, by=_user(request), text=form.cleaned_data["text"],
+                question=question, by=request_user(request), text=form.cleaned_data["text"],
                 public=form.cleaned_data["public"],
                 question_text=form.cleaned_data["question_text"])
         except ApplicationError as exc:
@@ -219,7 +227,7 @@ def question_merge(request: HttpRequest, question_id: int) -> HttpResponse:
     if form.is_valid():
         into = next(c for c in candidates if c.pk == form.cleaned_data["into"])
         try:
-            questions.question_merge(question=question, into=into, by=_user(request))
+            questions.question_merge(question=question, into=into, by=request_user(request))
         except ApplicationError as exc:
             apply_error(form, exc)
         else:
@@ -234,11 +242,12 @@ def question_merge(request: HttpRequest, question_id: int) -> HttpResponse:
 @require_POST
 def deadline_extend(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _buyer_notice(request, pk)
+    _require_editor(notice, request)
     form = ExtendDeadlineForm(request.POST)
     if form.is_valid():
         try:
             version = notice_services.notice_deadline_extend(
-                notice=notice, by=_user(request),
+                notice=notice, by=request_user(request),
                 submission_deadline=form.cleaned_data["submission_deadline"],
                 question_deadline=form.cleaned_data.get("question_deadline"),
                 reason=form.cleaned_data.get("reason", ""))

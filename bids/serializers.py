@@ -1,0 +1,129 @@
+"""The request bodies of the bids API, field by field (they document the OpenAPI schema).
+
+Serializers check the shape (types, lengths, hex); the services still check everything that
+needs the database or the cryptography (the key is a point on P-256, the shares match the
+manifest, the digest matches the stored blob), so a call from Python is as safe as one over
+HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework import serializers
+
+from crypto.constants import MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS, SEALED_SHARE_LEN
+
+HEX = r"^[0-9a-f]*$"
+HEX_MESSAGE = "Lowercase hex only."
+KEY_ID = r"^[A-Za-z0-9][A-Za-z0-9._@:+-]*$"
+
+
+def _hex(length: int | None = None, *, min_length: int | None = None,
+         max_length: int | None = None, required: bool = True,
+         help_text: str) -> serializers.RegexField:
+    return serializers.RegexField(
+        HEX, min_length=length or min_length, max_length=length or max_length,
+        required=required, error_messages={"invalid": HEX_MESSAGE}, help_text=help_text)
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, instead of dropping them silently."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown field: send only the fields listed."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class WrappedKeySerializer(StrictSerializer):
+    """A committee member's key as `anbud-etb keygen` or the enrolment page wrap it (ETB-1
+    §7). Never a passphrase, never an unwrapped key: unknown fields are refused."""
+
+    key_id = serializers.RegexField(KEY_ID, max_length=64, help_text=(
+        "The member's key id: letters, digits and . _ @ : + - (at most 64)."))
+    public_key = serializers.RegexField(
+        r"^04[0-9a-f]{128}$", help_text="SEC1 uncompressed P-256 public key, 130 lowercase hex.",
+        error_messages={"invalid": "130 lowercase hex characters starting with 04."})
+    kdf = serializers.ChoiceField(choices=["pbkdf2-sha256"],
+                                  help_text="Key derivation for the wrapping key.")
+    iterations = serializers.IntegerField(
+        min_value=MIN_PBKDF2_ITERATIONS, max_value=MAX_PBKDF2_ITERATIONS,
+        help_text=f"PBKDF2 rounds, at least {MIN_PBKDF2_ITERATIONS:,}.")
+    salt = _hex(32, help_text="PBKDF2 salt, 16 bytes as hex.")
+    nonce = _hex(24, help_text="AES-GCM nonce, 12 bytes as hex.")
+    wrapped = _hex(min_length=128, max_length=4096,
+                   help_text="The AES-GCM wrapped private key with its tag, as hex.")
+
+
+class EnrolledKeySerializer(serializers.Serializer):
+    key_id = serializers.CharField()
+    public_key = serializers.CharField()
+    enrolled_at = serializers.DateTimeField(allow_null=True)
+
+
+class SealedShareSerializer(StrictSerializer):
+    key_id = serializers.CharField(max_length=64, help_text=(
+        "A key id of the submission's committee manifest."))
+    sealed_share = _hex(2 * SEALED_SHARE_LEN, help_text=(
+        f"The share HPKE-sealed to that member's key, {SEALED_SHARE_LEN} bytes as hex."))
+
+
+class SealedSharesSerializer(serializers.Serializer):
+    """One sealed key share per member of the manifest the bid was sealed to (ETB-1 §4)."""
+
+    sealed_shares = SealedShareSerializer(many=True, allow_empty=False,
+                                          help_text="One per committee member.")
+    context_hash = _hex(64, required=False, help_text=(
+        "Optional check: the submission's context hash the shares were made for."))
+    manifest_hash = _hex(64, required=False, help_text=(
+        "Optional check: the manifest hash the shares were made for."))
+
+
+class SharesStoredSerializer(serializers.Serializer):
+    key_ids = serializers.ListField(child=serializers.CharField())
+
+
+class DigestSerializer(serializers.Serializer):
+    """The digest the client computed over the sealed blob; the server recomputes it from the
+    stored parts and issues the receipt only if they agree."""
+
+    header_hash = _hex(64, help_text="SHA-256 of the blob header, hex.")
+    # A field named like a Field attribute (root); the stubs see a clash, DRF does not.
+    root = _hex(64, help_text="Merkle root over the chunks, hex.")  # type: ignore[assignment]
+    size = serializers.IntegerField(min_value=1, help_text="Size of the sealed blob in bytes.")
+    chunks = serializers.IntegerField(min_value=1, help_text="Number of chunks.")
+    context_hash = _hex(64, required=False,
+                        help_text="Optional: the context hash in the blob header.")
+
+
+class SignedReceiptSerializer(serializers.Serializer):
+    receipt = serializers.DictField(help_text="The receipt (ETB-1 §6), canonical JSON.")
+    signature = serializers.CharField(help_text="Ed25519 signature over the receipt, hex.")
+
+
+class SubmissionStartSerializer(serializers.Serializer):
+    supplier = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                        max_value=2**63 - 1, help_text=(
+                                            "Organisation id of the supplier; needed only if "
+                                            "you act for several."))
+    envelope = serializers.CharField(required=False, default="offer", max_length=32,
+                                     help_text="ETB-1 v1 has one envelope, 'offer'.")
+
+
+class MemberRemoveSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, default="", allow_blank=True,
+                                   max_length=2000, help_text="Why the member leaves "
+                                                              "(published).")
+    key_lost = serializers.BooleanField(required=False, default=False,
+                                        help_text="The member has lost the key.")
+
+
+class ManifestRepublishSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, default="", allow_blank=True,
+                                   max_length=2000,
+                                   help_text="Why the committee changed (published).")

@@ -1,0 +1,582 @@
+"""Every route, every method, every actor: the permission outcome each one gets.
+
+The test walks the URL resolver (backend.urls, the API included) and fails when a route and
+method has no row in EXPECTED, so a new route cannot ship without saying who may use it.
+Each row is then requested as each actor against one shared world (built once per module)
+and the status is asserted.
+
+Outcomes: "ok" means the request got past the permission check (200, 201, 204, a redirect that
+is not to sign-in, 400 for an empty or invalid body, 409 for a state conflict); "login" is a
+redirect to sign-in (anonymous on a web page); 401, 403 and 404 are the refusals (API
+anonymous; signed in but not allowed where the object is public; not allowed where it is not).
+
+Every request runs in its own savepoint, so a write never leaks into the next row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.views import LoginView
+from django.db import transaction
+from django.test import Client, TestCase, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import translation
+
+# --- the routes ------------------------------------------------------------------------------
+
+# Not part of the matrix, with the reason.
+EXEMPT_PREFIXES = {
+    "admin/": "Django admin: staff only by Django's own check (is_staff), tested in bids",
+    "i18n/": "Django's set_language: changes the session language, no data",
+}
+EXEMPT_NAMES = {
+    "api-schema": "the OpenAPI document, public by drf-spectacular's SERVE_PERMISSIONS",
+    "api-docs": "Swagger UI over the schema, public",
+    "bids-bench-plain": "bench/rush.py baseline, off unless BIDS_BENCH_PLAIN_UPLOAD (404)",
+}
+# Function views without a require_* decorator say here which methods they serve.
+DECLARED_METHODS: dict[str, list[str]] = {
+    "notices:list": ["get"],
+    "notices:detail": ["get"],
+    "notices:workspace": ["get"],
+    "notices:workspace-notice-preview": ["get"],
+    "accounts:account": ["get"],
+    "following:inbox": ["get"],
+    "following:saved-searches": ["get", "post"],
+    "questions:question-ask": ["get", "post"],
+    "questions:question-queue": ["get"],
+    "bids:committee": ["get", "post"],
+    "bids:enrol": ["get", "post"],
+    "bids:bid": ["get"],
+    "bids:receipt": ["get"],
+    "bids:opening": ["get"],
+    "bids:protocol": ["get"],
+    "bids:protocol-pdf": ["get"],
+    "bids:opened-tar": ["get"],
+    "bids:opened-file": ["get"],
+    "feeds:notices": ["get"],
+    "feeds:cpv": ["get"],
+    "feeds:saved": ["get"],
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    methods: tuple[str, ...]
+
+
+def _decorated_methods(view: Any) -> list[str] | None:
+    """The methods a require_http_methods / require_POST decorator allows, if any."""
+    func = view
+    while func is not None:
+        code = getattr(func, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:
+            cell = func.__closure__[code.co_freevars.index("request_method_list")]
+            return [m.lower() for m in cell.cell_contents]
+        func = getattr(func, "__wrapped__", None)
+    return None
+
+
+def _methods(name: str, view: Any) -> list[str] | None:
+    cls = getattr(view, "cls", None) or getattr(view, "view_class", None)
+    if cls is not None:  # DRF APIView (cls) or Django class-based view (view_class)
+        allowed = [m for m in cls.http_method_names if m not in ("options", "head", "trace")]
+        found = [m for m in allowed if hasattr(cls, m)]
+        if issubclass(cls, LoginView):
+            return ["get", "post"]
+        return found
+    return _decorated_methods(view) or DECLARED_METHODS.get(name)
+
+
+def _walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[tuple[str, str, Any]]:
+    for entry in patterns:
+        pattern = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, pattern, ns)
+        elif isinstance(entry, URLPattern):
+            yield f"{namespace}{entry.name}", pattern, entry.callback
+
+
+def routes() -> list[Route]:
+    found = []
+    for name, pattern, view in _walk(get_resolver("backend.urls").url_patterns, "", ""):
+        if any(pattern.startswith(p) for p in EXEMPT_PREFIXES) or name in EXEMPT_NAMES:
+            continue
+        methods = _methods(name, view)
+        if methods is None:
+            raise AssertionError(f"{name} ({pattern}): a function view without "
+                                 "require_http_methods; declare it in DECLARED_METHODS")
+        found.append(Route(name, pattern, tuple(methods)))
+    return found
+
+
+# --- the world ------------------------------------------------------------------------------
+
+ACTORS = ("owner", "other_officer", "member", "bidder", "other_supplier", "staff", "anon")
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    open_notice: Any          # published, committee with keys, one sealed bid, deadline ahead
+    closed_notice: Any        # deadline passed, bids opened
+    draft: Any                # the owner's draft
+    bid: Any                  # the bidder's sealed submission on open_notice
+    opened_bid: Any           # the bidder's opened submission on closed_notice
+    session: Any              # the opening of closed_notice
+    seat: Any                 # the member's seat on open_notice
+    document: Any             # a document version of open_notice
+    question: Any             # the bidder's question on open_notice
+    saved_search: Any         # the bidder's
+    message: Any              # an inbox message of the bidder
+    supplier: Any             # the bidder's organisation
+    colleague: Any            # another membership in the bidder's organisation
+    invitation_token: str
+    kwargs: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _tender(officer: Any, members: list[Any], keys: dict[str, Any], *, at: Any) -> Any:
+    from bids import committee as committee_services
+    from bids.models import CommitteeMember
+    from crypto.member_keys import generate_member_key
+    from notices import services
+    from tests.bids.conftest import fake_wrapped
+    from tests.conftest import notice_fields
+
+    notice = services.notice_create(buyer=officer.memberships.first().organization, by=officer,
+                                    kind="national", fields=notice_fields(start=at), now=at)
+    committee_services.committee_configure(notice=notice, by=officer, members=members, k=2,
+                                           now=at)
+    for user in members:
+        seat = CommitteeMember.objects.get(committee__notice=notice, user=user)
+        key = generate_member_key()
+        key_id = f"k-{notice.pk}-{user.pk}"
+        keys[key_id] = key
+        committee_services.committee_member_enrol_key(member=seat, by=user,
+                                                      wrapped_key=fake_wrapped(key_id, key),
+                                                      now=at)
+    return notice
+
+
+def _seal_and_submit(notice: Any, supplier: Any, user: Any) -> Any:
+    from bids import submission
+    from crypto.envelope import TarEntry, seal_entries
+
+    sub = submission.submission_start(notice=notice, supplier=supplier, by=user)
+    out = io.BytesIO()
+    data = b"Pris: 1 000 000 NOK"
+    sealed = seal_entries([TarEntry("tilbud.txt", len(data), 1767225600, io.BytesIO(data))],
+                          manifest=sub.manifest.manifest, context=sub.context, out=out,
+                          expected_manifest_hash=sub.manifest.manifest_hash)
+    blob = out.getvalue()
+    submission.submission_part_put(submission=sub, index=0, stream=io.BytesIO(blob),
+                                   sha256=hashlib.sha256(blob).hexdigest(), by=user,
+                                   content_length=len(blob))
+    submission.submission_shares_put(submission=sub, by=user, document=sealed.shares_document())
+    submission.submission_finalize(submission=sub, by=user, claimed=sealed.digest.as_json())
+    sub.refresh_from_db()
+    return sub
+
+
+def _build_world() -> World:
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from accounts import services as account_services
+    from accounts.models import BuyerType, OrganizationKind, Role, User
+    from bids import committee as committee_services
+    from bids.clock import db_now
+    from bids.opening import services as opening
+    from crypto.shares import open_share
+    from notices import services
+    from notices.documents import services as documents
+    from notices.following import saved_searches
+    from notices.following.models import InboxMessage
+    from notices.models import Notice, NoticeEvent
+    from notices.questions import services as questions
+    from tests.conftest import make_org, make_user, notice_fields
+
+    authority = make_org(OrganizationKind.AUTHORITY, "Bergen kommune", BuyerType.OTHER)
+    other_authority = make_org(OrganizationKind.AUTHORITY, "Statens vegvesen", BuyerType.STATE)
+    supplier = make_org(OrganizationKind.SUPPLIER, "Fjordbygg AS")
+    other_supplier = make_org(OrganizationKind.SUPPLIER, "Nordlys Renhold AS")
+    owner = make_user("officer@bergen.example", authority, Role.PROCUREMENT_OFFICER)
+    members = [make_user(f"member{i}@bergen.example", authority, Role.COMMITTEE_MEMBER)
+               for i in range(3)]
+    bidder = make_user("anna@fjordbygg.example", supplier, Role.SUPPLIER_ADMIN)
+    colleague = make_user("per@fjordbygg.example", supplier, Role.SUPPLIER_USER)
+    users = {
+        "owner": owner,
+        "other_officer": make_user("officer@vegvesen.example", other_authority,
+                                   Role.PROCUREMENT_OFFICER),
+        "member": members[0],
+        "bidder": bidder,
+        "other_supplier": make_user("ola@nordlys.example", other_supplier, Role.SUPPLIER_ADMIN),
+        "staff": User.objects.create_user(email="ops@anbud.example", password="x" * 16,
+                                          is_staff=True),
+        "anon": None,
+    }
+    now = timezone.now()
+    keys: dict[str, Any] = {}
+
+    # The open tender: a document, published, one sealed bid, a question.
+    open_notice = _tender(owner, members, keys, at=now)
+    version, _warnings = documents.document_upload(
+        notice=open_notice, by=owner, stream=ContentFile(b"%PDF-1.4 konkurransegrunnlag"),
+        filename="konkurransegrunnlag.pdf", size=28, title="Konkurransegrunnlag")
+    open_notice = services.notice_publish(notice=open_notice, by=owner)
+    committee_services.manifest_ensure(notice=open_notice)
+    bid = _seal_and_submit(open_notice, supplier, bidder)
+    question = questions.question_ask(notice=open_notice, by=bidder, text="Gjelder 2 000 timer?")
+
+    # The closed tender: published 20 days ago, a bid, the deadline passed, opened by k = 2.
+    start = now - timedelta(days=20)
+    closed_notice = _tender(owner, members, keys, at=start)
+    closed_notice = services.notice_publish(notice=closed_notice, by=owner, now=start)
+    committee_services.manifest_ensure(notice=closed_notice, now=start)
+    opened_bid = _seal_and_submit(closed_notice, supplier, bidder)
+    Notice.objects.filter(pk=closed_notice.pk).update(
+        submission_deadline=db_now() + timedelta(milliseconds=1))
+    closed_notice.refresh_from_db()
+    session = opening.opening_start(notice=closed_notice, by=owner)
+    for user in members[:2]:
+        rows = opening.opening_shares_for_member(session=session, by=user)
+        shares = [{"context_hash": r["context_hash"], "key_id": r["key_id"],
+                   "share": open_share(bytes.fromhex(r["sealed_share"]), keys[r["key_id"]],
+                                       context_hash=bytes.fromhex(r["context_hash"]),
+                                       key_id=r["key_id"]).hex()} for r in rows]
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            opening.opening_add_shares(session=session, by=user, shares=shares)
+    session.refresh_from_db()
+    opened_bid.refresh_from_db()
+
+    draft = services.notice_create(buyer=authority, by=owner, kind="national",
+                                   fields=notice_fields(title="Utkast: skoleskyss"))
+    saved = saved_searches.saved_search_create(user=bidder, name="Bygg",
+                                               params={"cpv": "45000000"}, frequency="daily")
+    event = NoticeEvent.objects.filter(notice=open_notice).earliest("pk")
+    message = InboxMessage.objects.create(user=bidder, notice=open_notice, event=event,
+                                          kind="change", subject="Endring", body="Endret.",
+                                          created_at=now)
+    _invitation, token = account_services.invitation_create(
+        organization=supplier, email="ny@fjordbygg.example", role=Role.SUPPLIER_USER, by=bidder)
+    from bids.models import CommitteeMember
+
+    seat = CommitteeMember.objects.get(committee__notice=open_notice, user=members[0])
+    world = World(users=users, open_notice=open_notice, closed_notice=closed_notice, draft=draft,
+                  bid=bid, opened_bid=opened_bid, session=session, seat=seat,
+                  document=version, question=question, saved_search=saved, message=message,
+                  supplier=supplier, colleague=colleague.memberships.get(),
+                  invitation_token=token)
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any,
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """Built once, inside a transaction rolled back after the module: every test's own
+    savepoint nests inside it, so one request's writes never reach the next."""
+    root: Path = tmp_path_factory.mktemp("route-matrix")
+    from django.conf import settings
+
+    storages = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(root / "storage")}}}
+    with django_db_blocker.unblock(), override_settings(
+            STORAGES=storages, SEARCH_INDEX_DIR=root / "index"):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with translation.override("en"):
+                built = _build_world()
+            yield built
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# --- the expected outcomes ------------------------------------------------------------------
+
+OK, LOGIN = "ok", "login"
+
+
+def r(owner: Any, other_officer: Any, member: Any, bidder: Any, other_supplier: Any,
+      staff: Any, anon: Any) -> dict[str, Any]:
+    return dict(zip(ACTORS, (owner, other_officer, member, bidder, other_supplier, staff, anon),
+                    strict=True))
+
+
+PUBLIC = r(OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN_API = r(OK, OK, OK, OK, OK, OK, 401)
+SIGNED_IN_WEB = r(OK, OK, OK, OK, OK, OK, LOGIN)
+# The buyer's write on a public notice: others see the notice, so 403.
+BUYER_API = r(OK, 403, 403, 403, 403, 403, 401)
+BUYER_WEB = r(OK, 403, 403, 403, 403, 403, LOGIN)
+# The buyer's write on its draft: a member of the buyer sees the draft (403), others not (404).
+DRAFT_API = r(OK, 404, 403, 404, 404, 404, 401)
+DRAFT_WEB = r(OK, 404, 403, 404, 404, 404, LOGIN)
+# The bidder's own submission: nobody else learns that it exists.
+BIDDER_API = r(404, 404, 404, OK, 404, 404, 401)
+BIDDER_WEB = r(404, 404, 404, OK, 404, 404, LOGIN)
+# Suppliers act (bid, ask, follow); the others are known but not allowed.
+SUPPLIERS_API = r(403, 403, 403, OK, OK, 403, 401)
+SUPPLIERS_WEB = r(403, 403, 403, OK, OK, 403, LOGIN)
+# The opening: its existence is not public outside the buyer's editors and the committee.
+OPENING_API = r(OK, 404, OK, 404, 404, 404, 401)
+OPENING_WEB = r(OK, 404, OK, 404, 404, 404, LOGIN)
+# The bidder's organisation's members page: its administrator and platform staff.
+ORG_ADMIN_WEB = r(404, 404, 404, OK, 404, OK, LOGIN)
+# Private things of one signed-in user (the bidder's saved search, inbox message).
+OWN_API = r(404, 404, 404, OK, 404, 404, 401)
+OWN_WEB = r(404, 404, 404, OK, 404, 404, LOGIN)
+
+EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
+    # accounts API
+    ("api-token", "post"): PUBLIC,
+    ("api-token-revoke", "post"): SIGNED_IN_API,
+    ("api-me", "get"): SIGNED_IN_API,
+    ("api-supplier-signup", "post"): PUBLIC,
+    ("api-invitation-create", "post"): r(403, 403, 403, OK, 403, OK, 401),
+    ("api-invitation-accept", "post"): PUBLIC,
+    # notices API
+    ("api-notice-list", "get"): PUBLIC,
+    ("api-notice-list", "post"): r(OK, OK, 403, 403, 403, 403, 401),
+    ("api-notice-detail", "get"): r(OK, 404, OK, 404, 404, 404, 404),  # the draft
+    ("api-notice-detail", "patch"): DRAFT_API,
+    ("api-notice-detail", "delete"): DRAFT_API,
+    ("api-notice-publish", "post"): DRAFT_API,
+    ("api-notice-change", "post"): BUYER_API,
+    ("api-notice-cancel", "post"): BUYER_API,
+    ("api-notice-versions", "get"): PUBLIC,
+    ("api-notice-documents", "get"): PUBLIC,
+    ("api-notice-documents", "post"): BUYER_API,
+    ("api-document-download", "get"): PUBLIC,
+    ("api-notice-ocds", "get"): PUBLIC,
+    ("api-notice-eforms", "get"): PUBLIC,
+    ("api-notice-follow", "get"): SIGNED_IN_API,
+    ("api-notice-follow", "post"): SUPPLIERS_API,
+    ("api-notice-follow", "delete"): SIGNED_IN_API,
+    ("api-inbox", "get"): SIGNED_IN_API,
+    ("api-inbox-read", "post"): SIGNED_IN_API,
+    ("api-inbox-message-read", "post"): OWN_API,
+    ("api-saved-searches", "get"): SIGNED_IN_API,
+    ("api-saved-searches", "post"): SIGNED_IN_API,
+    ("api-saved-search", "get"): OWN_API,
+    ("api-saved-search", "patch"): OWN_API,
+    ("api-saved-search", "delete"): OWN_API,
+    ("api-notice-questions", "get"): PUBLIC,
+    ("api-notice-questions", "post"): SUPPLIERS_API,
+    # Questions are private to the asker and the buyer; a committee member of the buyer
+    # sees them but does not answer.
+    ("api-question-answer", "post"): r(OK, 404, 403, 404, 404, 404, 401),
+    ("api-question-merge", "post"): r(OK, 404, 403, 404, 404, 404, 401),
+    ("api-notice-extend-deadline", "post"): BUYER_API,
+    ("api-codes-cpv", "get"): PUBLIC,
+    ("api-codes-nuts", "get"): PUBLIC,
+    # bids API: the committee is public, the buyer manages it, a seat's key is its member's
+    ("bids-committee", "get"): PUBLIC,
+    ("bids-committee", "put"): BUYER_API,
+    ("bids-committee-key", "get"): r(404, 404, OK, 404, 404, 404, 401),
+    ("bids-committee-key", "put"): r(403, 403, OK, 403, 403, 403, 401),
+    ("bids-committee-remove", "post"): BUYER_API,
+    ("bids-manifests", "get"): PUBLIC,
+    ("bids-manifests", "post"): BUYER_API,
+    # Before the deadline the authority sees nothing of the bids (403 "sealed").
+    ("bids-submissions", "get"): r(403, 403, 403, OK, OK, 403, 401),
+    ("bids-submissions", "post"): SUPPLIERS_API,
+    ("bids-server-sealed", "post"): SUPPLIERS_API,
+    ("bids-submission", "get"): BIDDER_API,
+    ("bids-parts", "get"): BIDDER_API,
+    ("bids-part", "put"): BIDDER_API,
+    ("bids-shares", "post"): BIDDER_API,
+    ("bids-finalize", "post"): BIDDER_API,
+    ("bids-withdraw", "post"): BIDDER_API,
+    ("bids-receipt", "get"): BIDDER_API,
+    ("bids-receipt-html", "get"): BIDDER_API,
+    ("bids-inclusion-proof", "get"): BIDDER_API,
+    ("bids-keys", "get"): PUBLIC,
+    ("bids-log-sth", "get"): PUBLIC,
+    ("bids-log-consistency", "get"): PUBLIC,
+    ("bids-log-entry", "get"): PUBLIC,
+    # the opening (of the closed notice)
+    ("bids-opening-start", "post"): BUYER_API,
+    ("bids-opening", "get"): OPENING_API,
+    ("bids-opening-my-shares", "get"): r(403, 404, OK, 404, 404, 404, 401),
+    ("bids-opening-shares", "post"): r(403, 404, OK, 404, 404, 404, 401),
+    ("bids-opening-resume", "post"): OPENING_API,
+    ("bids-opening-renew-key", "post"): r(OK, 404, 403, 404, 404, 404, 401),
+    ("bids-opened-tar", "get"): OPENING_API,
+    ("bids-opened-file", "get"): OPENING_API,
+    # accounts web
+    ("accounts:account", "get"): SIGNED_IN_WEB,
+    ("accounts:login", "get"): PUBLIC,
+    ("accounts:login", "post"): PUBLIC,
+    ("accounts:logout", "post"): PUBLIC,
+    ("accounts:signup", "get"): PUBLIC,
+    ("accounts:signup", "post"): PUBLIC,
+    ("accounts:invitation", "get"): PUBLIC,
+    ("accounts:invitation", "post"): PUBLIC,
+    ("accounts:members", "get"): ORG_ADMIN_WEB,
+    ("accounts:members", "post"): ORG_ADMIN_WEB,
+    ("accounts:member-remove", "post"): ORG_ADMIN_WEB,
+    ("accounts:api-token", "get"): SIGNED_IN_WEB,
+    ("accounts:api-token", "post"): SIGNED_IN_WEB,
+    ("accounts:password_reset", "get"): PUBLIC,
+    ("accounts:password_reset", "post"): PUBLIC,
+    ("accounts:password_reset", "put"): PUBLIC,
+    ("accounts:password_reset_done", "get"): PUBLIC,
+    ("accounts:password_reset_confirm", "get"): PUBLIC,
+    ("accounts:password_reset_confirm", "post"): PUBLIC,
+    ("accounts:password_reset_confirm", "put"): PUBLIC,
+    ("accounts:password_reset_complete", "get"): PUBLIC,
+    # feeds (a saved search's feed: its secret token is the credential)
+    ("feeds:notices", "get"): PUBLIC,
+    ("feeds:cpv", "get"): PUBLIC,
+    ("feeds:saved", "get"): PUBLIC,
+    # following web
+    ("following:inbox", "get"): SIGNED_IN_WEB,
+    ("following:inbox-read", "post"): SIGNED_IN_WEB,
+    ("following:saved-searches", "get"): SIGNED_IN_WEB,
+    ("following:saved-searches", "post"): SIGNED_IN_WEB,
+    ("following:saved-search-delete", "post"): OWN_WEB,
+    # the view reports a refused follow as a message on the notice page (redirect)
+    ("following:follow", "post"): SIGNED_IN_WEB,
+    # questions web
+    ("questions:question-ask", "get"): SUPPLIERS_WEB,
+    ("questions:question-ask", "post"): SUPPLIERS_WEB,
+    ("questions:question-queue", "get"): r(OK, 404, OK, 404, 404, 404, LOGIN),
+    ("questions:extend-deadline", "post"): r(OK, 404, 403, 404, 404, 404, LOGIN),
+    ("questions:question-answer", "post"): r(OK, 404, 403, 404, 404, 404, LOGIN),
+    ("questions:question-merge", "post"): r(OK, 404, 403, 404, 404, 404, LOGIN),
+    # bids web
+    ("bids:committee", "get"): r(OK, 403, OK, 403, 403, 403, LOGIN),
+    ("bids:committee", "post"): BUYER_WEB,
+    ("bids:enrol", "get"): r(404, 404, OK, 404, 404, 404, LOGIN),
+    ("bids:enrol", "post"): r(404, 404, OK, 404, 404, 404, LOGIN),
+    ("bids:bid", "get"): SUPPLIERS_WEB,
+    ("bids:withdraw", "post"): BIDDER_WEB,
+    ("bids:receipt", "get"): BIDDER_WEB,
+    ("bids:opening", "get"): OPENING_WEB,
+    ("bids:opening-start", "post"): r(OK, 404, 403, 404, 404, 404, LOGIN),
+    ("bids:opening-resume", "post"): OPENING_WEB,
+    ("bids:protocol", "get"): OPENING_WEB,
+    ("bids:protocol-pdf", "get"): OPENING_WEB,
+    ("bids:opened-tar", "get"): OPENING_WEB,
+    ("bids:opened-file", "get"): OPENING_WEB,
+    # notices web
+    ("notices:list", "get"): PUBLIC,
+    ("notices:detail", "get"): PUBLIC,
+    ("notices:document-download", "get"): PUBLIC,
+    ("notices:workspace", "get"): SIGNED_IN_WEB,
+    ("notices:workspace-notice-create", "get"): r(OK, OK, 403, 403, 403, 403, LOGIN),
+    ("notices:workspace-notice-create", "post"): r(OK, OK, 403, 403, 403, 403, LOGIN),
+    ("notices:workspace-notice-preview", "get"): DRAFT_WEB,
+    ("notices:workspace-notice-edit", "get"): DRAFT_WEB,
+    ("notices:workspace-notice-edit", "post"): DRAFT_WEB,
+    ("notices:workspace-notice-publish", "post"): DRAFT_WEB,
+    ("notices:workspace-notice-documents", "get"): DRAFT_WEB,
+    ("notices:workspace-notice-documents", "post"): DRAFT_WEB,
+    ("notices:workspace-notice-change", "get"): BUYER_WEB,
+    ("notices:workspace-notice-change", "post"): BUYER_WEB,
+    ("notices:workspace-notice-cancel", "get"): BUYER_WEB,
+    ("notices:workspace-notice-cancel", "post"): BUYER_WEB,
+    ("notices:workspace-notice-delete", "get"): DRAFT_WEB,
+    ("notices:workspace-notice-delete", "post"): DRAFT_WEB,
+}
+
+# Which object each route is asked about (the rest: the open notice).
+DRAFT_ROUTES = {"api-notice-detail", "api-notice-publish", "notices:workspace-notice-preview",
+                "notices:workspace-notice-edit", "notices:workspace-notice-publish",
+                "notices:workspace-notice-documents", "notices:workspace-notice-delete"}
+CLOSED_ROUTES = {"bids-opening-start", "bids:opening", "bids:opening-start",
+                 "bids:opening-resume", "bids:protocol", "bids:protocol-pdf", "bids:opened-tar",
+                 "bids:opened-file"}
+
+
+def _kwargs(world: World, route: Route) -> dict[str, Any]:
+    name = route.name
+    notice = (world.draft if name in DRAFT_ROUTES
+              else world.closed_notice if name in CLOSED_ROUTES else world.open_notice)
+    submission = world.opened_bid if name in CLOSED_ROUTES or "opened" in name else world.bid
+    values = {
+        "pk": notice.pk, "notice_id": notice.pk, "submission_id": submission.pk,
+        "member_id": world.seat.pk, "document_id": world.document.document_id,
+        "number": world.document.number, "index": 0, "session_id": world.session.pk,
+        "question_id": world.question.pk, "org_id": world.supplier.pk,
+        "membership_id": world.colleague.pk, "token": world.invitation_token,
+        "uidb64": "MQ", "division": "45",
+    }
+    if name == "feeds:saved":
+        values["token"] = world.saved_search.feed_token
+    if name in ("api-saved-search", "following:saved-search-delete"):
+        values["pk"] = world.saved_search.pk
+    if name == "api-inbox-message-read":
+        values["pk"] = world.message.pk
+    if name in ("api-question-answer", "api-question-merge"):
+        values["pk"] = world.question.pk
+    if name == "accounts:password_reset_confirm":
+        values["token"] = "set-password"
+    import re
+
+    wanted = re.findall(r"<(?:\w+:)?(\w+)>", route.pattern)
+    return {key: values[key] for key in wanted}
+
+
+def _url(route: Route, kwargs: dict[str, Any]) -> str:
+    from django.urls import reverse
+
+    return reverse(route.name, kwargs=kwargs)
+
+
+CASES = [(route, method, actor) for route in routes() for method in route.methods
+         for actor in ACTORS]
+
+
+def test_it_has_an_expected_outcome_for_every_route_and_method() -> None:
+    missing = sorted({(route.name, method) for route, method, _actor in CASES}
+                     - set(EXPECTED))
+    assert not missing, f"routes without a row in EXPECTED: {missing}"
+    stale = sorted(set(EXPECTED) - {(route.name, method) for route, method, _a in CASES})
+    assert not stale, f"rows in EXPECTED for routes that no longer exist: {stale}"
+
+
+ALLOWED = {200, 201, 204, 302, 400, 409}
+
+
+@pytest.mark.parametrize(("route", "method", "actor"), CASES,
+                         ids=[f"{r.name}-{m}-{a}" for r, m, a in CASES])
+def test_it_gives_each_actor_the_expected_status(world: World, db: Any, route: Route,
+                                                  method: str, actor: str) -> None:
+    expected = EXPECTED.get((route.name, method))
+    if expected is None:
+        pytest.fail(f"{route.name} {method.upper()} has no row in EXPECTED")
+    want = expected[actor]
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    if world.users[actor] is not None:
+        client.force_login(world.users[actor])
+    url = _url(route, _kwargs(world, route))
+    response = getattr(client, method)(url, content_type="application/json") \
+        if method in ("put", "patch", "delete") else getattr(client, method)(url)
+    got = response.status_code
+    where = f"{method.upper()} {url} as {actor}: got {got}"
+    location = response.headers.get("Location", "")
+    if want == OK:
+        assert got in ALLOWED, where
+        assert not (got == 302 and "/accounts/login/" in location), f"{where} (to sign-in)"
+    elif want == LOGIN:
+        assert got == 302 and "/accounts/login/" in location, f"{where} -> {location}"
+    else:
+        assert got == want, where
+        if got == 401:
+            assert response.headers.get("WWW-Authenticate"), f"{where} without WWW-Authenticate"
