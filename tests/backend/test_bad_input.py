@@ -97,16 +97,19 @@ def _deep(depth: int) -> str:
 
 
 @pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 5000, 100_000])
-def test_it_refuses_deeply_nested_json_on_every_api_route(api_for, officer, make_notice, depth):
+def test_it_refuses_deeply_nested_json_on_every_api_route(api_for, officer, supplier_user,
+                                                          make_notice, depth):
     notice = make_notice()
-    api = _client(api_for(officer))
-    before = (Notice.objects.count(), NoticeVersion.objects.count())
-    for url in ("/api/notices/", f"/api/notices/{notice.pk}/changes/", "/api/saved-searches/",
-                f"/api/notices/{notice.pk}/questions/"):
-        response = api.generic("POST", url, _deep(depth), content_type="application/json")
+    before = (Notice.objects.count(), NoticeVersion.objects.count(), Question.objects.count())
+    for user, url in ((officer, "/api/notices/"), (officer, f"/api/notices/{notice.pk}/changes/"),
+                      (officer, "/api/saved-searches/"),
+                      (supplier_user, f"/api/notices/{notice.pk}/questions/")):
+        response = _client(api_for(user)).generic("POST", url, _deep(depth),
+                                                  content_type="application/json")
         assert response.status_code == 400, (url, response.status_code)
         assert response.json()["error"]["code"] == "parse_error"
-    assert (Notice.objects.count(), NoticeVersion.objects.count()) == before
+    after = (Notice.objects.count(), NoticeVersion.objects.count(), Question.objects.count())
+    assert after == before
 
 
 def test_it_counts_json_depth_without_recursion():
