@@ -13,6 +13,7 @@ from notices.models import (
     Notice,
     NoticeEvent,
     NoticeVersion,
+    QuestionEvent,
     TenderDocument,
     Threshold,
 )
@@ -40,6 +41,7 @@ class NoticeAdmin(ReadOnlyAdmin):
 
 admin.site.register(NoticeVersion, ReadOnlyAdmin)
 admin.site.register(NoticeEvent, ReadOnlyAdmin)
+admin.site.register(QuestionEvent, ReadOnlyAdmin)
 admin.site.register(TenderDocument, ReadOnlyAdmin)
 admin.site.register(DocumentVersion, ReadOnlyAdmin)
 
