@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountEvent, BuyerType, Invitation, Membership, Organization, User
 from accounts.services import authority_create
-from backend.admin import ReadOnlyAdmin
+from backend.admin import EventAdmin
 from backend.errors import ApplicationError
 
 
@@ -86,5 +86,5 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "organization", "kind", "by"]
+class AccountEventAdmin(EventAdmin):
+    list_display = ("at", "organization", "kind", "kind_code", "by")
