@@ -68,4 +68,4 @@ def opened_bid_flip(bid: OpenedBid, old: str, new: str, *, at: datetime,
                                by=None, at=at, data=details)
     return BidEvent.objects.create(notice_id=bid.submission.notice_id, submission=bid.submission,
                                    kind=BidEventKind.OPENING_BID_FAILED, by=None, at=at,
-                                   data=details)
+                                   data={"from": old, "to": new, **details})

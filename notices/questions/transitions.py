@@ -35,8 +35,8 @@ def question_flip(question: Question, old: str, new: str, *, by: User | None, at
     inside the caller's transaction)."""
     status = QuestionStatus(new)
     swap_status(Question, pk=question.pk, old=old, new=new, allowed=ALLOWED,
-                conflict=str(CONFLICT[status]), **fields)
+                conflict=str(CONFLICT.get(status, "")), **fields)
     event = QuestionEvent.objects.create(question=question, kind=EVENT_OF[status], by=by, at=at,
-                                         data=data or {})
+                                         data={"from": old, "to": new, **(data or {})})
     question.refresh_from_db()
     return event
