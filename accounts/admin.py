@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AccountEvent, BuyerType, Invitation, Membership, Organization, User
 from accounts.services import authority_create
+from backend.admin import EventAdmin
 from backend.errors import ApplicationError
 
 
@@ -85,12 +86,5 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccountEvent)
-class AccountEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "organization", "kind", "by"]
-    readonly_fields = ["organization", "kind", "by", "at", "data"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class AccountEventAdmin(EventAdmin):
+    list_display = ("at", "organization", "kind", "kind_code", "by")

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend.events import Event
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -167,19 +169,23 @@ class Invitation(models.Model):
         return f"{self.email} → {self.organization}"
 
 
-class AccountEvent(models.Model):
+class AccountEventKind(models.TextChoices):
+    """What happened to an organisation's account. The values are stored: never rename one."""
+
+    ORGANIZATION_REGISTERED = "organization.registered", _("Organisation registered")
+    ORGANIZATION_CREATED = "organization.created", _("Organisation created by the platform")
+    INVITATION_CREATED = "invitation.created", _("Invitation sent")
+    INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
+    MEMBERSHIP_REMOVED = "membership.removed", _("Membership removed")
+
+
+class AccountEvent(Event):
     """Append-only log of changes to organisations, memberships and invitations."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE,
+    # Organisations are never deleted once they have a history.
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
                                      related_name="events")
-    kind = models.CharField(max_length=64)
-    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
-                           related_name="+")
-    at = models.DateTimeField()
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
+    kind = models.CharField(max_length=64, choices=AccountEventKind.choices)
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -20,6 +20,7 @@ from accounts.models import (
     AUTHORITY_ROLES,
     SUPPLIER_ROLES,
     AccountEvent,
+    AccountEventKind,
     BuyerType,
     Invitation,
     Membership,
@@ -34,7 +35,7 @@ from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.links import absolute_url
 
 
-def _event(org: Organization, kind: str, *, by: User | None, at: datetime,
+def _event(org: Organization, kind: AccountEventKind, *, by: User | None, at: datetime,
            **data: Any) -> None:
     AccountEvent.objects.create(organization=org, kind=kind, by=by, at=at, data=data)
 
@@ -97,7 +98,7 @@ def supplier_signup(*, name: str, email: str, password: str, full_name: str,
                                       email=user.email, city=city, **ids)
     membership = Membership.objects.create(user=user, organization=org,
                                            role=Role.SUPPLIER_ADMIN)
-    _event(org, "organization.registered", by=user, at=now, org_kind=org.kind)
+    _event(org, AccountEventKind.ORGANIZATION_REGISTERED, by=user, at=now, org_kind=org.kind)
     return membership
 
 
@@ -119,7 +120,7 @@ def authority_create(*, name: str, org_number: str, buyer_type: str, admin_email
     ids = _identifier_fields(country="NO", org_number=org_number, national_id="")
     org = Organization.objects.create(kind=OrganizationKind.AUTHORITY, name=name.strip(),
                                       buyer_type=buyer_type, city=city, nuts=nuts, **ids)
-    _event(org, "organization.created", by=by, at=now, org_kind=org.kind)
+    _event(org, AccountEventKind.ORGANIZATION_CREATED, by=by, at=now, org_kind=org.kind)
     _invitation, token = invitation_create(organization=org, email=admin_email,
                                  role=Role.AUTHORITY_ADMIN, by=by, now=now)
     return org, token
@@ -148,7 +149,8 @@ def invitation_create(*, organization: Organization, email: str, role: str, by: 
     invitation = Invitation.objects.create(
         organization=organization, email=email, role=role, token_hash=_token_hash(token),
         invited_by=by, expires_at=now + timedelta(days=settings.INVITATION_VALID_DAYS))
-    _event(organization, "invitation.created", by=by, at=now, email=email, role=role)
+    _event(organization, AccountEventKind.INVITATION_CREATED, by=by, at=now, email=email,
+           role=role)
     link = absolute_url(reverse("accounts:invitation", kwargs={"token": token}))
     transaction.on_commit(lambda: send_mail(
         subject=_("You are invited to %(org)s on Anbud") % {"org": organization.name},
@@ -195,7 +197,7 @@ def invitation_accept(*, token: str, user: User | None = None, password: str = "
     except IntegrityError:
         membership = Membership.objects.get(user=user, organization=invitation.organization,
                                             role=invitation.role)
-    _event(invitation.organization, "invitation.accepted", by=user, at=now,
+    _event(invitation.organization, AccountEventKind.INVITATION_ACCEPTED, by=user, at=now,
            email=invitation.email, role=invitation.role)
     return membership
 
@@ -211,7 +213,7 @@ def membership_remove(*, membership: Membership, by: User, now: datetime | None 
             organization=org, role=admin_role).exclude(pk=membership.pk).exists():
         raise ApplicationError(_("An organisation must keep at least one administrator."))
     membership.delete()
-    _event(org, "membership.removed", by=by, at=now, user=membership.user.email,
+    _event(org, AccountEventKind.MEMBERSHIP_REMOVED, by=by, at=now, user=membership.user.email,
            role=membership.role)
 
 

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from backend.admin import ReadOnlyAdmin
+from backend.admin import EventAdmin, ReadOnlyAdmin
 from bids.clock import db_now
 from bids.models import (
     BidEvent,
@@ -46,8 +46,8 @@ class ReceiptAdmin(AfterDeadlineAdmin):
 
 
 @admin.register(BidEvent)
-class BidEventAdmin(AfterDeadlineAdmin):
-    list_display = ("at", "notice", "kind", "by")
+class BidEventAdmin(EventAdmin):
+    list_display = ("at", "notice", "kind", "kind_code", "by")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         # Committee events are not about bids; submission events wait for the deadline.

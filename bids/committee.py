@@ -22,7 +22,15 @@ from accounts.models import User
 from accounts.permissions import is_member_of
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from bids.clock import db_now
-from bids.models import BidEvent, Committee, CommitteeMember, Manifest, Submission, SubmissionStatus
+from bids.models import (
+    BidEvent,
+    BidEventKind,
+    Committee,
+    CommitteeMember,
+    Manifest,
+    Submission,
+    SubmissionStatus,
+)
 from bids.permissions import may_manage_committee
 from bids.tlog import log_append, sth_after_append
 from crypto.canonical import KEY_ID_RE, manifest_hash, validate_manifest, validate_public_key_hex
@@ -41,7 +49,7 @@ class CommitteeResult:
     warnings: list[str]
 
 
-def bid_event(notice: Notice, kind: str, *, by: User | None, at: datetime,
+def bid_event(notice: Notice, kind: BidEventKind, *, by: User | None, at: datetime,
               submission: Submission | None = None, **data: Any) -> BidEvent:
     return BidEvent.objects.create(notice=notice, submission=submission, kind=kind, by=by,
                                    at=at, data=data)
@@ -120,7 +128,7 @@ def committee_configure(*, notice: Notice, by: User, members: list[User], k: int
     for user in unique:
         if user.pk not in current:
             CommitteeMember.objects.create(committee=committee, user=user, added_at=now)
-    bid_event(notice, "committee.configured", by=by, at=now, k=k,
+    bid_event(notice, BidEventKind.COMMITTEE_CONFIGURED, by=by, at=now, k=k,
               members=[u.email for u in unique], electronic_bids=electronic_bids,
               max_bid_bytes=max_bid_bytes)
     return CommitteeResult(committee=committee, warnings=_warnings(len(unique), k))
@@ -182,7 +190,7 @@ def committee_member_enrol_key(*, member: CommitteeMember, by: User, wrapped_key
     if changed != 1:
         raise Conflict("You are no longer on this committee.")
     member.refresh_from_db()
-    bid_event(notice, "committee.key_enrolled", by=by, at=now, member=by.email,
+    bid_event(notice, BidEventKind.KEY_ENROLLED, by=by, at=now, member=by.email,
               key_id=stored["key_id"], public_key=stored["public_key"])
     # After publication a new key takes effect when a procurement officer publishes the new
     # manifest (manifest_republish), because that is a change notice.
@@ -223,7 +231,7 @@ def committee_member_add(*, notice: Notice, user: User, by: User,
     if committee.members.filter(user=user, removed_at__isnull=True).exists():
         raise Conflict(f"{user.email} is already on the committee.")
     member = CommitteeMember.objects.create(committee=committee, user=user, added_at=now)
-    bid_event(notice, "committee.member_added", by=by, at=now, member=user.email)
+    bid_event(notice, BidEventKind.MEMBER_ADDED, by=by, at=now, member=user.email)
     return member
 
 
@@ -252,7 +260,7 @@ def committee_member_remove(*, member: CommitteeMember, by: User, reason: str,
         removed_at=now, removed_reason=reason.strip())
     if changed != 1:
         raise Conflict("That member has already left the committee.")
-    kind = "committee.key_lost" if key_lost else "committee.member_removed"
+    kind = BidEventKind.KEY_LOST if key_lost else BidEventKind.MEMBER_REMOVED
     bid_event(notice, kind, by=by, at=now, member=member.user.email, key_id=member.key_id,
               reason=reason.strip())
     if notice.status == NoticeStatus.PUBLISHED and Manifest.objects.filter(notice=notice).exists():
@@ -325,7 +333,7 @@ def manifest_ensure(*, notice: Notice, now: datetime | None = None) -> Manifest 
     if committee is None or notice.status == NoticeStatus.DRAFT:
         return None
     manifest = _freeze(notice, number=1, reason="published", at=now)
-    bid_event(notice, "manifest.published", by=None, at=now, version=1,
+    bid_event(notice, BidEventKind.MANIFEST_PUBLISHED, by=None, at=now, version=1,
               manifest_hash=manifest.manifest_hash)
     return manifest
 
@@ -341,7 +349,7 @@ def _republish(notice: Notice, *, by: User, now: datetime, reason: str) -> Manif
             f"{manifest.manifest_hash}.")
     notice_change_publish(notice=notice, by=by, now=now, reason=reason,
                           fields={"description": f"{description}\n\n{line}".strip()})
-    bid_event(notice, "manifest.published", by=by, at=now, version=number,
+    bid_event(notice, BidEventKind.MANIFEST_PUBLISHED, by=by, at=now, version=number,
               manifest_hash=manifest.manifest_hash, reason=reason)
     stale = Submission.objects.filter(notice=notice, status=SubmissionStatus.SEALED).exclude(
         manifest=manifest)
@@ -351,7 +359,7 @@ def _republish(notice: Notice, *, by: User, now: datetime, reason: str) -> Manif
             reseal_reason=f"The opening committee changed ({reason}). Seal and submit your "
                           "bid again before the deadline; your earlier bid still counts "
                           "until you do.")
-        bid_event(notice, "submission.reseal_requested", by=by, at=now, submission=submission,
+        bid_event(notice, BidEventKind.RESEAL_REQUESTED, by=by, at=now, submission=submission,
                   manifest_version=number)
     return manifest
 

@@ -14,10 +14,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
-from notices.models import Notice
+from backend.events import Event
+from notices.models import Notice, cascade_while_draft
 
 __all__ = [
-    "BidEvent", "Committee", "CommitteeMember", "LogEntry", "Manifest", "Receipt",
+    "BidEvent", "BidEventKind", "Committee", "CommitteeMember", "LogEntry", "Manifest", "Receipt",
     "SealedShare", "Sealing", "SignedTreeHead", "Submission", "SubmissionStatus", "UploadPart",
 ]
 
@@ -255,23 +256,53 @@ class SignedTreeHead(models.Model):
         return f"tree head size {self.size} at {self.timestamp}"
 
 
-class BidEvent(models.Model):
+class BidEventKind(models.TextChoices):
+    """Everything that happens in bids/, in one table per tender. The values are stored and
+    read by the opening protocol: never rename one."""
+
+    # The committee and its manifest (before the deadline).
+    COMMITTEE_CONFIGURED = "committee.configured", _("Opening committee set up")
+    MEMBER_ADDED = "committee.member_added", _("Committee member added")
+    MEMBER_REMOVED = "committee.member_removed", _("Committee member removed")
+    KEY_ENROLLED = "committee.key_enrolled", _("Committee member's key enrolled")
+    KEY_LOST = "committee.key_lost", _("Committee member's key reported lost")
+    MANIFEST_PUBLISHED = "manifest.published", _("Committee manifest published")
+    # Submissions.
+    SUBMISSION_STARTED = "submission.started", _("Submission started")
+    PART_RECEIVED = "submission.part_received", _("Part of a sealed bid received")
+    SHARES_RECEIVED = "submission.shares_received", _("Sealed key shares received")
+    SEALED_ON_SERVER = "submission.sealed_on_server", _("Bid sealed by the platform")
+    SEALED = "submission.sealed", _("Bid received and receipt issued")
+    SUPERSEDED = "submission.superseded", _("Bid replaced by a later bid")
+    WITHDRAWN = "submission.withdrawn", _("Bid withdrawn")
+    ABANDONED = "submission.abandoned", _("Unfinished upload abandoned")
+    LATE_REFUSED = "submission.late_refused", _("Bid refused: after the deadline")
+    RESEAL_REQUESTED = "submission.reseal_requested", _("Supplier asked to seal the bid again")
+    OPENED = "submission.opened", _("Bid opened")
+    # The deadline.
+    TENDER_CLOSED = "tender.closed", _("Deadline for tenders passed; set of bids logged")
+    # The opening (bids.opening).
+    OPENING_STARTED = "opening.started", _("Opening started")
+    OPENING_RUNNING = "opening.opening", _("Opening the bids")
+    OPENING_OPENED = "opening.opened", _("All bids opened")
+    OPENING_FAILED = "opening.failed", _("Opening stopped")
+    OPENING_RESUMED = "opening.resumed", _("Opening resumed")
+    OPENING_KEY_RENEWED = "opening.key_renewed", _("Opening session key renewed")
+    OPENING_SHARES_RELEASED = "opening.shares_released", _("Key shares released to a member")
+    OPENING_SHARES_RECEIVED = "opening.shares_received", _("Key shares received from a member")
+    OPENING_BAD_SHARE = "opening.bad_share", _("Wrong key share detected")
+    OPENING_BID_FAILED = "opening.bid_failed", _("Bid could not be opened")
+    OPENED_READ = "opened.read", _("Opened bid read")
+
+
+class BidEvent(Event):
     """Append-only record of every change in bids/: who, when, what. Never secrets."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="bid_events")
-    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, null=True, blank=True,
+    # Committee events of a draft go with the draft; once published, the trail is kept.
+    notice = models.ForeignKey(Notice, on_delete=cascade_while_draft, related_name="bid_events")
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="events")
-    kind = models.CharField(max_length=64)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                           blank=True, related_name="+")
-    at = models.DateTimeField()
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.kind}"
+    kind = models.CharField(max_length=64, choices=BidEventKind.choices)
 
 
 from bids.opening.models import OpenedBid, OpeningSession, OpeningShare  # noqa: E402,F401

@@ -30,6 +30,7 @@ from bids.committee import bid_event, manifest_current, manifest_ensure
 from bids.keys import platform_public_key_hex, platform_signing_key
 from bids.models import (
     BidEvent,
+    BidEventKind,
     Committee,
     LogEntry,
     Receipt,
@@ -51,6 +52,7 @@ from bids.storage import (
     store_stream,
 )
 from bids.tlog import log_append, sth_after_append, sth_issue
+from bids.transitions import submission_flip
 from crypto.canonical import context_hash as compute_context_hash
 from crypto.constants import SEALED_SHARE_LEN
 from crypto.envelope import TarEntry, seal_entries
@@ -62,34 +64,9 @@ from notices.models import Notice, NoticeStatus
 
 log = logging.getLogger(__name__)
 
-# One service per edge (DESIGN.md): the allowed status transitions of a submission.
-ALLOWED = {
-    (SubmissionStatus.UPLOADING, SubmissionStatus.SEALED),
-    (SubmissionStatus.UPLOADING, SubmissionStatus.ABANDONED),
-    (SubmissionStatus.SEALED, SubmissionStatus.SUPERSEDED),
-    (SubmissionStatus.SEALED, SubmissionStatus.WITHDRAWN),
-}
-
-
 class DeadlinePassed(ApplicationError):
     status_code = 409
     default_code = "deadline_passed"
-
-
-def _flip(submission: Submission, old: str, new: str, *, by: User | None, at: datetime,
-          **fields: Any) -> None:
-    assert (old, new) in ALLOWED, (old, new)
-    changed = Submission.objects.filter(pk=submission.pk, status=old).update(status=new,
-                                                                             **fields)
-    if changed != 1:
-        raise Conflict(f"The bid is no longer {SubmissionStatus(old).label.lower()}; reload "
-                       "and try again.")
-    BidEvent.objects.create(notice_id=submission.notice_id, submission=submission,
-                            kind=f"submission.{new}", by=by, at=at,
-                            data={"from": old, "to": new})
-    submission.status = new
-    for name, value in fields.items():
-        setattr(submission, name, value)
 
 
 def deadline_text(deadline: datetime) -> str:
@@ -169,7 +146,7 @@ def submission_start(*, notice: Notice, supplier: Organization, by: User,
     submission.context = context
     submission.context_hash = compute_context_hash(context).hex()
     submission.save(force_insert=True)
-    bid_event(notice, "submission.started", by=by, at=now, submission=submission,
+    bid_event(notice, BidEventKind.SUBMISSION_STARTED, by=by, at=now, submission=submission,
               sealing=sealing)
     return submission
 
@@ -229,7 +206,7 @@ def submission_part_put(*, submission: Submission, index: int, stream: Readable,
             part = UploadPart.objects.create(submission=submission, index=index, size=size,
                                              sha256=digest, storage_name=stored,
                                              received_at=now)
-            bid_event(notice, "submission.part_received", by=by, at=now,
+            bid_event(notice, BidEventKind.PART_RECEIVED, by=by, at=now,
                       submission=submission, index=index, size=size, sha256=digest)
     except (IntegrityError, ApplicationError):
         delete_quietly(stored)
@@ -294,7 +271,7 @@ def submission_shares_put(*, submission: Submission, by: User, document: Any,
     SealedShare.objects.filter(submission=submission).delete()
     rows = SealedShare.objects.bulk_create(
         [SealedShare(submission=submission, key_id=k, sealed_share=v) for k, v in cleaned])
-    bid_event(submission.notice, "submission.shares_received", by=by, at=now,
+    bid_event(submission.notice, BidEventKind.SHARES_RECEIVED, by=by, at=now,
               submission=submission, key_ids=[k for k, _v in cleaned])
     return rows
 
@@ -381,7 +358,7 @@ def _record_late(submission: Submission, *, by: User | None) -> None:
     with transaction.atomic():
         BidEvent.objects.create(
             notice_id=submission.notice_id, submission=submission,
-            kind="submission.late_refused", by=by, at=clock,
+            kind=BidEventKind.LATE_REFUSED, by=by, at=clock,
             data={"attempted_at": _rfc3339(clock),
                   "deadline": _rfc3339(submission.notice.submission_deadline)
                   if submission.notice.submission_deadline else ""})
@@ -408,7 +385,8 @@ def _commit(submission: Submission, digest: BlobDigest,
                    .filter(notice=notice, supplier=submission.supplier,
                            status=SubmissionStatus.SEALED).exclude(pk=submission.pk))
         for old in earlier:
-            _flip(old, SubmissionStatus.SEALED, SubmissionStatus.SUPERSEDED, by=by, at=now)
+            submission_flip(old, SubmissionStatus.SEALED, SubmissionStatus.SUPERSEDED, by=by,
+                            at=now)
             log_append(kind="submission.superseded", at=clock, data={
                 "context_hash": old.context_hash, "by_context_hash": submission.context_hash,
                 "at": clock.isoformat()})
@@ -421,10 +399,10 @@ def _commit(submission: Submission, digest: BlobDigest,
             bidder=submission.supplier.identifier, digest=digest, received_at=clock,
             sealing=submission.sealing, log_index=entry.index)
         signed = sign_receipt(receipt_body, platform_signing_key())
-        _flip(submission, SubmissionStatus.UPLOADING, SubmissionStatus.SEALED, by=by, at=now,
-              size=digest.size, chunks=digest.chunks, root=digest.root.hex(),
-              header_hash=digest.header_hash.hex(), received_at=clock, log_index=entry.index,
-              blob_name=f"bids/{notice.pk}/{submission.pk}/")
+        submission_flip(submission, SubmissionStatus.UPLOADING, SubmissionStatus.SEALED, by=by,
+                        at=now, size=digest.size, chunks=digest.chunks, root=digest.root.hex(),
+                        header_hash=digest.header_hash.hex(), received_at=clock,
+                        log_index=entry.index, blob_name=f"bids/{notice.pk}/{submission.pk}/")
         receipt = Receipt.objects.create(submission=submission, receipt=signed["receipt"],
                                          signature=signed["signature"],
                                          public_key=platform_public_key_hex(), issued_at=clock)
@@ -450,8 +428,8 @@ def submission_withdraw(*, submission: Submission, by: User,
         now = now or clock
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         if locked.status == SubmissionStatus.UPLOADING:
-            _flip(submission, SubmissionStatus.UPLOADING, SubmissionStatus.ABANDONED, by=by,
-                  at=now)
+            submission_flip(submission, SubmissionStatus.UPLOADING, SubmissionStatus.ABANDONED,
+                            by=by, at=now)
             names = _drop_parts(submission)
             def _delete_parts() -> None:
                 for n in names:
@@ -462,7 +440,8 @@ def submission_withdraw(*, submission: Submission, by: User,
         if locked.status != SubmissionStatus.SEALED:
             raise Conflict(f"This bid is {locked.get_status_display().lower()}; only the "
                            "current sealed bid can be withdrawn.", code="not_sealed")
-        _flip(submission, SubmissionStatus.SEALED, SubmissionStatus.WITHDRAWN, by=by, at=now)
+        submission_flip(submission, SubmissionStatus.SEALED, SubmissionStatus.WITHDRAWN, by=by,
+                        at=now)
         log_append(kind="submission.withdrawn", at=clock, data={
             "context_hash": submission.context_hash, "at": _rfc3339(clock)})
     return submission
@@ -537,7 +516,7 @@ def submission_seal_on_server(*, notice: Notice, supplier: Organization, by: Use
             SealedShare.objects.bulk_create(
                 [SealedShare(submission=submission, key_id=s["key_id"],
                              sealed_share=s["sealed_share"]) for s in sealed.sealed_shares])
-            bid_event(notice, "submission.sealed_on_server", by=by, at=now or timezone.now(),
+            bid_event(notice, BidEventKind.SEALED_ON_SERVER, by=by, at=now or timezone.now(),
                       submission=submission, size=sealed.digest.size)
     except BaseException:
         writer.discard()
@@ -554,14 +533,14 @@ def submission_seal_on_server(*, notice: Notice, supplier: Organization, by: Use
 
 
 def _abandon_quietly(submission: Submission) -> None:
-    with transaction.atomic():
-        changed = Submission.objects.filter(pk=submission.pk,
-                                            status=SubmissionStatus.UPLOADING).update(
-            status=SubmissionStatus.ABANDONED)
-        if changed:
-            bid_event(submission.notice, "submission.abandoned", by=None, at=timezone.now(),
-                      submission=submission, **{"from": "uploading", "to": "abandoned"})
-        names = _drop_parts(submission)
+    """After a failed server-side sealing: the upload is given up, its parts deleted."""
+    try:
+        with transaction.atomic():
+            submission_flip(submission, SubmissionStatus.UPLOADING, SubmissionStatus.ABANDONED,
+                            by=None, at=timezone.now())
+            names = _drop_parts(submission)
+    except Conflict:
+        return  # no longer uploading (sealed meanwhile): its parts are the bid, keep them
     for name in names:
         delete_quietly(name)
 
@@ -576,16 +555,14 @@ def submissions_cleanup_unfinished(*, now: datetime | None = None) -> int:
                                       notice__submission_deadline__lte=clock)
     count = 0
     for submission in stale.select_related("notice"):
-        with transaction.atomic():
-            changed = Submission.objects.filter(pk=submission.pk,
-                                                status=SubmissionStatus.UPLOADING).update(
-                status=SubmissionStatus.ABANDONED)
-            if changed != 1:
-                continue
-            bid_event(submission.notice, "submission.abandoned", by=None, at=now,
-                      submission=submission, reason="unfinished at the deadline",
-                      **{"from": "uploading", "to": "abandoned"})
-            names = _drop_parts(submission)
+        try:
+            with transaction.atomic():
+                submission_flip(submission, SubmissionStatus.UPLOADING,
+                                SubmissionStatus.ABANDONED, by=None, at=now,
+                                data={"reason": "unfinished at the deadline"})
+                names = _drop_parts(submission)
+        except Conflict:
+            continue  # finalised or cleaned up by another worker meanwhile
         for name in names:
             delete_quietly(name)
         # A worker killed mid-part leaves a file that no UploadPart row names: it never
@@ -616,7 +593,8 @@ def tender_close(*, notice: Notice, now: datetime | None = None) -> SignedTreeHe
         log_append(kind="tender.closed", notice=locked, at=clock, data={
             "tender": locked.reference, "deadline": _rfc3339(locked.submission_deadline),
             "entries": len(current), "context_hashes": current})
-        bid_event(locked, "tender.closed", by=None, at=now or clock, entries=len(current))
+        bid_event(locked, BidEventKind.TENDER_CLOSED, by=None, at=now or clock,
+                  entries=len(current))
         return sth_issue(reason="deadline", notice=locked, at=clock)
 
 

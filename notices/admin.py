@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from backend.admin import ReadOnlyAdmin
+from backend.admin import EventAdmin, ReadOnlyAdmin
 from notices.models import (
     DeadlineRule,
     DocumentVersion,
@@ -13,6 +13,7 @@ from notices.models import (
     Notice,
     NoticeEvent,
     NoticeVersion,
+    QuestionEvent,
     TenderDocument,
     Threshold,
 )
@@ -40,7 +41,8 @@ class NoticeAdmin(ReadOnlyAdmin):
 
 
 admin.site.register(NoticeVersion, ReadOnlyAdmin)
-admin.site.register(NoticeEvent, ReadOnlyAdmin)
+admin.site.register(NoticeEvent, EventAdmin)
+admin.site.register(QuestionEvent, EventAdmin)
 admin.site.register(TenderDocument, ReadOnlyAdmin)
 admin.site.register(DocumentVersion, ReadOnlyAdmin)
 

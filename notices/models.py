@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from backend.events import Event
 from notices.rules.models import ContractCategory, DeadlinePhase, DeadlineRule, Regime, Threshold
 
 __all__ = [
@@ -17,6 +20,7 @@ __all__ = [
     "Lot",
     "Notice",
     "NoticeEvent",
+    "NoticeEventKind",
     "NoticeKind",
     "NoticeStatus",
     "NoticeVersion",
@@ -186,18 +190,41 @@ class NoticeVersion(models.Model):
         return f"{self.notice_id} v{self.number} ({self.kind})"
 
 
-class NoticeEvent(models.Model):
+class NoticeEventKind(models.TextChoices):
+    """What happened to a notice. The values are stored and public: never rename one."""
+
+    CREATED = "notice.created", _("Draft created")
+    DRAFT_UPDATED = "notice.draft_updated", _("Draft edited")
+    PUBLISHED = "status.published", _("Notice published")
+    CHANGED = "notice.changed", _("Change notice published")
+    CLOSED = "status.closed", _("Deadline for tenders passed")
+    CANCELLED = "status.cancelled", _("Competition cancelled")
+    DOCUMENT_VERSION_ADDED = "document.version_added", _("Tender document version published")
+    ANSWER_PUBLISHED = "question.answer_published", _("Answer to a question published")
+    ANSWERED_PRIVATELY = "question.answered_privately", _("Question answered to the asker")
+
+
+def cascade_while_draft(collector: Any, field: Any, sub_objs: Any, using: str) -> None:
+    """on_delete for event rows that hang off a notice.
+
+    A draft was never public and may be deleted (notice_delete_draft); its trail (created,
+    edited, committee set up) goes with it. Once a notice has been published its events are
+    part of the public record, and deleting the notice is refused (ProtectedError).
+    """
+    notice_ids = {getattr(event, field.attname) for event in sub_objs}
+    public = (Notice._base_manager.using(using).filter(pk__in=notice_ids)
+              .exclude(status=NoticeStatus.DRAFT))
+    if public.exists():
+        models.PROTECT(collector, field, sub_objs, using)  # raises ProtectedError
+    else:
+        models.CASCADE(collector, field, sub_objs, using)
+
+
+class NoticeEvent(Event):
     """Append-only record of every state change of a notice (who, when, old -> new, why)."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=64)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                           blank=True, related_name="+")
-    at = models.DateTimeField()
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
+    notice = models.ForeignKey(Notice, on_delete=cascade_while_draft, related_name="events")
+    kind = models.CharField(max_length=64, choices=NoticeEventKind.choices)
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

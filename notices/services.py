@@ -21,6 +21,7 @@ from notices.models import (
     Lot,
     Notice,
     NoticeEvent,
+    NoticeEventKind,
     NoticeKind,
     NoticeStatus,
     NoticeVersion,
@@ -28,20 +29,11 @@ from notices.models import (
 )
 from notices.rules import checks as rules
 from notices.signals import notice_changed
+from notices.transitions import notice_flip
 
 logger = logging.getLogger(__name__)
 
-# The allowed edges of the notice lifecycle. Change notices keep the status (published) and
-# are guarded by the version number instead.
-ALLOWED = {
-    (NoticeStatus.DRAFT, NoticeStatus.PUBLISHED),
-    (NoticeStatus.PUBLISHED, NoticeStatus.CLOSED),
-    (NoticeStatus.PUBLISHED, NoticeStatus.CANCELLED),
-    (NoticeStatus.CLOSED, NoticeStatus.CANCELLED),
-}
-
-
-def notice_event(notice: Notice, kind: str, *, by: User | None, at: datetime,
+def notice_event(notice: Notice, kind: NoticeEventKind, *, by: User | None, at: datetime,
                  **data: Any) -> NoticeEvent:
     return NoticeEvent.objects.create(notice=notice, kind=kind, by=by, at=at, data=data)
 
@@ -52,26 +44,16 @@ def _require_editor(notice_buyer: Organization, by: User) -> None:
                         % {"buyer": notice_buyer.name})
 
 
-def _flip(notice: Notice, old: str, new: str, *, by: User | None, at: datetime,
-          reason: str = "", **fields: Any) -> None:
-    assert (old, new) in ALLOWED, (old, new)
-    changed = Notice.objects.filter(pk=notice.pk, status=old).update(status=new, **fields)
-    if changed != 1:
-        raise Conflict(_("The notice is no longer %(status)s; reload the page.")
-                       % {"status": NoticeStatus(old).label.lower()})
-    notice_event(notice, f"status.{new}", by=by, at=at, **{"from": old, "to": new,
-                                                            "reason": reason})
-    notice.refresh_from_db()
-
-
-def _announce(notice: Notice, change: str) -> None:
-    notice_id, version = notice.pk, notice.version
+def _announce(notice: Notice, change: str, *, event: NoticeEvent) -> None:
+    """After commit, tell the receivers of notice_changed, with the event that says what."""
+    notice_id, version, event_id = notice.pk, notice.version, event.pk
 
     def send() -> None:
         # Every receiver runs even if one fails: a search-index hiccup must not silence
         # the followers' notifications (each receiver is idempotent and retried on its own).
         for receiver, result in notice_changed.send_robust(
-                sender=Notice, notice_id=notice_id, change=change, version=version):
+                sender=Notice, notice_id=notice_id, change=change, version=version,
+                event_id=event_id):
             if isinstance(result, Exception):
                 logger.error("notice_changed receiver %s failed for notice %s: %r",
                              getattr(receiver, "__qualname__", receiver), notice_id, result)
@@ -107,7 +89,7 @@ def notice_create(*, buyer: Organization, by: User, kind: str, fields: dict[str,
     notice.save(update_fields=["reference"])
     if lots is not None:
         _replace_lots(notice, clean_lots(lots))
-    notice_event(notice, "notice.created", by=by, at=now, notice_kind=kind)
+    notice_event(notice, NoticeEventKind.CREATED, by=by, at=now, notice_kind=kind)
     return notice
 
 
@@ -124,7 +106,7 @@ def notice_update_draft(*, notice: Notice, by: User, fields: dict[str, Any],
                          "change notice."))
     if lots is not None:
         _replace_lots(notice, clean_lots(lots))
-    notice_event(notice, "notice.draft_updated", by=by, at=now,
+    notice_event(notice, NoticeEventKind.DRAFT_UPDATED, by=by, at=now,
                  fields=sorted(cleaned) + (["lots"] if lots is not None else []))
     notice.refresh_from_db()
     return notice
@@ -159,11 +141,11 @@ def notice_publish(*, notice: Notice, by: User, now: datetime | None = None) -> 
     if problems:
         raise ApplicationError(problems, code="not_publishable")
     regime = _derive_regime(notice, at=now)
-    _flip(notice, NoticeStatus.DRAFT, NoticeStatus.PUBLISHED, by=by, at=now,
-          published_at=now, regime=regime, version=1)
+    event = notice_flip(notice, NoticeStatus.DRAFT, NoticeStatus.PUBLISHED, by=by, at=now,
+                        published_at=now, regime=regime, version=1)
     NoticeVersion.objects.create(notice=notice, number=1, kind=VersionKind.ORIGINAL,
                                  snapshot=snapshot(notice), published_at=now, published_by=by)
-    _announce(notice, "published")
+    _announce(notice, "published", event=event)
     return notice
 
 
@@ -209,9 +191,10 @@ def notice_change_publish(*, notice: Notice, by: User, reason: str, fields: dict
     version = NoticeVersion.objects.create(
         notice=notice, number=notice.version, kind=VersionKind.CHANGE, snapshot=after,
         diff=changes, reason=reason.strip(), published_at=now, published_by=by)
-    notice_event(notice, "notice.changed", by=by, at=now, version=notice.version,
-                 reason=reason.strip(), fields=[c["field"] for c in changes])
-    _announce(notice, "changed")
+    event = notice_event(notice, NoticeEventKind.CHANGED, by=by, at=now,
+                         version=notice.version, reason=reason.strip(),
+                         fields=[c["field"] for c in changes])
+    _announce(notice, "changed", event=event)
     return version
 
 
@@ -250,12 +233,12 @@ def notice_cancel(*, notice: Notice, by: User, reason: str,
     notice = Notice.objects.select_for_update().select_related("buyer").get(pk=notice.pk)
     if notice.status not in (NoticeStatus.PUBLISHED, NoticeStatus.CLOSED):
         raise Conflict(_("Only a published notice can be cancelled (a draft can be deleted)."))
-    _flip(notice, notice.status, NoticeStatus.CANCELLED, by=by, at=now, reason=reason.strip(),
-          cancelled_at=now, version=F("version") + 1)
+    event = notice_flip(notice, notice.status, NoticeStatus.CANCELLED, by=by, at=now,
+                        reason=reason.strip(), cancelled_at=now, version=F("version") + 1)
     version = NoticeVersion.objects.create(
         notice=notice, number=notice.version, kind=VersionKind.CANCELLATION,
         snapshot=snapshot(notice), reason=reason.strip(), published_at=now, published_by=by)
-    _announce(notice, "cancelled")
+    _announce(notice, "cancelled", event=event)
     return version
 
 
@@ -270,10 +253,10 @@ def notice_close_due(*, now: datetime | None = None) -> int:
     for notice in due.only("pk", "status"):
         with transaction.atomic():
             try:
-                _flip(notice, NoticeStatus.PUBLISHED, NoticeStatus.CLOSED, by=None, at=now,
-                      reason="deadline passed")
+                event = notice_flip(notice, NoticeStatus.PUBLISHED, NoticeStatus.CLOSED, by=None,
+                                    at=now, reason="deadline passed")
             except Conflict:
                 continue  # another worker got there first
-            _announce(notice, "closed")
+            _announce(notice, "closed", event=event)
             closed += 1
     return closed

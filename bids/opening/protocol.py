@@ -15,9 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.formatting import format_oslo
-from bids.models import BidEvent, Submission, SubmissionStatus
+from bids.models import BidEvent, BidEventKind, Submission, SubmissionStatus
 from bids.opening.models import OpeningSession, OpeningShare
 from notices.models import Notice
+
+# The events the protocol lists as "arrived after the deadline", by name.
+LATE_KINDS = frozenset({BidEventKind.LATE_REFUSED})
 
 
 @dataclass
@@ -78,11 +81,11 @@ def _rejected(notice: Notice, deadline: datetime) -> list[ProtocolRejected]:
         notice=notice, status__in=[SubmissionStatus.UPLOADING, SubmissionStatus.ABANDONED,
                                    SubmissionStatus.REJECTED]).select_related("supplier")
     events = BidEvent.objects.filter(notice=notice, submission__in=unfinished)
-    cancelled = set(events.filter(kind="submission.abandoned", by__isnull=False, at__lt=deadline)
-                    .values_list("submission_id", flat=True))
-    uploaded = set(events.filter(kind="submission.part_received")
+    cancelled = set(events.filter(kind=BidEventKind.ABANDONED, by__isnull=False,
+                                  at__lt=deadline).values_list("submission_id", flat=True))
+    uploaded = set(events.filter(kind=BidEventKind.PART_RECEIVED)
                    .values_list("submission_id", flat=True))
-    late = list(BidEvent.objects.filter(notice=notice, kind__icontains="late").select_related(
+    late = list(BidEvent.objects.filter(notice=notice, kind__in=LATE_KINDS).select_related(
         "submission__supplier").order_by("at"))
     refused_late = {event.submission_id for event in late}
     for sub in unfinished.order_by("created_at"):

@@ -48,7 +48,14 @@ from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.formatting import format_oslo
 from bids import permissions
 from bids.clock import db_now
-from bids.models import BidEvent, CommitteeMember, SealedShare, Submission, SubmissionStatus
+from bids.models import (
+    BidEvent,
+    BidEventKind,
+    CommitteeMember,
+    SealedShare,
+    Submission,
+    SubmissionStatus,
+)
 from bids.opening.models import (
     OpenedBid,
     OpenedBidStatus,
@@ -56,6 +63,7 @@ from bids.opening.models import (
     OpeningShare,
     OpeningStatus,
 )
+from bids.opening.transitions import opened_bid_flip, opening_flip
 from crypto.canonical import context_hash as compute_context_hash
 from crypto.canonical import validate_context
 from crypto.constants import HEADER_LEN
@@ -73,21 +81,6 @@ SESSION_SHARE_INFO = "ANBUD/opening-share|"
 PROGRESS_INTERVAL = 1.0  # seconds between progress writes to the database
 STALE_AFTER = timedelta(minutes=10)  # an OPENING session without heartbeat may be resumed
 _SUITE = hpke.Suite(hpke.KEM.P256, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
-
-ALLOWED = {
-    (OpeningStatus.COLLECTING, OpeningStatus.OPENING),
-    (OpeningStatus.COLLECTING, OpeningStatus.OPENED),  # no bids to open
-    (OpeningStatus.OPENING, OpeningStatus.OPENED),
-    (OpeningStatus.OPENING, OpeningStatus.FAILED),
-    (OpeningStatus.FAILED, OpeningStatus.OPENING),
-}
-BID_ALLOWED = {
-    (OpenedBidStatus.PENDING, OpenedBidStatus.OPENED),
-    (OpenedBidStatus.PENDING, OpenedBidStatus.FAILED),
-    (OpenedBidStatus.FAILED, OpenedBidStatus.OPENED),
-    (OpenedBidStatus.FAILED, OpenedBidStatus.FAILED),
-}
-
 
 def key_ttl() -> int:
     return int(getattr(settings, "BIDS_OPENING_KEY_TTL", 24 * 3600))
@@ -144,30 +137,13 @@ def _unseal(row: OpeningShare, key: ec.EllipticCurvePrivateKey, session: Opening
     return share
 
 
-# --- events and compare-and-swap ------------------------------------------------------------
+# --- events (the status flips are in bids.opening.transitions) -------------------------------
 
 
-def _event(session: OpeningSession, kind: str, *, by: User | None, at: datetime,
+def _event(session: OpeningSession, kind: BidEventKind, *, by: User | None, at: datetime,
            submission: Submission | None = None, **data: Any) -> BidEvent:
     return BidEvent.objects.create(notice_id=session.notice_id, submission=submission, kind=kind,
                                    by=by, at=at, data={"session": str(session.pk), **data})
-
-
-def _flip(session: OpeningSession, old: str, new: str, *, by: User | None, at: datetime,
-          reason: str = "", **fields: Any) -> None:
-    assert (old, new) in ALLOWED, (old, new)
-    changed = OpeningSession.objects.filter(pk=session.pk, status=old).update(status=new,
-                                                                              **fields)
-    if changed != 1:
-        raise Conflict(_("The opening session changed meanwhile; reload the page."))
-    data: dict[str, Any] = {"from": old, "to": new, "reason": reason}
-    _event(session, f"opening.{new}", by=by, at=at, **data)
-    session.refresh_from_db()
-
-
-def _flip_bid(bid: OpenedBid, old: str, new: str, **fields: Any) -> bool:
-    assert (old, new) in BID_ALLOWED, (old, new)
-    return OpenedBid.objects.filter(pk=bid.pk, status=old).update(status=new, **fields) == 1
 
 
 # --- permissions ------------------------------------------------------------------------------
@@ -239,12 +215,12 @@ def opening_start(*, notice: Notice, by: User, now: datetime | None = None) -> O
     session.bytes_total = sum(plaintext_bytes(s) for s in subs)
     session.tree_head = _deadline_tree_head(notice, now=now)
     session.save(update_fields=["bids_total", "bytes_total", "tree_head"])
-    _event(session, "opening.started", by=by, at=now, bids=len(subs))
+    _event(session, BidEventKind.OPENING_STARTED, by=by, at=now, bids=len(subs))
     if not subs:
         session.log_check = check_log(session)
         session.save(update_fields=["log_check"])
-        _flip(session, OpeningStatus.COLLECTING, OpeningStatus.OPENED, by=by, at=now,
-              reason="no bids", finished_at=now)
+        opening_flip(session, OpeningStatus.COLLECTING, OpeningStatus.OPENED, by=by, at=now,
+                     reason="no bids", finished_at=now)
         cache.delete(_cache_key(session))
     return session
 
@@ -281,8 +257,8 @@ def opening_renew_key(*, session: OpeningSession, by: User,
     session.key_expires_at = now + timedelta(seconds=key_ttl())
     session.save(update_fields=["key_generation", "public_key", "key_expires_at"])
     dropped, _rows = session.shares.all().delete()
-    _event(session, "opening.key_renewed", by=by, at=now, generation=session.key_generation,
-           dropped_shares=dropped)
+    _event(session, BidEventKind.OPENING_KEY_RENEWED, by=by, at=now,
+           generation=session.key_generation, dropped_shares=dropped)
     return session
 
 
@@ -314,7 +290,8 @@ def opening_shares_for_member(*, session: OpeningSession, by: User,
             "opened": bids[share.submission_id].status == OpenedBidStatus.OPENED,
         })
     rows.sort(key=lambda r: (r["submission"], r["key_id"]))
-    _event(session, "opening.shares_released", by=by, at=now, key_ids=key_ids, count=len(rows))
+    _event(session, BidEventKind.OPENING_SHARES_RELEASED, by=by, at=now, key_ids=key_ids,
+           count=len(rows))
     return rows
 
 
@@ -402,7 +379,7 @@ def opening_add_shares(*, session: OpeningSession, by: User, shares: Sequence[An
             session=session, submission=inc.submission, key_id=inc.seat.key_id,
             defaults={"member": inc.seat, "resealed": row.resealed, "received_at": now,
                       "key_generation": session.key_generation})
-    _event(session, "opening.shares_received", by=by, at=now,
+    _event(session, BidEventKind.OPENING_SHARES_RECEIVED, by=by, at=now,
            key_ids=sorted({inc.seat.key_id for inc in incoming}), count=len(incoming))
     _maybe_start_job(session, by=by, at=now)
     return session
@@ -429,8 +406,8 @@ def _maybe_start_job(session: OpeningSession, *, by: User | None, at: datetime) 
         return
     if not ready_to_open(session):
         return
-    _flip(session, session.status, OpeningStatus.OPENING, by=by, at=at,
-          reason="k shares received", heartbeat_at=at, error="")
+    opening_flip(session, session.status, OpeningStatus.OPENING, by=by, at=at,
+                 reason="k shares received", heartbeat_at=at, error="")
     _enqueue(session)
 
 
@@ -453,15 +430,15 @@ def opening_resume(*, session: OpeningSession, by: User,
         if not ready_to_open(session):
             raise ApplicationError(_("Some bids still lack enough shares; the committee "
                                      "members must send theirs first."), code="not_ready")
-        _flip(session, OpeningStatus.FAILED, OpeningStatus.OPENING, by=by, at=now,
-              reason="resumed", heartbeat_at=now, error="")
+        opening_flip(session, OpeningStatus.FAILED, OpeningStatus.OPENING, by=by, at=now,
+                     reason="resumed", heartbeat_at=now, error="")
     elif session.status == OpeningStatus.OPENING:
         stale = OpeningSession.objects.filter(
             pk=session.pk, status=OpeningStatus.OPENING,
             heartbeat_at__lt=now - STALE_AFTER).update(heartbeat_at=now)
         if stale != 1:
             raise Conflict(_("The opening is running; wait for it to finish."))
-        _event(session, "opening.resumed", by=by, at=now, reason="no heartbeat")
+        _event(session, BidEventKind.OPENING_RESUMED, by=by, at=now, reason="no heartbeat")
     else:
         raise Conflict(_("There is nothing to resume."))
     # The previous worker is dead (failed, or no heartbeat): its plaintext scratch goes now.
@@ -646,22 +623,19 @@ def _open_one(session: OpeningSession, bid: OpenedBid, key: ec.EllipticCurvePriv
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
     with transaction.atomic():
-        if not _flip_bid(bid, bid.status, OpenedBidStatus.OPENED, storage_name=stored,
-                         plaintext_size=plaintext_size, files=files, bad_key_ids=bad,
-                         opened_with=used, error="", error_code="", opened_at=now,
-                         attempts=F("attempts") + 1):
-            raise Conflict("the bid was opened by another run")
-        Submission.objects.filter(pk=sub.pk, status=SubmissionStatus.SEALED).update(
-            status=SubmissionStatus.OPENED)
+        if bad:
+            _event(session, BidEventKind.OPENING_BAD_SHARE, by=None, at=now, submission=sub,
+                   key_ids=bad)
+        # The bid and its submission flip together (Conflict: another run opened it).
+        opened_bid_flip(bid, bid.status, OpenedBidStatus.OPENED, at=now,
+                        data={"opened_with": used, "files": len(files)},
+                        storage_name=stored, plaintext_size=plaintext_size, files=files,
+                        bad_key_ids=bad, opened_with=used, error="", error_code="",
+                        opened_at=now, attempts=F("attempts") + 1)
         OpeningSession.objects.filter(pk=session.pk).update(
             bids_done=F("bids_done") + 1,
             bytes_done=F("bytes_done") + (sink.pending() if sink else 0),
             heartbeat_at=timezone.now())
-        if bad:
-            _event(session, "opening.bad_share", by=None, at=now, submission=sub, key_ids=bad)
-        _event(session, "submission.opened", by=None, at=now, submission=sub,
-               **{"from": SubmissionStatus.SEALED, "to": SubmissionStatus.OPENED,
-                  "opened_with": used, "files": len(files)})
         _log_opened(session, sub, now=now)
 
 
@@ -677,10 +651,12 @@ def _mark_failed(session: OpeningSession, bid: OpenedBid, exc: EtbError | Applic
                  *, now: datetime) -> None:
     code = getattr(exc, "code", "failed")
     message = _bid_failure_message(exc)
-    _flip_bid(bid, bid.status, OpenedBidStatus.FAILED, error_code=code, error=message,
-              attempts=F("attempts") + 1)
-    _event(session, "opening.bid_failed", by=None, at=now, submission=bid.submission,
-           code=code, message=message)
+    try:
+        opened_bid_flip(bid, bid.status, OpenedBidStatus.FAILED, at=now,
+                        data={"code": code, "message": message}, error_code=code,
+                        error=message, attempts=F("attempts") + 1)
+    except Conflict:
+        pass  # another run got to this bid first; its result stands
 
 
 def _bid_failure_message(exc: Exception) -> str:
@@ -703,10 +679,10 @@ def opening_run(*, session_id: Any, now: datetime | None = None) -> OpeningSessi
     at = now or timezone.now()
     key = _session_private_key(session)
     if key is None:
-        _flip(session, OpeningStatus.OPENING, OpeningStatus.FAILED, by=None, at=at,
-              reason="session key expired", error=_(
-                  "The opening session's key has expired; renew the session and ask the "
-                  "members to send their shares again."))
+        opening_flip(session, OpeningStatus.OPENING, OpeningStatus.FAILED, by=None, at=at,
+                     reason="session key expired", error=_(
+                         "The opening session's key has expired; renew the session and ask the "
+                         "members to send their shares again."))
         return session
     opened = session.bids.filter(status=OpenedBidStatus.OPENED)
     OpeningSession.objects.filter(pk=session.pk).update(
@@ -726,25 +702,25 @@ def opening_run(*, session_id: Any, now: datetime | None = None) -> OpeningSessi
             # Unexpected (storage, database): stop here; everything opened so far is kept.
             log.error("opening %s stopped at submission %s: %s", session.pk,
                       bid.submission_id, type(exc).__name__)
-            _flip(session, OpeningStatus.OPENING, OpeningStatus.FAILED, by=None,
-                  at=now or timezone.now(), reason="error",
-                  error=_("The opening stopped because of a technical error (%(kind)s). "
-                          "Nothing opened so far is lost; resume the opening.")
-                  % {"kind": type(exc).__name__})
+            opening_flip(session, OpeningStatus.OPENING, OpeningStatus.FAILED, by=None,
+                         at=now or timezone.now(), reason="error",
+                         error=_("The opening stopped because of a technical error (%(kind)s). "
+                                 "Nothing opened so far is lost; resume the opening.")
+                         % {"kind": type(exc).__name__})
             return session
     session.refresh_from_db()
     failed = session.bids.exclude(status=OpenedBidStatus.OPENED).count()
     end = now or timezone.now()
     OpeningSession.objects.filter(pk=session.pk).update(bids_failed=failed)
     if failed:
-        _flip(session, OpeningStatus.OPENING, OpeningStatus.FAILED, by=None, at=end,
-              reason="bids failed", error=_(
-                  "%(n)s bid(s) could not be opened. See the reason next to each bid; send "
-                  "more shares, then resume.") % {"n": failed})
+        opening_flip(session, OpeningStatus.OPENING, OpeningStatus.FAILED, by=None, at=end,
+                     reason="bids failed", error=_(
+                         "%(n)s bid(s) could not be opened. See the reason next to each bid; send "
+                         "more shares, then resume.") % {"n": failed})
         return session
     check = check_log(session)
-    _flip(session, OpeningStatus.OPENING, OpeningStatus.OPENED, by=None, at=end,
-          reason="all bids opened", finished_at=end, log_check=check)
+    opening_flip(session, OpeningStatus.OPENING, OpeningStatus.OPENED, by=None, at=end,
+                 reason="all bids opened", finished_at=end, log_check=check)
     cache.delete(_cache_key(session))  # nothing left to open: the session key goes
     return session
 
@@ -809,7 +785,8 @@ def opened_file_read(*, session: OpeningSession, submission_id: Any, user: User,
             raise NotFound(_("No such file.")) from None
         filename, offset, size = entry["name"], int(entry["offset"]), int(entry["size"])
         label = filename
-    _event(session, "opened.read", by=user, at=now, submission=bid.submission, file=label)
+    _event(session, BidEventKind.OPENED_READ, by=user, at=now, submission=bid.submission,
+           file=label)
     return OpenedRead(filename=filename, size=size,
                       chunks=_stream(storage, bid.storage_name, offset, size))
 

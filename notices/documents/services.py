@@ -18,7 +18,13 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from backend.errors import ApplicationError, Conflict, TooLarge
 from backend.text import max_length_of
-from notices.models import DocumentVersion, Notice, NoticeStatus, TenderDocument
+from notices.models import (
+    DocumentVersion,
+    Notice,
+    NoticeEventKind,
+    NoticeStatus,
+    TenderDocument,
+)
 from notices.rules import checks as rules
 from notices.services import _announce, _require_editor, notice_event
 
@@ -111,9 +117,9 @@ def document_upload(*, notice: Notice, by: User, stream: IO[bytes], filename: st
     version.file.save(name, File(stream, name=name), save=False)
     try:
         version.save()
-        notice_event(notice, "document.version_added", by=by, at=now, document=document.title,
-                     document_id=document.pk, version=number, filename=name, sha256=sha256,
-                     size=actual_size, note=note[:300])
+        event = notice_event(notice, NoticeEventKind.DOCUMENT_VERSION_ADDED, by=by, at=now,
+                             document=document.title, document_id=document.pk, version=number,
+                             filename=name, sha256=sha256, size=actual_size, note=note[:300])
     except BaseException:
         # The transaction rolls the rows back; storage is not transactional, so remove the
         # file we just wrote instead of leaving an orphan no row points to.
@@ -122,7 +128,7 @@ def document_upload(*, notice: Notice, by: User, stream: IO[bytes], filename: st
         raise
     warnings: list[str] = []
     if notice.status == NoticeStatus.PUBLISHED:
-        _announce(notice, "document")
+        _announce(notice, "document", event=event)
         # The late-change period is a dated rule row (notices/rules), not a constant here.
         late = rules.late_change(notice, at=now)
         if late is not None:

@@ -28,18 +28,18 @@ from backend.links import absolute_url
 from notices.fields import FIELD_LABELS, display_value
 from notices.following import tasks as following_tasks  # registers the tasks with Celery
 from notices.following.models import Follow, InboxKind, InboxMessage
-from notices.models import Notice, NoticeEvent, NoticeStatus, NoticeVersion
+from notices.models import Notice, NoticeEvent, NoticeEventKind, NoticeStatus, NoticeVersion
 
 logger = logging.getLogger(__name__)
 
-# Which NoticeEvent a notice_changed signal stands for.
+# Which NoticeEvent a notice_changed signal stands for, for a signal without `event_id`.
 EVENT_KINDS = {
-    "changed": "notice.changed",
-    "cancelled": "status.cancelled",
-    "document": "document.version_added",
+    "changed": NoticeEventKind.CHANGED,
+    "cancelled": NoticeEventKind.CANCELLED,
+    "document": NoticeEventKind.DOCUMENT_VERSION_ADDED,
 }
-ANSWER_PUBLISHED = "question.answer_published"
-ANSWER_PRIVATE = "question.answered_privately"
+# The changes followers (or askers) hear about; published and closed are not among them.
+ANNOUNCED_CHANGES = frozenset({*EVENT_KINDS, "answer"})
 # E-mails that failed are retried by the periodic tick after this long.
 MAIL_RETRY_AFTER = timedelta(minutes=1)
 
@@ -116,10 +116,12 @@ def inbox_mark_read(*, user: User, ids: Iterable[int] | None = None,
 def on_notice_changed(sender: Any, *, notice_id: int, change: str, version: int | None = None,
                       event_id: int | None = None, **kwargs: Any) -> None:
     """Receiver of notices.signals.notice_changed (sent after commit): one task per event."""
+    if change not in ANNOUNCED_CHANGES:
+        return  # published, closed: nothing for followers
     if event_id is None:
         kind = EVENT_KINDS.get(change)
         if kind is None:
-            return  # published, closed: nothing for followers
+            return
         events = NoticeEvent.objects.filter(notice_id=notice_id, kind=kind).order_by("-pk")
         if change == "changed" and version is not None:
             events = events.filter(data__version=version)
@@ -178,7 +180,7 @@ def _compose(event: NoticeEvent) -> tuple[str, str, str, list[int]] | None:
                      .values_list("user_id", flat=True))
     head = f"{notice.reference} {notice.title}"
     link = _("Read the notice: %(url)s") % {"url": absolute_url(notice_path(notice))}
-    if event.kind == "notice.changed":
+    if event.kind == NoticeEventKind.CHANGED:
         version = NoticeVersion.objects.filter(notice=notice,
                                                number=int(data.get("version") or 0)).first()
         reason = data.get("reason", "")
@@ -203,7 +205,7 @@ def _compose(event: NoticeEvent) -> tuple[str, str, str, list[int]] | None:
                      *_changes_text(version)]
         lines += ["", _("Reason: %(reason)s") % {"reason": reason}]
         recipients = followers
-    elif event.kind == "document.version_added":
+    elif event.kind == NoticeEventKind.DOCUMENT_VERSION_ADDED:
         kind = InboxKind.DOCUMENT
         subject = _("New tender document version: %(notice)s") % {"notice": head}
         lines = [_("“%(document)s” has a new version %(n)s: %(file)s (SHA-256 %(sha)s).")
@@ -212,19 +214,19 @@ def _compose(event: NoticeEvent) -> tuple[str, str, str, list[int]] | None:
         if data.get("note"):
             lines.append(_("What changed: %(note)s") % {"note": data["note"]})
         recipients = followers
-    elif event.kind == "status.cancelled":
+    elif event.kind == NoticeEventKind.CANCELLED:
         kind = InboxKind.CANCELLED
         subject = _("Cancelled: %(notice)s") % {"notice": head}
         lines = [_("The contracting authority has cancelled this competition."),
                  _("Reason: %(reason)s") % {"reason": data.get("reason", "")}]
         recipients = followers
-    elif event.kind in (ANSWER_PUBLISHED, ANSWER_PRIVATE):
+    elif event.kind in (NoticeEventKind.ANSWER_PUBLISHED, NoticeEventKind.ANSWERED_PRIVATELY):
         answer = Answer.objects.filter(pk=int(data.get("answer_id") or 0)).first()
         if answer is None:
             return None
         # Only the published wording: the asker's identity is never part of an answer.
         lines = [_("Question:"), answer.published_question_text, "", _("Answer:"), answer.text]
-        if event.kind == ANSWER_PUBLISHED:
+        if event.kind == NoticeEventKind.ANSWER_PUBLISHED:
             kind = InboxKind.ANSWER
             subject = _("New answer to a question: %(notice)s") % {"notice": head}
             recipients = followers

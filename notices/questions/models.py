@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from backend.events import Event
 from notices.models import Notice
 
 
@@ -65,18 +66,21 @@ class Answer(models.Model):
         return f"A{self.pk} to Q{self.question_id}"
 
 
-class QuestionEvent(models.Model):
+class QuestionEventKind(models.TextChoices):
+    """What happened to a question. The values are stored: never rename one."""
+
+    ASKED = "question.asked", _("Question asked")
+    ANSWERED = "question.answered", _("Question answered")
+    MERGED = "question.merged", _("Question merged into another")
+    MERGE_RECEIVED = "question.merge_received", _("Another question merged into this one")
+
+
+class QuestionEvent(Event):
     """Append-only trail of every question: asked, merged, answered."""
 
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=64)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                           blank=True, related_name="+")
-    at = models.DateTimeField()
-    data = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
+    # Questions exist only on published notices, whose record is kept: never cascade.
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=64, choices=QuestionEventKind.choices)
 
     def __str__(self) -> str:
         return f"{self.kind} Q{self.question_id}"

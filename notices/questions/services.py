@@ -21,10 +21,17 @@ from accounts.models import Organization, User
 from accounts.selectors import AnyUser, suppliers_of
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.formatting import format_oslo
-from notices.following.services import ANSWER_PRIVATE, ANSWER_PUBLISHED, notice_event_announce
-from notices.models import Notice, NoticeStatus
+from notices.following.services import notice_event_announce
+from notices.models import Notice, NoticeEventKind, NoticeStatus
 from notices.permissions import is_buyer_editor, is_buyer_member
-from notices.questions.models import Answer, Question, QuestionEvent, QuestionStatus
+from notices.questions.models import (
+    Answer,
+    Question,
+    QuestionEvent,
+    QuestionEventKind,
+    QuestionStatus,
+)
+from notices.questions.transitions import question_flip
 from notices.rules import checks as rules
 from notices.services import notice_event
 
@@ -47,7 +54,7 @@ def _clean_text(text: str, field: str, what: str) -> str:
     return text
 
 
-def _event(question: Question, kind: str, *, by: User | None, at: datetime,
+def _event(question: Question, kind: QuestionEventKind, *, by: User | None, at: datetime,
            **data: Any) -> QuestionEvent:
     return QuestionEvent.objects.create(question=question, kind=kind, by=by, at=at, data=data)
 
@@ -93,7 +100,7 @@ def question_ask(*, notice: Notice, by: User, text: str,
             code="question_deadline_passed", fields={"text": [_("The deadline has passed.")]})
     question = Question.objects.create(notice=notice, asked_by=by, supplier=supplier, text=text,
                                        created_at=now)
-    _event(question, "question.asked", by=by, at=now)
+    _event(question, QuestionEventKind.ASKED, by=by, at=now)
     return question
 
 
@@ -119,19 +126,23 @@ def question_answer(*, question: Question, by: User, text: str, public: bool,
     text = _clean_text(text, "text", _("answer"))
     published_text = _clean_text(question_text if question_text is not None else question.text,
                                  "question_text", _("question as published"))
-    swapped = Question.objects.filter(pk=question.pk, status=QuestionStatus.OPEN).update(
-        status=QuestionStatus.ANSWERED)
-    if swapped != 1:
+    if question.status != QuestionStatus.OPEN:
+        # Checked before the answer row exists (one answer per question); the notice row is
+        # locked, so the swap below cannot lose to a concurrent answer.
         raise Conflict(_("This question has already been answered; reload the page."))
     answer = Answer.objects.create(question=question, notice=notice,
                                    published_question_text=published_text, text=text,
                                    public=bool(public), published_at=now, by=by)
-    group = [question.pk, *Question.objects.filter(merged_into=question)
-             .values_list("pk", flat=True)]
-    for pk in group:
-        _event(Question(pk=pk), "question.answered", by=by, at=now, answer_id=answer.pk,
-               public=answer.public)
-    kind = ANSWER_PUBLISHED if answer.public else ANSWER_PRIVATE
+    question_flip(question, QuestionStatus.OPEN, QuestionStatus.ANSWERED, by=by, at=now,
+                  data={"answer_id": answer.pk, "public": answer.public})
+    merged = list(Question.objects.filter(merged_into=question).values_list("pk", flat=True))
+    # The merged questions stay merged (no transition) but their trail records the answer.
+    for pk in merged:
+        _event(Question(pk=pk), QuestionEventKind.ANSWERED, by=by, at=now,
+               answer_id=answer.pk, public=answer.public)
+    group = [question.pk, *merged]
+    kind = (NoticeEventKind.ANSWER_PUBLISHED if answer.public
+            else NoticeEventKind.ANSWERED_PRIVATELY)
     event = notice_event(notice, kind, by=by, at=now, answer_id=answer.pk, question_ids=group)
     notice_event_announce(event=event, to_followers=answer.public)
     warnings = []
@@ -163,16 +174,12 @@ def question_merge(*, question: Question, into: Question, by: User,
     if into.status == QuestionStatus.MERGED:
         raise ApplicationError(_("That question was itself merged; merge into the question it "
                                  "was merged into."), fields={"into": [_("Merged already.")]})
-    swapped = Question.objects.filter(pk=question.pk, status=QuestionStatus.OPEN).update(
-        status=QuestionStatus.MERGED, merged_into=into)
-    if swapped != 1:
-        raise Conflict(_("Only an open question can be merged; this one is already answered "
-                         "or merged."))
+    question_flip(question, QuestionStatus.OPEN, QuestionStatus.MERGED, by=by, at=now,
+                  data={"into": into.pk}, merged_into=into)
     # Questions merged into this one follow it.
     Question.objects.filter(merged_into_id=question.pk).exclude(pk=question.pk).update(
         merged_into=into)
-    _event(question, "question.merged", by=by, at=now, into=into.pk)
-    _event(into, "question.merge_received", by=by, at=now, merged=question.pk)
+    _event(into, QuestionEventKind.MERGE_RECEIVED, by=by, at=now, merged=question.pk)
     question.refresh_from_db()
     return question
 

@@ -21,8 +21,8 @@ def index_on_announce(monkeypatch: pytest.MonkeyPatch, search_index_dir: Path) -
 
     announce = services._announce
 
-    def announce_and_index(notice: Any, change: str) -> None:
-        announce(notice, change)
+    def announce_and_index(notice: Any, change: str, **kwargs: Any) -> None:
+        announce(notice, change, **kwargs)
         index_notice(notice.pk)
 
     monkeypatch.setattr(services, "_announce", announce_and_index)

@@ -12,6 +12,7 @@ from backend.errors import ApplicationError, Conflict, Forbidden
 from notices import services
 from notices.models import Notice, NoticeEvent, NoticeStatus, VersionKind
 from notices.signals import notice_changed
+from notices.transitions import notice_flip
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +120,8 @@ def test_the_compare_and_swap_refuses_a_stale_transition(make_notice, officer):
     stale = Notice.objects.get(pk=notice.pk)
     services.notice_cancel(notice=notice, by=officer, reason="Avlyst")
     with pytest.raises(Conflict):
-        services._flip(stale, NoticeStatus.PUBLISHED, NoticeStatus.CLOSED, by=None,
-                       at=stale.updated_at)
+        notice_flip(stale, NoticeStatus.PUBLISHED, NoticeStatus.CLOSED, by=None,
+                    at=stale.updated_at)
 
 
 def test_it_closes_notices_whose_deadline_passed_once(make_notice, now):

@@ -1,0 +1,54 @@
+"""The owner of a submission's status: its allowed edges and the one function that flips it.
+
+Every writer of `Submission.status` calls `submission_flip`: finalising (sealed), a later bid
+(superseded), withdrawal, abandoning an upload (by the supplier, after a failed server-side
+sealing, or by the cleanup job after the deadline), and the opening (opened, through
+bids.opening.transitions.opened_bid_flip).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from accounts.models import User
+from backend.transitions import swap_status
+from bids.models import BidEvent, BidEventKind, Submission, SubmissionStatus
+
+ALLOWED = {
+    (SubmissionStatus.UPLOADING, SubmissionStatus.SEALED),
+    (SubmissionStatus.UPLOADING, SubmissionStatus.ABANDONED),
+    (SubmissionStatus.SEALED, SubmissionStatus.SUPERSEDED),
+    (SubmissionStatus.SEALED, SubmissionStatus.WITHDRAWN),
+    (SubmissionStatus.SEALED, SubmissionStatus.OPENED),
+}
+EVENT_OF = {
+    SubmissionStatus.SEALED: BidEventKind.SEALED,
+    SubmissionStatus.ABANDONED: BidEventKind.ABANDONED,
+    SubmissionStatus.SUPERSEDED: BidEventKind.SUPERSEDED,
+    SubmissionStatus.WITHDRAWN: BidEventKind.WITHDRAWN,
+    SubmissionStatus.OPENED: BidEventKind.OPENED,
+}
+
+
+@transaction.atomic
+def submission_flip(submission: Submission, old: str, new: str, *, by: User | None,
+                    at: datetime, data: dict[str, Any] | None = None,
+                    **fields: Any) -> BidEvent:
+    """Swap the status (plus `fields`) and write the one event, atomically (a savepoint
+    inside the caller's transaction).
+
+    `data` adds to the event's {"from", "to"} (never secrets: events are part of the record).
+    """
+    swap_status(Submission, pk=submission.pk, old=old, new=new, allowed=ALLOWED, **fields,
+                conflict=f"The bid is no longer {SubmissionStatus(old).label.lower()}; reload "
+                         "and try again.")
+    event = BidEvent.objects.create(notice_id=submission.notice_id, submission=submission,
+                                    kind=EVENT_OF[SubmissionStatus(new)], by=by, at=at,
+                                    data={"from": old, "to": new, **(data or {})})
+    submission.status = new
+    for name, value in fields.items():
+        setattr(submission, name, value)
+    return event

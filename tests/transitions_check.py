@@ -1,0 +1,132 @@
+"""Counting status changes and the events that record them, across every aggregate.
+
+`one_event_per_transition()` snapshots every status before and after a block, reads the
+status events the block wrote, and checks that for every row they form one unbroken chain of
+allowed edges from the status before to the status after, one event per edge, with the kind
+the transitions module names for it, and that no row changed without its events. An opened
+bid is recorded by its submission's `submission.opened` event (bids.opening.transitions).
+Used by tests/test_transitions.py and tests/bids/test_transitions.py.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from bids import transitions as bid_transitions
+from bids.models import BidEvent, BidEventKind, Submission
+from bids.opening import transitions as opening_transitions
+from bids.opening.models import OpenedBid, OpenedBidStatus, OpeningSession
+from notices import transitions as notice_transitions
+from notices.models import Notice, NoticeEvent
+from notices.questions import transitions as question_transitions
+from notices.questions.models import Question, QuestionEvent
+
+
+@dataclass(frozen=True)
+class Change:
+    aggregate: str
+    pk: str
+    old: str
+    new: str
+
+
+MODELS: dict[str, Any] = {"notice": Notice, "question": Question, "submission": Submission,
+                          "opening": OpeningSession, "opened_bid": OpenedBid}
+EDGES: dict[str, Any] = {
+    "notice": (notice_transitions.ALLOWED, notice_transitions.EVENT_OF),
+    "question": (question_transitions.ALLOWED, question_transitions.EVENT_OF),
+    "submission": (bid_transitions.ALLOWED, bid_transitions.EVENT_OF),
+    "opening": (opening_transitions.ALLOWED, opening_transitions.EVENT_OF),
+    "opened_bid": (opening_transitions.BID_ALLOWED, {
+        OpenedBidStatus.OPENED: BidEventKind.OPENED,
+        OpenedBidStatus.FAILED: BidEventKind.OPENING_BID_FAILED}),
+}
+SUBMISSION_KINDS = set(bid_transitions.EVENT_OF.values())
+OPENING_KINDS = set(opening_transitions.EVENT_OF.values())
+
+
+def _snapshot() -> dict[str, dict[str, tuple[Any, ...]]]:
+    snap = {name: {str(pk): (s,) for pk, s in model.objects.values_list("pk", "status")}
+            for name, model in MODELS.items() if name != "opened_bid"}
+    # A failed bid that fails again keeps its status; its attempt counter tells.
+    snap["opened_bid"] = {str(pk): (s, n, str(sub)) for pk, s, n, sub in
+                          OpenedBid.objects.values_list("pk", "status", "attempts",
+                                                        "submission_id")}
+    return snap
+
+
+def _marks() -> dict[type, int]:
+    return {model: (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
+            for model in (NoticeEvent, QuestionEvent, BidEvent)}
+
+
+Step = tuple[str, str, str]  # (kind, from, to)
+
+
+def _steps(marks: dict[type, int], bids_by_submission: dict[str, str]
+           ) -> dict[tuple[str, str], list[Step]]:
+    """The status events written since `marks`, per (aggregate, row), in order."""
+    steps: dict[tuple[str, str], list[Step]] = defaultdict(list)
+
+    def step(event: Any) -> Step:
+        return (str(event.kind), str(event.data.get("from")), str(event.data.get("to")))
+
+    for event in NoticeEvent.objects.filter(pk__gt=marks[NoticeEvent]).order_by("pk"):
+        if event.kind in notice_transitions.EVENT_OF.values():
+            steps["notice", str(event.notice_id)].append(step(event))
+    for qevent in QuestionEvent.objects.filter(pk__gt=marks[QuestionEvent]).order_by("pk"):
+        # Merged questions also get an "answered" entry, without from/to: not a transition.
+        if qevent.kind in question_transitions.EVENT_OF.values() and "to" in qevent.data:
+            steps["question", str(qevent.question_id)].append(step(qevent))
+    for bevent in BidEvent.objects.filter(pk__gt=marks[BidEvent]).order_by("pk"):
+        if bevent.kind in SUBMISSION_KINDS:
+            steps["submission", str(bevent.submission_id)].append(step(bevent))
+        elif bevent.kind in OPENING_KINDS:
+            steps["opening", str(bevent.data.get("session"))].append(step(bevent))
+        if bevent.kind in (BidEventKind.OPENED, BidEventKind.OPENING_BID_FAILED):
+            bid = bids_by_submission.get(str(bevent.submission_id))
+            assert bid is not None, f"{bevent.kind} for a submission with no opened bid"
+            to = OpenedBidStatus.OPENED if bevent.kind == BidEventKind.OPENED else \
+                OpenedBidStatus.FAILED
+            # The submission's event has the submission's from/to: the bid's 'from' is
+            # whatever the chain reached.
+            steps["opened_bid", bid].append((str(bevent.kind), "", str(to)))
+    return steps
+
+
+@contextmanager
+def one_event_per_transition() -> Iterator[list[Change]]:
+    """Yields a list that, after the block, holds every status edge the block took."""
+    before, marks = _snapshot(), _marks()
+    changes: list[Change] = []
+    yield changes
+    after = _snapshot()
+    bids_by_submission = {row[2]: pk for pk, row in after["opened_bid"].items()}
+    steps = _steps(marks, bids_by_submission)
+    problems = []
+    for aggregate, rows in after.items():
+        allowed, event_of = EDGES[aggregate]
+        initial = MODELS[aggregate]._meta.get_field("status").default
+        for pk, now in rows.items():
+            # A row created in the block started at its model's default status.
+            was = before[aggregate].get(pk) or (initial, 0)
+            status, stepped = str(was[0]), False
+            for kind, old, new in steps.pop((aggregate, pk), []):
+                old = old or status
+                if old != status:
+                    problems.append(f"{aggregate} {pk}: event {kind} from {old}, row was "
+                                    f"{status}")
+                if (old, new) not in allowed or kind != event_of.get(new):
+                    problems.append(f"{aggregate} {pk}: {kind} {old} -> {new} is not an edge")
+                changes.append(Change(aggregate, pk, old, new))
+                status, stepped = new, True
+            changed = str(was[0]) != str(now[0]) or (aggregate == "opened_bid"
+                                                     and was[1] != now[1])
+            if status != str(now[0]) or (changed and not stepped):
+                problems.append(f"{aggregate} {pk}: {was[0]} -> {now[0]} without its events")
+    problems += [f"{key}: events for no row: {rest}" for key, rest in steps.items()]
+    assert not problems, "status changes and their events differ:\n" + "\n".join(problems)
