@@ -28,6 +28,7 @@ from accounts.serializers import (
 )
 from backend.auth import request_user, user_or_none
 from backend.errors import ApplicationError, Forbidden, NotFound
+from backend.schema import errors
 
 
 class TokenApi(APIView):
@@ -110,7 +111,8 @@ class InvitationAcceptApi(APIView):
     # Public: the invitation token is the credential; it creates the account if needed.
     permission_classes = [AllowAny]
 
-    @extend_schema(request=InvitationAcceptSerializer, responses={201: MembershipSerializer},
+    @extend_schema(request=InvitationAcceptSerializer,
+                   responses={201: MembershipSerializer, **errors(404, 409)},
                    summary="Accept an invitation (creates the account if needed)")
     def post(self, request: Request) -> Response:
         body = InvitationAcceptSerializer(data=request.data)

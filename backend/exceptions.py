@@ -7,7 +7,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -68,3 +69,12 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         code = exc.default_code if isinstance(codes, (dict, list)) else codes
         response.data = _body(str(code), message, fields)
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for a URL that matches no route: on /api/ the API's JSON error (a client
+    of the API never gets an HTML page), elsewhere the site's own page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(_body("not_found", str(exceptions.NotFound.default_detail)),
+                            status=404)
+    return page_not_found(request, exception)

@@ -13,11 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -29,6 +25,7 @@ from accounts.selectors import suppliers_of
 from backend.auth import ReadPublicWriteAuthenticated, request_user
 from backend.errors import ApplicationError, Forbidden, NotFound
 from backend.formatting import to_oslo
+from backend.schema import described, errors
 from bids import committee as committee_services
 from bids import conf, permissions, selectors, tlog
 from bids import submission as services
@@ -36,14 +33,30 @@ from bids.clock import db_now
 from bids.keys import platform_public_key_hex
 from bids.models import Receipt, Submission, UploadPart
 from bids.serializers import (
+    CommitteeConfiguredSerializer,
+    CommitteeSerializer,
+    ConsistencyProofSerializer,
     DigestSerializer,
     EnrolledKeySerializer,
+    InclusionProofSerializer,
+    KeysSerializer,
+    LatestTreeHeadSerializer,
+    ManifestPublishedSerializer,
+    ManifestRefSerializer,
     ManifestRepublishSerializer,
+    ManifestVersionSerializer,
     MemberRemoveSerializer,
     SealedSharesSerializer,
+    ServerSealedSerializer,
     SharesStoredSerializer,
     SignedReceiptSerializer,
+    SubmissionDetailSerializer,
+    SubmissionListSerializer,
+    SubmissionSerializer,
+    SubmissionStartedSerializer,
     SubmissionStartSerializer,
+    UploadPartListSerializer,
+    UploadPartSerializer,
     WrappedKeySerializer,
 )
 from bids.storage import require_hex_sha256
@@ -163,7 +176,7 @@ class CommitteeApi(APIView):
     @extend_schema(
         summary="The committee of a tender (public)",
         request=None,
-        responses=OpenApiTypes.OBJECT,
+        responses=CommitteeSerializer,
     )
     def get(self, request: Request, notice_id: int) -> Response:
         return Response(_committee_json(_notice(request, notice_id)))
@@ -171,7 +184,7 @@ class CommitteeApi(APIView):
     @extend_schema(
         summary="Name the committee of a tender (draft)",
         request=CommitteeInputSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses={200: CommitteeConfiguredSerializer, **errors(403, 409)},
     )
     def put(self, request: Request, notice_id: int) -> Response:
         user = request_user(request)
@@ -197,7 +210,7 @@ class CommitteeKeyApi(APIView):
     @extend_schema(
         summary="A committee member's own wrapped key",
         request=None,
-        responses=OpenApiTypes.OBJECT,
+        responses=WrappedKeySerializer,
     )
     def get(self, request: Request, notice_id: int, member_id: int) -> Response:
         user = request_user(request)
@@ -212,7 +225,7 @@ class CommitteeKeyApi(APIView):
     @extend_schema(
         summary="Enrol a committee member's wrapped key",
         request=WrappedKeySerializer,
-        responses=EnrolledKeySerializer,
+        responses={200: EnrolledKeySerializer, **errors(403, 409)},
     )
     def put(self, request: Request, notice_id: int, member_id: int) -> Response:
         user = request_user(request)
@@ -232,7 +245,7 @@ class CommitteeMemberRemoveApi(APIView):
     @extend_schema(
         summary="Remove a committee member",
         request=MemberRemoveSerializer,
-        responses=OpenApiTypes.OBJECT,
+        responses={200: ManifestRefSerializer, **errors(403, 409)},
     )
     def post(self, request: Request, notice_id: int, member_id: int) -> Response:
         user = request_user(request)
@@ -254,7 +267,7 @@ class ManifestApi(APIView):
     @extend_schema(
         summary="Every frozen manifest of a tender (public)",
         request=None,
-        responses={200: OpenApiTypes.OBJECT},
+        responses=ManifestVersionSerializer(many=True),
     )
     def get(self, request: Request, notice_id: int) -> Response:
         notice = _notice(request, notice_id)
@@ -268,7 +281,7 @@ class ManifestApi(APIView):
     @extend_schema(
         summary="Publish a new manifest version",
         request=ManifestRepublishSerializer,
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: ManifestPublishedSerializer, **errors(403, 409)},
     )
     def post(self, request: Request, notice_id: int) -> Response:
         user = request_user(request)
@@ -310,7 +323,7 @@ class SubmissionListApi(APIView):
     @extend_schema(
         summary="Your bids, or the current bids after the deadline",
         request=None,
-        responses=OpenApiTypes.OBJECT,
+        responses={200: SubmissionListSerializer, **errors(403)},
     )
     def get(self, request: Request, notice_id: int) -> Response:
         user = request_user(request)
@@ -330,7 +343,7 @@ class SubmissionListApi(APIView):
     @extend_schema(
         summary="Start a submission",
         request=SubmissionStartSerializer,
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: SubmissionStartedSerializer, **errors(403, 409)},
     )
     def post(self, request: Request, notice_id: int) -> Response:
         user = _require_supplier(request)
@@ -344,7 +357,8 @@ class SubmissionListApi(APIView):
 
 
 class SubmissionDetailApi(APIView):
-    @extend_schema(summary="One of your submissions", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(summary="One of your submissions", request=None,
+                   responses=SubmissionDetailSerializer)
     def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
         return Response({**_submission_json(submission), **_deadline_json(submission.notice)})
@@ -356,7 +370,7 @@ class SubmissionPartApi(APIView):
     @extend_schema(
         summary="Upload one part of the sealed blob (header X-Content-SHA256)",
         request={"application/octet-stream": OpenApiTypes.BINARY},
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: UploadPartSerializer, **errors(409)},
     )
     def put(self, request: Request, notice_id: int, submission_id: str, index: int) -> Response:
         submission = _own(request, notice_id, submission_id)
@@ -373,7 +387,8 @@ class SubmissionPartApi(APIView):
 class SubmissionPartListApi(APIView):
     """Which parts do you have? (resume an interrupted upload)"""
 
-    @extend_schema(summary="The parts uploaded so far", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(summary="The parts uploaded so far", request=None,
+                   responses=UploadPartListSerializer)
     def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
         parts = UploadPart.objects.filter(submission=submission).order_by("index")
@@ -387,7 +402,7 @@ class SubmissionSharesApi(APIView):
     @extend_schema(
         summary="Store the sealed key shares of a submission",
         request=SealedSharesSerializer,
-        responses={201: SharesStoredSerializer},
+        responses={201: SharesStoredSerializer, **errors(409)},
     )
     def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
@@ -404,7 +419,7 @@ class SubmissionFinalizeApi(APIView):
     @extend_schema(
         summary="Finalise a submission; answers with the signed receipt",
         request=DigestSerializer,
-        responses={201: SignedReceiptSerializer},
+        responses={201: SignedReceiptSerializer, **errors(409)},
     )
     def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
@@ -415,7 +430,8 @@ class SubmissionFinalizeApi(APIView):
 
 
 class SubmissionWithdrawApi(APIView):
-    @extend_schema(summary="Withdraw a submission", request=None, responses=OpenApiTypes.OBJECT)
+    @extend_schema(summary="Withdraw a submission", request=None,
+                   responses={200: SubmissionSerializer, **errors(409)})
     def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
         submission = services.submission_withdraw(submission=submission, by=request_user(request))
@@ -448,7 +464,7 @@ class SubmissionServerSealedApi(APIView):
     @extend_schema(
         summary="Submit a plaintext file sealed by the server (headers X-Filename, X-Supplier)",
         request={"application/octet-stream": OpenApiTypes.BINARY},
-        responses={201: OpenApiTypes.OBJECT},
+        responses={201: ServerSealedSerializer, **errors(403, 409)},
     )
     def post(self, request: Request, notice_id: int) -> Response:
         user = _require_supplier(request)
@@ -495,7 +511,7 @@ class SubmissionReceiptApi(APIView):
     @extend_schema(
         summary="The signed receipt of a submission",
         request=None,
-        responses=OpenApiTypes.OBJECT,
+        responses=SignedReceiptSerializer,
     )
     def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
         receipt = _receipt_of(_own(request, notice_id, submission_id))
@@ -529,7 +545,7 @@ class SubmissionInclusionProofApi(APIView):
     @extend_schema(
         summary="The log inclusion proof of a submission",
         request=None,
-        responses=OpenApiTypes.OBJECT,
+        responses={200: InclusionProofSerializer, **errors(409)},
     )
     def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
@@ -548,7 +564,7 @@ class KeysApi(APIView):
     @extend_schema(
         summary="The platform's public keys",
         request=None,
-        responses=OpenApiTypes.OBJECT,
+        responses=KeysSerializer,
     )
     def get(self, request: Request) -> Response:
         return Response({"keys": [{"use": "receipts and signed tree heads",
@@ -571,9 +587,8 @@ class LogSthApi(APIView):
             "interval (an hour by default). 404 with code `no_tree_head` before the first "
             "head exists."),
         request=None,
-        responses={200: OpenApiTypes.OBJECT,
-                   404: OpenApiResponse(description="No signed tree head yet "
-                                                    "(code `no_tree_head`).")},
+        responses={200: LatestTreeHeadSerializer,
+                   **described(404, "No signed tree head yet (code `no_tree_head`).")},
     )
     def get(self, request: Request) -> Response:
         sth = tlog.sth_latest()
@@ -592,7 +607,7 @@ class LogConsistencyApi(APIView):
     @extend_schema(
         summary="A consistency proof between two tree sizes",
         request=None,
-        responses=OpenApiTypes.OBJECT,
+        responses=ConsistencyProofSerializer,
         parameters=[OpenApiParameter("first", int, required=True),
                     OpenApiParameter("second", int, required=True)],
     )
@@ -614,7 +629,7 @@ class LogEntryApi(APIView):
     @extend_schema(
         summary="The inclusion proof of a log entry",
         request=None,
-        responses=OpenApiTypes.OBJECT,
+        responses={200: InclusionProofSerializer, **errors(409)},
     )
     def get(self, request: Request, index: int) -> Response:
         return Response(tlog.inclusion_proof(index=index))

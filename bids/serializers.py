@@ -127,3 +127,167 @@ class ManifestRepublishSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, default="", allow_blank=True,
                                    max_length=2000,
                                    help_text="Why the committee changed (published).")
+
+
+# --- responses (they document the OpenAPI schema; the views build the same shapes) ---------
+
+class DeadlineFieldsSerializer(serializers.Serializer):
+    deadline = serializers.DateTimeField(allow_null=True, help_text="The tender deadline.")
+    server_time = serializers.DateTimeField(help_text="The database clock, which decides.")
+
+
+class CommitteeMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(allow_blank=True)
+    key_id = serializers.CharField(allow_blank=True)
+    public_key = serializers.CharField(allow_blank=True)
+    enrolled = serializers.BooleanField()
+
+
+class CommitteeSerializer(serializers.Serializer):
+    """The committee as the notice publishes it; without a committee only the first four."""
+
+    electronic_bids = serializers.BooleanField()
+    k = serializers.IntegerField(allow_null=True, help_text="Members needed to open a bid.")
+    members = CommitteeMemberSerializer(many=True)
+    manifest_hash = serializers.CharField(allow_blank=True)
+    n = serializers.IntegerField(required=False)
+    max_bid_bytes = serializers.IntegerField(required=False)
+    problems = serializers.ListField(child=serializers.CharField(), required=False)
+    manifest_version = serializers.IntegerField(required=False, allow_null=True)
+
+
+class CommitteeConfiguredSerializer(CommitteeSerializer):
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class ManifestRefSerializer(serializers.Serializer):
+    manifest_hash = serializers.CharField(allow_null=True)
+    manifest_version = serializers.IntegerField(allow_null=True)
+
+
+class ManifestVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    manifest = serializers.DictField(help_text="The frozen committee manifest (ETB-1 §1).")
+    manifest_hash = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    published_at = serializers.DateTimeField()
+    superseded_at = serializers.DateTimeField(allow_null=True)
+    log_index = serializers.IntegerField(allow_null=True)
+
+
+class ManifestPublishedSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    manifest_hash = serializers.CharField()
+
+
+class SubmissionSummarySerializer(serializers.Serializer):
+    """A bid as the authority and the committee see it after the deadline."""
+
+    id = serializers.UUIDField()
+    supplier = serializers.CharField(help_text="The supplier's name.")
+    status = serializers.CharField()
+    received_at = serializers.DateTimeField(allow_null=True)
+    size = serializers.IntegerField(allow_null=True)
+    # A field named like a Field attribute (root); the stubs see a clash, DRF does not.
+    root = serializers.CharField(allow_null=True, allow_blank=True)  # type: ignore[assignment]
+    header_hash = serializers.CharField(allow_null=True, allow_blank=True)
+    sealing = serializers.CharField()
+    log_index = serializers.IntegerField(allow_null=True)
+
+
+class SubmissionSerializer(SubmissionSummarySerializer):
+    """A bid as its supplier sees it."""
+
+    tender = serializers.CharField(help_text="The notice's reference.")
+    context = serializers.DictField(help_text="The submission context (ETB-1 §3).")
+    context_hash = serializers.CharField()
+    manifest = serializers.DictField(help_text="The committee manifest the bid is sealed to.")
+    manifest_hash = serializers.CharField()
+    manifest_version = serializers.IntegerField()
+    chunks = serializers.IntegerField(allow_null=True)
+    reseal_requested = serializers.BooleanField()
+    reseal_reason = serializers.CharField(allow_blank=True)
+
+
+class SubmissionListSerializer(DeadlineFieldsSerializer):
+    results = SubmissionSummarySerializer(many=True, help_text=(
+        "A supplier gets its own bids with every field of Submission; the authority and the "
+        "committee get the current bids after the deadline."))
+
+
+class SubmissionDetailSerializer(SubmissionSerializer, DeadlineFieldsSerializer):
+    pass
+
+
+class UploadInfoSerializer(serializers.Serializer):
+    chunk_size = serializers.IntegerField()
+    part_max_bytes = serializers.IntegerField()
+    max_bid_bytes = serializers.IntegerField()
+
+
+class SubmissionStartedSerializer(SubmissionDetailSerializer):
+    upload = UploadInfoSerializer()
+
+
+class UploadPartSerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
+class UploadPartListSerializer(DeadlineFieldsSerializer):
+    status = serializers.CharField()
+    total_bytes = serializers.IntegerField()
+    parts = UploadPartSerializer(many=True)
+
+
+class ServerSealedSerializer(SignedReceiptSerializer):
+    submission = SubmissionSerializer()
+
+
+class SignedTreeHeadBodySerializer(serializers.Serializer):
+    # A field named like a Field attribute (root); the stubs see a clash, DRF does not.
+    root = serializers.CharField()  # type: ignore[assignment]
+    size = serializers.IntegerField()
+    timestamp = serializers.CharField()
+
+
+class SignedTreeHeadSerializer(serializers.Serializer):
+    tree_head = SignedTreeHeadBodySerializer()
+    signature = serializers.CharField()
+
+
+class LatestTreeHeadSerializer(SignedTreeHeadSerializer):
+    public_key = serializers.CharField()
+
+
+class InclusionProofSerializer(serializers.Serializer):
+    entry = serializers.DictField(help_text="The log entry as logged.")
+    leaf = serializers.CharField()
+    index = serializers.IntegerField()
+    tree_size = serializers.IntegerField()
+    path = serializers.ListField(child=serializers.CharField())
+    # A field named like a Field attribute (root); the stubs see a clash, DRF does not.
+    root = serializers.CharField()  # type: ignore[assignment]
+    public_key = serializers.CharField()
+    signed_tree_head = SignedTreeHeadSerializer(required=False)
+
+
+class ConsistencyProofSerializer(serializers.Serializer):
+    first = serializers.IntegerField()
+    second = serializers.IntegerField()
+    first_root = serializers.CharField()
+    second_root = serializers.CharField()
+    path = serializers.ListField(child=serializers.CharField())
+
+
+class PublicKeySerializer(serializers.Serializer):
+    use = serializers.CharField()
+    algorithm = serializers.CharField()
+    public_key = serializers.CharField()
+
+
+class KeysSerializer(serializers.Serializer):
+    keys = PublicKeySerializer(many=True)
+    public_key = serializers.CharField(help_text="The receipt-signing key (the first of keys).")

@@ -17,6 +17,7 @@ from accounts.selectors import authorities_editable_by
 from backend.auth import ReadPublicWriteAuthenticated, request_user
 from backend.errors import ApplicationError, Forbidden, NotFound
 from backend.parsers import DepthLimitedJSONParser
+from backend.schema import errors
 from notices import services
 from notices.documents import services as documents
 from notices.models import Notice, TenderDocument
@@ -29,6 +30,7 @@ from notices.selectors import (
 from notices.serializers import (
     ChangeNoticeSerializer,
     DocumentSerializer,
+    DocumentUploadedSerializer,
     DocumentUploadSerializer,
     DocumentVersionSerializer,
     NoticeCreateSerializer,
@@ -98,7 +100,8 @@ class NoticeListCreateApi(APIView):
             "suggestions": result.suggestions,
         })
 
-    @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeSerializer},
+    @extend_schema(request=NoticeCreateSerializer,
+                   responses={201: NoticeSerializer, **errors(403)},
                    summary="Create a draft notice")
     def post(self, request: Request) -> Response:
         if not authorities_editable_by(user=request.user).exists():
@@ -121,8 +124,8 @@ class NoticeDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         return Response(NoticeSerializer(_notice(request, pk)).data)
 
-    @extend_schema(request=NoticeFieldsSerializer, responses=NoticeSerializer,
-                   summary="Edit a draft")
+    @extend_schema(request=NoticeFieldsSerializer,
+                   responses={200: NoticeSerializer, **errors(403, 409)}, summary="Edit a draft")
     def patch(self, request: Request, pk: int) -> Response:
         notice = _editable(request, pk)
         body = NoticeFieldsSerializer(data=request.data)
@@ -132,21 +135,23 @@ class NoticeDetailApi(APIView):
                                               fields=fields, lots=lots)
         return _notice_response(request, notice)
 
-    @extend_schema(responses={204: None}, summary="Delete a draft")
+    @extend_schema(responses={204: None, **errors(403, 409)}, summary="Delete a draft")
     def delete(self, request: Request, pk: int) -> Response:
         services.notice_delete_draft(notice=_editable(request, pk), by=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class NoticePublishApi(APIView):
-    @extend_schema(request=None, responses=NoticeSerializer, summary="Publish a draft")
+    @extend_schema(request=None, responses={200: NoticeSerializer, **errors(403, 409)},
+                   summary="Publish a draft")
     def post(self, request: Request, pk: int) -> Response:
         notice = services.notice_publish(notice=_editable(request, pk), by=request_user(request))
         return _notice_response(request, notice)
 
 
 class NoticeChangeApi(APIView):
-    @extend_schema(request=ChangeNoticeSerializer, responses={201: NoticeVersionSerializer},
+    @extend_schema(request=ChangeNoticeSerializer,
+                   responses={201: NoticeVersionSerializer, **errors(403, 409)},
                    summary="Publish a change notice")
     def post(self, request: Request, pk: int) -> Response:
         notice = _editable(request, pk)
@@ -160,7 +165,8 @@ class NoticeChangeApi(APIView):
 
 
 class NoticeCancelApi(APIView):
-    @extend_schema(request=ReasonSerializer, responses={201: NoticeVersionSerializer},
+    @extend_schema(request=ReasonSerializer,
+                   responses={201: NoticeVersionSerializer, **errors(403, 409)},
                    summary="Cancel a published notice")
     def post(self, request: Request, pk: int) -> Response:
         notice = _editable(request, pk)
@@ -193,7 +199,7 @@ class DocumentListCreateApi(APIView):
         return Response(DocumentSerializer(notice.documents.all(), many=True).data)
 
     @extend_schema(request={"multipart/form-data": DocumentUploadSerializer},
-                   responses={201: DocumentVersionSerializer},
+                   responses={201: DocumentUploadedSerializer, **errors(403, 409)},
                    summary="Upload a document or a new version of one")
     def post(self, request: Request, pk: int) -> Response:
         notice = _editable(request, pk)

@@ -100,6 +100,14 @@ class DocumentVersionSerializer(serializers.ModelSerializer):
             "pk": document.notice_id, "document_id": document.pk, "number": obj.number})
 
 
+class DocumentUploadedSerializer(DocumentVersionSerializer):
+    warnings = serializers.ListField(child=serializers.CharField(), help_text=(
+        "Things the buyer should know, such as a change late in the tender period."))
+
+    class Meta(DocumentVersionSerializer.Meta):
+        fields = [*DocumentVersionSerializer.Meta.fields, "warnings"]
+
+
 class DocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()

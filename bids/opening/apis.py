@@ -16,26 +16,68 @@ from rest_framework.views import APIView
 
 from backend.auth import request_user
 from backend.errors import Forbidden
+from backend.schema import errors
 from bids import permissions
 from bids.opening import services as opening
-from bids.opening.downloads import streaming_download
+from bids.opening.downloads import OCTET_STREAM, TAR, streaming_download
 from bids.opening.selectors import session_get, status_payload
 from notices.selectors import notice_get_visible
 
 
+class OpenedBidStatusSerializer(serializers.Serializer):
+    submission = serializers.UUIDField()
+    supplier = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    shares = serializers.IntegerField(help_text="Shares received for this bid so far.")
+    k = serializers.IntegerField(help_text="Shares needed to open it.")
+    error = serializers.CharField(allow_blank=True)
+    files = serializers.IntegerField(help_text="Files opened from it.")
+
+
 class OpeningStatusSerializer(serializers.Serializer):
     session = serializers.UUIDField()
+    notice = serializers.IntegerField()
     status = serializers.CharField()
+    status_label = serializers.CharField()
+    deadline = serializers.DateTimeField()
     bids_total = serializers.IntegerField()
     bids_done = serializers.IntegerField()
+    bids_failed = serializers.IntegerField()
     bytes_total = serializers.IntegerField()
     bytes_done = serializers.IntegerField()
+    error = serializers.CharField(allow_blank=True)
     public_key = serializers.CharField()
-    bids = serializers.ListField(child=serializers.DictField())
+    key_generation = serializers.IntegerField()
+    key_available = serializers.BooleanField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    log_check = serializers.DictField(help_text="The tree head at the deadline and the check "
+                                                "that the opened set is the received set.")
+    bids = OpenedBidStatusSerializer(many=True)
+
+
+class ReleasedShareSerializer(serializers.Serializer):
+    submission = serializers.UUIDField()
+    key_id = serializers.CharField()
+    context = serializers.DictField(help_text="The submission context (ETB-1 §3).")
+    context_hash = serializers.CharField()
+    sealed_share = serializers.CharField()
+    sent = serializers.BooleanField(help_text="Already sent to this session key.")
+    opened = serializers.BooleanField()
+
+
+class MemberSharesSerializer(serializers.Serializer):
+    session = serializers.UUIDField()
+    public_key = serializers.CharField()
+    key_generation = serializers.IntegerField()
+    deadline = serializers.DateTimeField()
+    keys = serializers.ListField(child=serializers.DictField(), help_text=(
+        "The member's wrapped keys (ETB-1 §7), one per seat."))
+    shares = ReleasedShareSerializer(many=True)
 
 
 class OpeningStartApi(APIView):
-    @extend_schema(request=None, responses={201: OpeningStatusSerializer},
+    @extend_schema(request=None, responses={201: OpeningStatusSerializer, **errors(403, 409)},
                    summary="Start the opening session of a tender (after the deadline)")
     def post(self, request: Request, notice_id: int) -> Response:
         notice = notice_get_visible(pk=notice_id, user=request.user)
@@ -52,7 +94,7 @@ class OpeningStatusApi(APIView):
 
 
 class MemberSharesApi(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT},
+    @extend_schema(responses={200: MemberSharesSerializer, **errors(400, 403)},
                    summary="A committee member's sealed shares and wrapped key (after the "
                            "deadline; the release is logged)")
     def get(self, request: Request, session_id: str) -> Response:
@@ -93,7 +135,8 @@ class SharesInSerializer(serializers.Serializer):
 
 
 class SendSharesApi(APIView):
-    @extend_schema(request=SharesInSerializer, responses=OpeningStatusSerializer,
+    @extend_schema(request=SharesInSerializer,
+                   responses={200: OpeningStatusSerializer, **errors(403, 409)},
                    summary="Send a member's opened shares to the opening session")
     def post(self, request: Request, session_id: str) -> Response:
         session = session_get(session_id=session_id, user=request.user)
@@ -107,7 +150,7 @@ class SendSharesApi(APIView):
 
 
 class ResumeApi(APIView):
-    @extend_schema(request=None, responses=OpeningStatusSerializer,
+    @extend_schema(request=None, responses={200: OpeningStatusSerializer, **errors(403, 409)},
                    summary="Resume an opening that stopped")
     def post(self, request: Request, session_id: str) -> Response:
         session = session_get(session_id=session_id, user=request.user)
@@ -116,7 +159,7 @@ class ResumeApi(APIView):
 
 
 class RenewKeyApi(APIView):
-    @extend_schema(request=None, responses=OpeningStatusSerializer,
+    @extend_schema(request=None, responses={200: OpeningStatusSerializer, **errors(403, 409)},
                    summary="Renew an expired session key (members send their shares again)")
     def post(self, request: Request, session_id: str) -> Response:
         session = session_get(session_id=session_id, user=request.user)
@@ -125,12 +168,15 @@ class RenewKeyApi(APIView):
 
 
 class OpenedFileApi(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes},
-                   summary="Download an opened file (committee and procurement officers; "
-                           "logged)")
+    @extend_schema(responses={(200, TAR): OpenApiTypes.BINARY,
+                              (200, OCTET_STREAM): OpenApiTypes.BINARY},
+                   summary="Download an opened bid: `.../tar` the whole opened tar "
+                           "(application/x-tar), `.../files/{index}` one file from it "
+                           "(application/octet-stream). Committee and procurement officers; "
+                           "every read is logged.")
     def get(self, request: Request, session_id: str, submission_id: str,
             index: int | None = None) -> StreamingHttpResponse:
         session = session_get(session_id=session_id, user=request.user)
         return streaming_download(opening.opened_file_read(
             session=session, submission_id=submission_id, user=request_user(request),
-            file_index=index))
+            file_index=index), content_type=TAR if index is None else OCTET_STREAM)

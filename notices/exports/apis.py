@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.schema import described
 from notices.exports import eforms, ocds
 from notices.selectors import notice_get_visible
 
@@ -40,11 +41,48 @@ class ExportQuerySerializer(serializers.Serializer):
         "A published version number; default: every version (OCDS) or the latest (eForms)."))
 
 
+class OcdsPublisherSerializer(serializers.Serializer):
+    name = serializers.CharField()
+
+
+class OcdsBuyerSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OcdsReleaseSerializer(serializers.Serializer):
+    """The fields every release carries; the rest follows the OCDS 1.1.5 release schema."""
+
+    ocid = serializers.CharField()
+    id = serializers.CharField()
+    date = serializers.CharField(help_text="RFC 3339 date-time.")
+    tag = serializers.ListField(child=serializers.CharField())
+    initiationType = serializers.CharField()
+    language = serializers.CharField()
+    parties = serializers.ListField(child=serializers.DictField())
+    buyer = OcdsBuyerSerializer()
+    tender = serializers.DictField(help_text="OCDS tender, with the lots extension.")
+    planning = serializers.DictField(required=False, help_text="Prior information notices.")
+    awards = serializers.ListField(child=serializers.DictField(), required=False,
+                                   help_text="Award notices.")
+
+
+class OcdsReleasePackageSerializer(serializers.Serializer):
+    uri = serializers.URLField()
+    version = serializers.CharField(help_text="The OCDS version, 1.1.")
+    extensions = serializers.ListField(child=serializers.URLField())
+    publishedDate = serializers.CharField(help_text="RFC 3339 date-time.")
+    publisher = OcdsPublisherSerializer()
+    releases = OcdsReleaseSerializer(many=True, help_text=(
+        "One release per published version, oldest first."))
+
+
 VERSION_PARAMETER = OpenApiParameter("version", int, required=False, description=(
     "Published version number. OCDS: only that release; eForms: that version's notice."))
 ERRORS = {
-    404: OpenApiResponse(description="No such notice (drafts are private to their buyer)."),
-    409: OpenApiResponse(description="The notice is a draft or has no export of this kind."),
+    **described(404, "No such notice (drafts are private to their buyer), or no published "
+                     "version of that number."),
+    **described(409, "The notice is a draft or has no export of this kind."),
 }
 
 
@@ -59,8 +97,9 @@ class NoticeOcdsApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(parameters=[VERSION_PARAMETER],
-                   responses={200: OpenApiResponse(response=OpenApiTypes.OBJECT, description=(
-                       "OCDS 1.1.5 release package, one release per published version.")),
+                   responses={(200, "application/json"): OpenApiResponse(
+                       response=OcdsReleasePackageSerializer, description=(
+                           "OCDS 1.1.5 release package, one release per published version.")),
                        **ERRORS},
                    summary="OCDS release package of a published notice")
     def get(self, request: Request, pk: int) -> Response:

@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 
 from backend.auth import request_user
 from backend.errors import NotFound
-from backend.pagination import paginate
+from backend.pagination import Pagination, paginate
+from backend.schema import errors
 from notices.following import saved_searches
 from notices.following import services as following
 from notices.following.models import Frequency, InboxKind, InboxMessage, SavedSearch
@@ -40,7 +41,7 @@ class FollowApi(APIView):
         return self._state(request, notice_get_visible(pk=pk, user=request.user))
 
     @extend_schema(request=None, responses={200: FollowStateSerializer,
-                                            201: FollowStateSerializer},
+                                            201: FollowStateSerializer, **errors(409)},
                    summary="Follow a notice: hear about every change, document and answer")
     def post(self, request: Request, pk: int) -> Response:
         notice = notice_get_visible(pk=pk, user=request.user)
@@ -85,6 +86,8 @@ class InboxReadResultSerializer(serializers.Serializer):
 
 class InboxListApi(APIView):
     permission_classes = [IsAuthenticated]
+    # Read by paginate() below and by the schema, which then describes the page.
+    pagination_class = Pagination
 
     @extend_schema(parameters=[OpenApiParameter("unread", bool, description="Only unread.")],
                    responses=InboxMessageSerializer(many=True), summary="My inbox")

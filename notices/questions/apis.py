@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from accounts.models import Organization
 from backend.auth import ReadPublicWriteAuthenticated, request_user
 from backend.errors import Forbidden, NotFound
+from backend.schema import errors
 from notices import services as notice_services
 from notices.permissions import is_buyer_editor, is_buyer_member, may_ask_questions
 from notices.questions import services as questions
@@ -147,7 +148,7 @@ class NoticeQuestionsApi(APIView):
             "question_deadline": questions.question_deadline_of(notice),
         })
 
-    @extend_schema(request=AskSerializer, responses={201: QuestionSerializer},
+    @extend_schema(request=AskSerializer, responses={201: QuestionSerializer, **errors(403, 409)},
                    summary="Ask a question (private to your organisation and the buyer)")
     def post(self, request: Request, pk: int) -> Response:
         notice = notice_get_visible(pk=pk, user=request.user)
@@ -168,7 +169,8 @@ class NoticeQuestionsApi(APIView):
 class QuestionAnswerApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=AnswerWriteSerializer, responses={201: AnswerResultSerializer},
+    @extend_schema(request=AnswerWriteSerializer,
+                   responses={201: AnswerResultSerializer, **errors(403, 409)},
                    summary="Answer a question, publicly (anonymised) or privately")
     def post(self, request: Request, pk: int) -> Response:
         question = _handled_question(request, pk)
@@ -186,7 +188,8 @@ class QuestionAnswerApi(APIView):
 class QuestionMergeApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=MergeSerializer, responses=BuyerQuestionSerializer,
+    @extend_schema(request=MergeSerializer,
+                   responses={200: BuyerQuestionSerializer, **errors(403)},
                    summary="Merge a duplicate question into another")
     def post(self, request: Request, pk: int) -> Response:
         question = _handled_question(request, pk)
@@ -203,7 +206,8 @@ class QuestionMergeApi(APIView):
 class NoticeExtendDeadlineApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=ExtendDeadlineSerializer, responses={201: NoticeVersionSerializer},
+    @extend_schema(request=ExtendDeadlineSerializer,
+                   responses={201: NoticeVersionSerializer, **errors(403, 409)},
                    summary="Extend the deadline: publishes a change notice in one step")
     def post(self, request: Request, pk: int) -> Response:
         notice = notice_get_editable(pk=pk, user=request.user)
