@@ -100,6 +100,8 @@ class AutoSchema(SpectacularAutoSchema):
             implied[403] = DESCRIPTIONS[403]
         if "path" in where:
             implied[404] = DESCRIPTIONS[404]
+        elif self.method == "GET" and self._get_paginator() is not None:
+            implied[404] = "No such page (DRF's page numbers start at 1)."
         if has_body:
             implied[413] = DESCRIPTIONS[413]
             implied[415] = DESCRIPTIONS[415]

@@ -43,7 +43,9 @@ def submission_get_own(*, user: AnyUser, notice_id: int, submission_id: str) -> 
     """One of the user's own submissions; 404 for everyone else (existence is not revealed)."""
     try:
         return (Submission.objects.select_related("notice", "supplier", "manifest")
-                .get(pk=submission_id, notice_id=notice_id,
+                # notice__pk, not notice_id: an id beyond the column's range is then no
+                # match (Django's integer lookups), not an OverflowError from the driver.
+                .get(pk=submission_id, notice__pk=notice_id,
                      supplier_id__in=_supplier_ids(user)))
     except (Submission.DoesNotExist, ValueError, ValidationError):
         raise NotFound("There is no such submission among your bids.") from None

@@ -90,3 +90,21 @@ def test_it_documents_the_answers_each_operation_implies(schema: dict[str, Any])
     assert {"400", "401", "403", "404", "409", "413"} <= set(upload)
     search = _responses(schema, "/api/notices/", "get")
     assert "400" in search and "403" not in search
+
+
+def test_it_documents_the_404_of_a_page_past_the_end(schema: dict[str, Any], api_for: Any,
+                                                     supplier_user: Any) -> None:
+    assert "404" in _responses(schema, "/api/inbox/", "get")
+    response = api_for(supplier_user).get("/api/inbox/?page=0")
+    assert response.status_code == 404
+    assert set(response.json()["error"]) == {"code", "message", "fields"}
+
+
+@pytest.mark.django_db
+def test_it_answers_an_unknown_api_url_with_the_json_error(api_for: Any) -> None:
+    # A path parameter that is not a number matches no route: still the API's error body.
+    response = api_for(None).get("/api/inbox/null,null/read/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
+    assert "text/html" in api_for(None).get("/no-such-page/")["Content-Type"]
