@@ -13,7 +13,7 @@ urlpatterns = [
     path(OPEN + "shares", apis.SendSharesApi.as_view(), name="bids-opening-shares"),
     path(OPEN + "resume", apis.ResumeApi.as_view(), name="bids-opening-resume"),
     path(OPEN + "renew-key", apis.RenewKeyApi.as_view(), name="bids-opening-renew-key"),
-    path(OPEN + "bids/<uuid:submission_id>/tar", apis.OpenedFileApi.as_view(),
+    path(OPEN + "bids/<uuid:submission_id>/tar", apis.OpenedTarApi.as_view(),
          name="bids-opened-tar"),
     path(OPEN + "bids/<uuid:submission_id>/files/<int:index>", apis.OpenedFileApi.as_view(),
          name="bids-opened-file"),

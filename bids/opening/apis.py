@@ -167,16 +167,24 @@ class RenewKeyApi(APIView):
         return Response(status_payload(session))
 
 
+class OpenedTarApi(APIView):
+    @extend_schema(responses={(200, TAR): OpenApiTypes.BINARY},
+                   summary="Download an opened bid as the tar of its files (committee and "
+                           "procurement officers; every read is logged)")
+    def get(self, request: Request, session_id: str, submission_id: str) -> StreamingHttpResponse:
+        session = session_get(session_id=session_id, user=request.user)
+        return streaming_download(opening.opened_file_read(
+            session=session, submission_id=submission_id, user=request_user(request)),
+            content_type=TAR)
+
+
 class OpenedFileApi(APIView):
-    @extend_schema(responses={(200, TAR): OpenApiTypes.BINARY,
-                              (200, OCTET_STREAM): OpenApiTypes.BINARY},
-                   summary="Download an opened bid: `.../tar` the whole opened tar "
-                           "(application/x-tar), `.../files/{index}` one file from it "
-                           "(application/octet-stream). Committee and procurement officers; "
-                           "every read is logged.")
+    @extend_schema(responses={(200, OCTET_STREAM): OpenApiTypes.BINARY},
+                   summary="Download one file of an opened bid, as opaque bytes (committee "
+                           "and procurement officers; every read is logged)")
     def get(self, request: Request, session_id: str, submission_id: str,
-            index: int | None = None) -> StreamingHttpResponse:
+            index: int) -> StreamingHttpResponse:
         session = session_get(session_id=session_id, user=request.user)
         return streaming_download(opening.opened_file_read(
             session=session, submission_id=submission_id, user=request_user(request),
-            file_index=index), content_type=TAR if index is None else OCTET_STREAM)
+            file_index=index))
