@@ -24,7 +24,8 @@ class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="A stable code a program can act on "
                                            "(invalid, not_found, conflict, ...).")
     message = serializers.CharField(help_text="What went wrong, in words a person can act on.")
-    fields = serializers.DictField(
+    # Named like Serializer.fields; DRF collects declared fields first, the stubs see a clash.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="The problems per input field; empty when the error is not about a field.")
 

@@ -200,7 +200,9 @@ class SubmissionSerializer(SubmissionSummarySerializer):
     """A bid as its supplier sees it."""
 
     tender = serializers.CharField(help_text="The notice's reference.")
-    context = serializers.DictField(help_text="The submission context (ETB-1 §3).")
+    # A field named like a Field attribute (context); the stubs see a clash, DRF does not.
+    context = serializers.DictField(  # type: ignore[assignment]
+        help_text="The submission context (ETB-1 §3).")
     context_hash = serializers.CharField()
     manifest = serializers.DictField(help_text="The committee manifest the bid is sealed to.")
     manifest_hash = serializers.CharField()

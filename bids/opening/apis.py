@@ -59,7 +59,9 @@ class OpeningStatusSerializer(serializers.Serializer):
 class ReleasedShareSerializer(serializers.Serializer):
     submission = serializers.UUIDField()
     key_id = serializers.CharField()
-    context = serializers.DictField(help_text="The submission context (ETB-1 §3).")
+    # A field named like a Field attribute (context); the stubs see a clash, DRF does not.
+    context = serializers.DictField(  # type: ignore[assignment]
+        help_text="The submission context (ETB-1 §3).")
     context_hash = serializers.CharField()
     sealed_share = serializers.CharField()
     sent = serializers.BooleanField(help_text="Already sent to this session key.")
