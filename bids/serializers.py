@@ -101,8 +101,27 @@ class DigestSerializer(serializers.Serializer):
                         help_text="Optional: the context hash in the blob header.")
 
 
+class ReceiptSerializer(serializers.Serializer):
+    """Exactly the ETB-1 §9 receipt fields (crypto.receipts.RECEIPT_KEYS)."""
+
+    v = serializers.CharField(help_text="ETB1-receipt")
+    submission = serializers.CharField()
+    tender = serializers.CharField()
+    bidder = serializers.CharField()
+    context_hash = serializers.CharField()
+    header_hash = serializers.CharField()
+    # A field named like a Field attribute (root); the stubs see a clash, DRF does not.
+    root = serializers.CharField()  # type: ignore[assignment]
+    size = serializers.IntegerField()
+    chunks = serializers.IntegerField()
+    received_at = serializers.CharField(help_text="RFC 3339 UTC with microseconds, as signed.")
+    sealing = serializers.CharField()
+    log_index = serializers.IntegerField()
+
+
 class SignedReceiptSerializer(serializers.Serializer):
-    receipt = serializers.DictField(help_text="The receipt (ETB-1 §6), canonical JSON.")
+    receipt = ReceiptSerializer(help_text="The receipt (ETB-1 §9); the signature is over its "
+                                          "canonical JSON.")
     signature = serializers.CharField(help_text="Ed25519 signature over the receipt, hex.")
 
 
