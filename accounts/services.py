@@ -27,7 +27,7 @@ from accounts.models import (
     Role,
     User,
 )
-from accounts.orgnumber import normalize_org_number
+from accounts.orgnumber import canonical_id, normalize_national_id, normalize_org_number
 from accounts.selectors import user_has_role
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 
@@ -54,11 +54,15 @@ def _identifier_fields(*, country: str, org_number: str, national_id: str) -> di
                   "Ask its administrator to invite you.") % {"number": number},
                 code="duplicate", fields={"org_number": [_("Already registered.")]})
         return {"country": "NO", "org_number": number, "national_id": ""}
-    national_id = "".join(national_id.split())
-    if not national_id or len(national_id) > 40:
+    if not canonical_id(national_id):
         raise ApplicationError(
             _("Organisations outside Norway register with their national registration number."),
             fields={"national_id": [_("Required for organisations outside Norway.")]})
+    try:
+        national_id = normalize_national_id(country, national_id)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages, code="national_id",
+                               fields={"national_id": exc.messages}) from exc
     if Organization.objects.filter(country=country, national_id=national_id).exists():
         raise ApplicationError(_("This organisation is already registered."), code="duplicate",
                                fields={"national_id": [_("Already registered.")]})

@@ -80,7 +80,7 @@ def test_it_registers_a_foreign_supplier_by_national_id(client):
         "name": "Svensk Bygg AB", "country": "SE", "national_id": "556677-8899",
         "full_name": "Sven", "email": "sven@bygg.example", "password": PASSWORD})
     assert response.status_code == 302
-    assert Organization.objects.filter(country="SE", national_id="556677-8899").exists()
+    assert Organization.objects.filter(country="SE", national_id="5566778899").exists()
 
 
 def test_it_accepts_an_invitation_with_a_new_account(client, authority, authority_admin):
