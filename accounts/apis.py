@@ -15,8 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.models import Organization, User
-from accounts.selectors import membership_list
+from accounts.models import User
+from accounts.selectors import membership_list, organization_get_for_member
 from accounts.serializers import (
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
@@ -88,7 +88,9 @@ class InvitationCreateApi(APIView):
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer},
                    summary="Invite a person to an organisation (administrators)")
     def post(self, request: Request, org_id: int) -> Response:
-        organization = Organization.objects.filter(pk=org_id).first()
+        # A stranger gets the same 404 for a known and an unknown organisation, so the
+        # endpoint reveals neither which ids exist nor their names.
+        organization = organization_get_for_member(user=request.user, org_id=org_id)
         if organization is None:
             raise NotFound(_("No such organisation."))
         body = InvitationCreateSerializer(data=request.data)

@@ -56,6 +56,20 @@ def suppliers_of(*, user: AnyUser) -> QuerySet[Organization]:
                                        memberships__user=user).distinct()
 
 
+def organization_get_for_member(*, user: AnyUser, org_id: int) -> Organization | None:
+    """The organisation if the user belongs to it (platform staff: any), else None.
+
+    Callers answer None with the same 404 as for an unknown id, so a stranger learns neither
+    that the organisation exists nor its name.
+    """
+    if not user.is_authenticated:
+        return None
+    organizations = Organization.objects.filter(pk=org_id)
+    if not user.is_staff:
+        organizations = organizations.filter(memberships__user=user)
+    return organizations.distinct().first()
+
+
 def organization_members(*, organization: Organization) -> QuerySet[Membership]:
     """The memberships of one organisation, for its members page."""
     return (Membership.objects.filter(organization=organization).select_related("user")

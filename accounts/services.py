@@ -137,8 +137,7 @@ def invitation_create(*, organization: Organization, email: str, role: str, by: 
     now = now or timezone.now()
     admin_role = Role.AUTHORITY_ADMIN if organization.is_authority else Role.SUPPLIER_ADMIN
     if not (by.is_staff or user_has_role(by, organization, {admin_role})):
-        raise Forbidden(_("Only an administrator of %(org)s can invite people.")
-                        % {"org": organization.name})
+        raise Forbidden(_("Only an administrator of the organisation can invite people."))
     allowed = AUTHORITY_ROLES if organization.is_authority else SUPPLIER_ROLES
     if role not in allowed:
         raise ApplicationError(_("That role does not exist for this kind of organisation."),
