@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from accounts.models import (
     NOTICE_EDITOR_ROLES,
+    ApiToken,
     Invitation,
     Membership,
     Organization,
@@ -91,3 +92,12 @@ def invitation_list_open(*, organization: Organization) -> QuerySet[Invitation]:
 
     return Invitation.objects.filter(organization=organization, accepted_at__isnull=True,
                                      revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def api_token_list(*, user: AnyUser) -> QuerySet[ApiToken]:
+    """The user's API tokens that have not expired, newest first."""
+    from django.utils import timezone
+
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created")

@@ -42,7 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -192,7 +193,7 @@ INVITATION_VALID_DAYS = 14
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -239,3 +240,34 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.following_tasks.retry_unsent_notifications", "schedule": 300.0},
 }
 CELERY_BEAT_SCHEDULE.update({"bids-close-due": {"task": "bids.tasks.close_due", "schedule": 15.0}, "bids-cleanup-unfinished": {"task": "bids.tasks.cleanup_unfinished", "schedule": 300.0}, "bids-tree-head": {"task": "bids.tasks.tree_head", "schedule": 300.0}})  # noqa: E501
+
+# --- Sign-in: throttling (django-axes) and API tokens (django-rest-knox) -----------------------
+from datetime import timedelta  # noqa: E402
+
+# Axes refuses a locked-out account or address before any password is checked; it must come
+# first. Its middleware (last) turns the refusal into the 429 of accounts.signin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+# Failures count per account and per client address, each on its own.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("ANBUD_SIGNIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ANBUD_SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_USERNAME_CALLABLE = "accounts.signin.client_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address", "csrfmiddlewaretoken"]
+# How many proxies in front append to X-Forwarded-For (0: use REMOTE_ADDR). Behind the TLS
+# proxy of the production profile this must be set, or one address would be everybody.
+ANBUD_PROXY_COUNT = int(os.environ.get("ANBUD_PROXY_COUNT", "0"))
+
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model name, not a secret)
+ANBUD_API_TOKEN_DAYS = int(os.environ.get("ANBUD_API_TOKEN_DAYS", "90"))
+ANBUD_API_TOKENS_PER_USER = int(os.environ.get("ANBUD_API_TOKENS_PER_USER", "20"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=ANBUD_API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",  # the header clients already send
+    "AUTO_REFRESH": False,  # a token expires on its date, however often it is used
+}

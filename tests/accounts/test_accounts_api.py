@@ -15,7 +15,7 @@ def test_it_issues_a_token_for_the_right_password(api_for, officer):
     client = api_for(None)
     response = client.post("/api/auth/token/", {"email": officer.email,
                                                 "password": "correct horse battery staple"})
-    assert response.status_code == 200
+    assert response.status_code == 201
     token = response.json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = client.get("/api/me/").json()
