@@ -271,3 +271,38 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",  # the header clients already send
     "AUTO_REFRESH": False,  # a token expires on its date, however often it is used
 }
+
+# --- Browser code integrity: Content-Security-Policy (django-csp 4) and HSTS -------------------
+# The sealing happens in JavaScript this server sends, so the pages may run only the platform's
+# own script files: no inline code, no eval, nothing from another origin. The only inline
+# elements are the bid pages' import map and the downloadable receipt's stylesheet, each
+# allowed by the response's nonce. Scripts and styles of the bid, committee and opening pages
+# also carry Subresource Integrity (bids/integrity.py).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+if not DEBUG and os.environ.get("ANBUD_HTTPS", "") == "1":
+    # Browsers that once saw the site over TLS never try plain HTTP again for a year, so a
+    # network attacker cannot strip TLS and serve altered scripts. Preload is the operator's
+    # own decision (ANBUD_HSTS_PRELOAD=1) because it is hard to undo.
+    SECURE_HSTS_SECONDS = int(os.environ.get("ANBUD_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ANBUD_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("ANBUD_HSTS_PRELOAD", False)
