@@ -21,7 +21,7 @@ def _limits(settings):
 
 def _web(client, email: str, password: str, ip: str = "10.0.0.1"):
     return client.post("/accounts/login/", {"username": email, "password": password},
-                       REMOTE_ADDR=ip)
+                       REMOTE_ADDR=ip, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def _api(api_for, email: str, password: str, ip: str = "10.0.0.1"):
