@@ -30,7 +30,8 @@ def client_username(request: HttpRequest, credentials: dict[str, Any] | None) ->
     value = source.get("email") or source.get("username")
     if not isinstance(value, str) or not value.strip():
         return None
-    return value.strip().lower()[:254]
+    # NUL cannot be stored in a PostgreSQL text column; axes keeps the name in its own table.
+    return value.replace("\x00", "").strip().lower()[:254]
 
 
 def client_ip(request: HttpRequest) -> str | None:
