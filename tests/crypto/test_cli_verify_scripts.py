@@ -25,7 +25,7 @@ def trusted_copy(tmp_path: Path) -> Path:
     return tmp_path / "static"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_passes_when_the_server_runs_the_same_scripts(live_server) -> None:
     proc = etb("verify-scripts", "--server", live_server.url)
     assert proc.returncode == 0, proc.stderr
@@ -37,7 +37,7 @@ def test_it_passes_when_the_server_runs_the_same_scripts(live_server) -> None:
     assert "bids/bid.js" in result["not_checked"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_fails_and_names_a_script_that_differs(live_server, trusted_copy: Path) -> None:
     tampered = trusted_copy / "etb1" / "payload.js"
     tampered.write_text(tampered.read_text() + "\n// exfiltrate the key\n")
@@ -50,7 +50,7 @@ def test_it_fails_and_names_a_script_that_differs(live_server, trusted_copy: Pat
     assert "etb1/payload.js: differs" in proc.stderr
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_fails_when_a_script_is_missing_on_either_side(live_server,
                                                            trusted_copy: Path) -> None:
     (trusted_copy / "etb1" / "extra.js").write_text("export const x = 1;\n")
