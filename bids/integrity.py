@@ -4,9 +4,9 @@ The sealing happens in JavaScript the platform serves, so a changed script could
 before it is sealed. Three things make such a change detectable:
 
 * every script of the bid, committee and opening pages carries `integrity=` (Subresource
-  Integrity, SHA-384) computed from the file actually served (`sri`), and the ES modules they
-  import are pinned by the page's import map (`import_map`): the browser refuses a module
-  whose bytes differ from the hash in the page;
+  Integrity, SHA-384) computed from the release's own copy of the file (`sri`), and the ES
+  modules they import are pinned by the page's import map (`import_map_json`): the browser
+  refuses a script whose bytes differ from the hash in the page;
 * the list of SHA-256 hashes of every ETB-1 script of the running release is public at
   `GET /api/scripts/` (`ScriptListApi`), so anyone can compare it with a release they trust;
 * `anbud-etb verify-scripts` compares that list with the client's own copy.
@@ -48,19 +48,23 @@ class ScriptHash:
     sri: str       # "sha384-<base64>", the value of an integrity attribute
 
 
-def _served_file(path: str) -> str | None:
-    """The file the server answers with for this static path.
+def _release_file(path: str) -> str | None:
+    """The file of the installed release for this static path.
 
-    After collectstatic that is the copy under STATIC_ROOT (whitenoise serves it), so a copy
-    changed there changes the hash; before it, the source file the finders serve.
+    The release's own copy (what the staticfiles finders find in the package), not the
+    collected copy under STATIC_ROOT that whitenoise serves: so a copy changed after
+    collectstatic, in a cache or on its way to the browser no longer matches the page's
+    hash, and the browser refuses it. Only a file no finder knows falls back to storage.
     """
+    found = finders.find(path)
+    if isinstance(found, str):
+        return found
     try:
         if staticfiles_storage.exists(path):
             return staticfiles_storage.path(path)
     except NotImplementedError:  # a remote storage has no local path
         pass
-    found = finders.find(path)
-    return str(found) if isinstance(found, str) else None
+    return None
 
 
 @lru_cache(maxsize=256)
@@ -75,7 +79,7 @@ def _digests(filename: str, mtime_ns: int, size: int) -> tuple[str, str]:
 
 
 def script_hash(path: str) -> ScriptHash:
-    filename = _served_file(path)
+    filename = _release_file(path)
     if filename is None:
         raise FileNotFoundError(f"static file not found: {path}")
     stat = os.stat(filename)
@@ -118,7 +122,7 @@ def import_map_json() -> str:
 class ScriptSerializer(serializers.Serializer):
     path = serializers.CharField(help_text="Relative to the static URL, e.g. etb1/index.js.")
     url = serializers.CharField(help_text="The address the browser loads it from.")
-    sha256 = serializers.CharField(help_text="SHA-256 of the file as served, hex.")
+    sha256 = serializers.CharField(help_text="SHA-256 of the release's copy of the file, hex.")
     sri = serializers.CharField(help_text="The Subresource Integrity value (sha384-…) the "
                                           "pages carry for it.")
 

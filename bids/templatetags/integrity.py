@@ -15,7 +15,7 @@ register = template.Library()
 
 @register.simple_tag
 def sri(path: str) -> str:
-    """The integrity value (sha384-…) of a static file, hashed from the file served."""
+    """The integrity value (sha384-…) of a static file, hashed from the release's copy."""
     return integrity.sri(path)
 
 

@@ -173,3 +173,17 @@ def test_it_sends_the_hsts_header_over_tls(client, settings):
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     response = client.get("/", secure=True)
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_it_hashes_the_release_copy_not_a_changed_collected_copy(settings, tmp_path):
+    """A copy changed after collectstatic (or by a cache) no longer matches the page's hash."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    from bids import integrity
+
+    collected = tmp_path / "static"
+    (collected / "etb1").mkdir(parents=True)
+    (collected / "etb1" / "util.js").write_text("// not the release\n")
+    settings.STATIC_ROOT = collected  # Django resets the storage on this change
+    assert staticfiles_storage.exists("etb1/util.js")
+    assert integrity.sri("etb1/util.js") == _sri(ETB1 / "util.js")
