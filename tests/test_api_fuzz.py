@@ -27,9 +27,9 @@ def fuzz_world(make_notice, officer, supplier_user, api_for):
     signals.request_finished.disconnect(close_old_connections)
     make_notice()
     make_notice(publish=False)
-    from rest_framework.authtoken.models import Token
+    from tests.conftest import api_token_for
 
-    yield Token.objects.get_or_create(user=officer)[0].key
+    yield api_token_for(officer)
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 
