@@ -8,7 +8,16 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountEvent, BuyerType, Invitation, Membership, Organization, User
+from accounts.forms import AdminPasswordSetForm
+from accounts.models import (
+    AccountEvent,
+    ApiToken,
+    BuyerType,
+    Invitation,
+    Membership,
+    Organization,
+    User,
+)
 from accounts.services import authority_create
 from backend.admin import EventAdmin
 from backend.errors import ApplicationError
@@ -16,6 +25,7 @@ from backend.errors import ApplicationError
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    change_password_form = AdminPasswordSetForm  # revokes the user's API tokens
     ordering = ["email"]
     list_display = ["email", "full_name", "is_staff", "is_active"]
     search_fields = ["email", "full_name"]
@@ -88,3 +98,23 @@ class InvitationAdmin(admin.ModelAdmin):
 @admin.register(AccountEvent)
 class AccountEventAdmin(EventAdmin):
     list_display = ("at", "organization", "kind", "kind_code", "by")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff see which tokens exist and can revoke (delete) one; nobody can read a secret.
+
+    Only knox's SHA-512 digest of a secret is stored (it is the row's key, so it appears in
+    admin links); the secret itself exists only in the response that created the token.
+    """
+
+    list_display = ["name", "user", "created", "expiry", "last_used_at"]
+    search_fields = ["name", "user__email"]
+    fields = ("public_id", "name", "user", "created", "expiry", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.models import Organization
+from accounts.models import ApiToken
 from accounts.permissions import may_administer
-from accounts.selectors import membership_list
+from accounts.selectors import api_token_list, membership_list, organization_get_for_member
 from accounts.serializers import (
+    ApiTokenSerializer,
     InvitationAcceptSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
@@ -36,26 +38,63 @@ class TokenApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenSerializer,
-                   summary="Exchange e-mail and password for an API token")
+    @extend_schema(request=TokenRequestSerializer, responses={201: TokenSerializer},
+                   summary="Sign in with e-mail and password and get a new API token",
+                   description="One token per device or script; each expires (see `expires_at`)."
+                               " Repeated wrong passwords for an account or from an address are "
+                               "refused for a while with 429 and a Retry-After header.")
     def post(self, request: Request) -> Response:
         body = TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        # The Django request: django-axes counts the failure against account and address, and
+        # its middleware answers a locked-out sign-in with 429 (accounts.signin).
         user = authenticate(request._request, email=body.validated_data["email"].lower(),
                             password=body.validated_data["password"])
         if user is None:
             raise ApplicationError(_("The e-mail address or password is wrong."),
                                    code="bad_credentials")
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token, secret = services.api_token_create(user=user, name=body.validated_data["name"])
+        return Response({**ApiTokenSerializer(token).data, "token": secret},
+                        status=status.HTTP_201_CREATED)
 
 
 class TokenRevokeApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None}, summary="Revoke your API token")
+    @extend_schema(request=None, responses={204: None},
+                   summary="Revoke the API token this request is signed with")
     def post(self, request: Request) -> Response:
-        Token.objects.filter(user_id=request_user(request).pk).delete()
+        if isinstance(request.auth, ApiToken):
+            services.api_token_revoke(user=request_user(request),
+                                      public_id=request.auth.public_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenListApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ApiTokenSerializer(many=True),
+                   summary="Your API tokens (names and dates, never the secrets)")
+    def get(self, request: Request) -> Response:
+        tokens = api_token_list(user=request_user(request))
+        return Response(ApiTokenSerializer(tokens, many=True).data)
+
+
+class TokenDetailApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, summary="Revoke one of your API tokens")
+    def delete(self, request: Request, token_id: UUID) -> Response:
+        services.api_token_revoke(user=request_user(request), public_id=token_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRevokeAllApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, summary="Revoke all your API tokens")
+    def post(self, request: Request) -> Response:
+        services.api_token_revoke_all(user=request_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -92,7 +131,9 @@ class InvitationCreateApi(APIView):
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer},
                    summary="Invite a person to an organisation (administrators)")
     def post(self, request: Request, org_id: int) -> Response:
-        organization = Organization.objects.filter(pk=org_id).first()
+        # A stranger gets the same 404 for a known and an unknown organisation, so the
+        # endpoint reveals neither which ids exist nor their names.
+        organization = organization_get_for_member(user=request.user, org_id=org_id)
         if organization is None:
             raise NotFound(_("No such organisation."))
         # The organisation is known (it names itself on notices and bids): 403, before the

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AUTHORITY_ROLES, SUPPLIER_ROLES, Organization, Role
@@ -125,3 +125,28 @@ class InvitationCreateForm(forms.Form):
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices(organization)  # type: ignore[attr-defined]
+
+
+# Both password forms hand the new password to accounts.services.user_password_set, which
+# also revokes the user's API tokens: a reset by e-mail and a change in the admin alike.
+
+class PasswordResetSetForm(SetPasswordForm):
+    def save(self, commit: bool = True) -> Any:
+        from accounts.services import user_password_set
+
+        if not commit:
+            return super().save(commit=False)
+        return user_password_set(user=self.user, password=self.cleaned_data["new_password1"])
+
+
+class AdminPasswordSetForm(AdminPasswordChangeForm):
+    def save(self, commit: bool = True) -> Any:
+        from accounts.services import api_token_revoke_all, user_password_set
+
+        if not commit:
+            return super().save(commit=False)
+        if self.cleaned_data.get("set_usable_password", True):
+            return user_password_set(user=self.user, password=self.cleaned_data["password1"])
+        user = super().save(commit=True)  # the admin chose "no usable password"
+        api_token_revoke_all(user=user)
+        return user

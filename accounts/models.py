@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
 
 from backend.events import Event
 
@@ -30,7 +32,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create(email, password, **extra)
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # knox's auth_token_set
     """A person. Signs in with an e-mail address; acts for organisations through memberships."""
 
     username = None  # type: ignore[assignment]
@@ -189,3 +191,26 @@ class AccountEvent(Event):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox). Only a SHA-512 digest of the secret is stored.
+
+    One per device or script, each with its own name and expiry, revocable one by one. The
+    `public_id` names a token in lists and revocation requests; the digest never leaves the
+    server. `token_key` is knox's lookup prefix (the first 15 of 64 hex characters): it narrows
+    the search, it does not authenticate.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=100, blank=True,
+                            help_text=_("The device or script that uses the token."))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name or self.public_id} · {self.user}"

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from accounts.models import (
     NOTICE_EDITOR_ROLES,
+    ApiToken,
     Invitation,
     Membership,
     Organization,
@@ -56,6 +57,20 @@ def suppliers_of(*, user: AnyUser) -> QuerySet[Organization]:
                                        memberships__user=user).distinct()
 
 
+def organization_get_for_member(*, user: AnyUser, org_id: int) -> Organization | None:
+    """The organisation if the user belongs to it (platform staff: any), else None.
+
+    Callers answer None with the same 404 as for an unknown id, so a stranger learns neither
+    that the organisation exists nor its name.
+    """
+    if not user.is_authenticated:
+        return None
+    organizations = Organization.objects.filter(pk=org_id)
+    if not user.is_staff:
+        organizations = organizations.filter(memberships__user=user)
+    return organizations.distinct().first()
+
+
 def organization_members(*, organization: Organization) -> QuerySet[Membership]:
     """The memberships of one organisation, for its members page."""
     return (Membership.objects.filter(organization=organization).select_related("user")
@@ -77,3 +92,12 @@ def invitation_list_open(*, organization: Organization) -> QuerySet[Invitation]:
 
     return Invitation.objects.filter(organization=organization, accepted_at__isnull=True,
                                      revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def api_token_list(*, user: AnyUser) -> QuerySet[ApiToken]:
+    """The user's API tokens that have not expired, newest first."""
+    from django.utils import timezone
+
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user, expiry__gt=timezone.now()).order_by("-created")

@@ -8,10 +8,23 @@ from accounts.models import Role
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(max_length=200, trim_whitespace=False)
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                 help_text="The device or script that will use the token.")
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+class ApiTokenSerializer(serializers.Serializer):
+    """A token as its owner sees it in a list: never the secret, never its digest."""
+
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+    created = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(source="expiry")
+    last_used_at = serializers.DateTimeField(allow_null=True)
+
+
+class TokenSerializer(ApiTokenSerializer):
+    token = serializers.CharField(help_text="The secret: shown this once, stored only hashed. "
+                                            "Send it as `Authorization: Token <token>`.")
 
 
 class MembershipSerializer(serializers.Serializer):

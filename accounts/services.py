@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +22,7 @@ from accounts.models import (
     SUPPLIER_ROLES,
     AccountEvent,
     AccountEventKind,
+    ApiToken,
     BuyerType,
     Invitation,
     Membership,
@@ -29,7 +31,7 @@ from accounts.models import (
     Role,
     User,
 )
-from accounts.orgnumber import normalize_org_number
+from accounts.orgnumber import canonical_id, normalize_national_id, normalize_org_number
 from accounts.permissions import is_platform_staff, may_administer
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.links import absolute_url
@@ -57,11 +59,15 @@ def _identifier_fields(*, country: str, org_number: str, national_id: str) -> di
                   "Ask its administrator to invite you.") % {"number": number},
                 code="duplicate", fields={"org_number": [_("Already registered.")]})
         return {"country": "NO", "org_number": number, "national_id": ""}
-    national_id = "".join(national_id.split())
-    if not national_id or len(national_id) > 40:
+    if not canonical_id(national_id):
         raise ApplicationError(
             _("Organisations outside Norway register with their national registration number."),
             fields={"national_id": [_("Required for organisations outside Norway.")]})
+    try:
+        national_id = normalize_national_id(country, national_id)
+    except ValidationError as exc:
+        raise ApplicationError(exc.messages, code="national_id",
+                               fields={"national_id": exc.messages}) from exc
     if Organization.objects.filter(country=country, national_id=national_id).exists():
         raise ApplicationError(_("This organisation is already registered."), code="duplicate",
                                fields={"national_id": [_("Already registered.")]})
@@ -135,8 +141,7 @@ def invitation_create(*, organization: Organization, email: str, role: str, by: 
                       now: datetime | None = None) -> tuple[Invitation, str]:
     now = now or timezone.now()
     if not may_administer(by, organization):
-        raise Forbidden(_("Only an administrator of %(org)s can invite people.")
-                        % {"org": organization.name})
+        raise Forbidden(_("Only an administrator of the organisation can invite people."))
     allowed = AUTHORITY_ROLES if organization.is_authority else SUPPLIER_ROLES
     if role not in allowed:
         raise ApplicationError(_("That role does not exist for this kind of organisation."),
@@ -217,17 +222,61 @@ def membership_remove(*, membership: Membership, by: User, now: datetime | None 
            role=membership.role)
 
 
-@transaction.atomic
-def api_token_create(*, user: User) -> str:
-    """Give the user a fresh API token (replacing any old one) and return its key."""
-    from rest_framework.authtoken.models import Token
-
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user).key
+def _token_ttl() -> timedelta:
+    return timedelta(days=settings.ANBUD_API_TOKEN_DAYS)
 
 
 @transaction.atomic
-def api_token_revoke(*, user: User) -> None:
-    from rest_framework.authtoken.models import Token
+def api_token_create(*, user: User, name: str = "",
+                     now: datetime | None = None) -> tuple[ApiToken, str]:
+    """A new API token for one device or script. Returns the token and its secret.
 
-    Token.objects.filter(user=user).delete()
+    The secret is shown once, to the caller; only its digest is stored (django-rest-knox).
+    """
+    now = now or timezone.now()
+    name = " ".join(name.split())
+    if len(name) > 100:
+        raise ApplicationError(_("A token name has at most 100 characters."),
+                               fields={"name": [_("At most 100 characters.")]})
+    limit = settings.ANBUD_API_TOKENS_PER_USER
+    if ApiToken.objects.filter(user=user, expiry__gt=now).count() >= limit:
+        raise ApplicationError(
+            _("You already have %(limit)s API tokens. Revoke one you no longer use first.")
+            % {"limit": limit}, code="too_many_tokens")
+    token, secret = ApiToken.objects.create(user=user, expiry=_token_ttl(), name=name)
+    # knox dates the token by the wall clock; `now` keeps it consistent for callers and tests.
+    ApiToken.objects.filter(pk=token.pk).update(created=now, expiry=now + _token_ttl())
+    token.refresh_from_db()
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, public_id: uuid.UUID | str) -> None:
+    """Revoke one of the user's tokens. Another user's token is "not found", never revoked."""
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound(_("No such API token.")) from None
+    deleted, _rows = ApiToken.objects.filter(user=user, public_id=key).delete()
+    if not deleted:
+        raise NotFound(_("No such API token."))
+
+
+@transaction.atomic
+def api_token_revoke_all(*, user: User) -> int:
+    """Revoke every API token of the user; returns how many there were."""
+    deleted, _rows = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str) -> User:
+    """Change or reset a password. Every API token of the user stops working with it.
+
+    A token is a standing sign-in: whoever changes a password because it may be known to
+    someone else expects that person to be locked out everywhere.
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    api_token_revoke_all(user=user)
+    return user

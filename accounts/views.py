@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -11,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from rest_framework.authtoken.models import Token
 
 from accounts import services
 from accounts.forms import (
     EmailLoginForm,
     InvitationAcceptForm,
     InvitationCreateForm,
+    PasswordResetSetForm,
     SupplierSignupForm,
     apply_application_error,
     error_summary,
@@ -25,6 +26,7 @@ from accounts.forms import (
 from accounts.models import Membership, Organization, Role, User
 from accounts.permissions import may_administer
 from accounts.selectors import (
+    api_token_list,
     authorities_editable_by,
     invitation_list_open,
     membership_list,
@@ -62,6 +64,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
+    form_class = PasswordResetSetForm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
@@ -181,14 +184,25 @@ def member_remove(request: HttpRequest, org_id: int, membership_id: int) -> Http
 @require_http_methods(["GET", "POST"])
 def api_token(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        if request.POST.get("action") == "revoke":
-            services.api_token_revoke(user=request_user(request))
-            messages.success(request, _("Your API token is revoked. Programs using it can no "
-                                        "longer sign in."))
-        else:
-            # Shown once, after the redirect, so reloading the page makes no new token.
-            request.session["new_api_token"] = services.api_token_create(user=request_user(request))
+        action = request.POST.get("action")
+        try:
+            if action == "revoke":
+                services.api_token_revoke(user=request_user(request),
+                                          public_id=request.POST.get("token", ""))
+                messages.success(request, _("The API token is revoked. Programs using it can no "
+                                            "longer sign in."))
+            elif action == "revoke-all":
+                services.api_token_revoke_all(user=request_user(request))
+                messages.success(request, _("All your API tokens are revoked."))
+            else:
+                _token, secret = services.api_token_create(user=request_user(request),
+                                                          name=request.POST.get("name", ""))
+                # Shown once, after the redirect, so reloading the page makes no new token.
+                request.session["new_api_token"] = secret
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
         return redirect("accounts:api-token")
     new_key = request.session.pop("new_api_token", "")
-    token = Token.objects.filter(user=request_user(request)).first()
-    return render(request, "accounts/api_token.html", {"token": token, "new_key": new_key})
+    return render(request, "accounts/api_token.html", {
+        "tokens": api_token_list(user=request_user(request)), "new_key": new_key,
+        "token_days": settings.ANBUD_API_TOKEN_DAYS})

@@ -96,7 +96,8 @@ def xml_safe(value: object) -> str:
 
 
 def max_length_of(model: type[models.Model], field: str) -> int:
-    length = model._meta.get_field(field).max_length
+    found = model._meta.get_field(field)
+    length = getattr(found, "max_length", None)
     assert length is not None, f"{model.__name__}.{field} has no max_length"
     return int(length)
 

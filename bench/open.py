@@ -68,9 +68,9 @@ Keys = dict[str, ec.EllipticCurvePrivateKey]
 
 def setup(bids: int, mib: int) -> tuple[object, list[object], Keys]:
     from accounts.models import BuyerType, OrganizationKind, Role
+    from backend.clock import db_now
     from bids import committee as committee_services
     from bids import submission
-    from bids.clock import db_now
     from crypto.envelope import TarEntry, seal_entries
     from crypto.member_keys import generate_member_key, wrap_member_key
     from notices import services

@@ -86,9 +86,8 @@ def setup_data(clients: int) -> dict[str, Any]:
     call_command("migrate", verbosity=0)
 
     from django.db import connections
-    from rest_framework.authtoken.models import Token
 
-    from accounts.models import BuyerType, Membership, Organization, Role, User
+    from accounts.models import ApiToken, BuyerType, Membership, Organization, Role, User
     from bids import committee as committee_services
     from bids.models import CommitteeMember
     from crypto.member_keys import generate_member_key, wrap_member_key
@@ -138,7 +137,7 @@ def setup_data(clients: int) -> dict[str, Any]:
                                           org_number=org_number(i + 1))
         user = User.objects.create_user(email=f"bidder{i}@rush.example", password=None)
         Membership.objects.create(user=user, organization=org, role=Role.SUPPLIER_ADMIN)
-        tokens.append(Token.objects.create(user=user).key)
+        tokens.append(ApiToken.objects.create(user=user, name="rush")[1])
     connections.close_all()
     return {"notice": notice.pk, "tokens": tokens}
 

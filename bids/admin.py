@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from backend.admin import EventAdmin, ReadOnlyAdmin
-from bids.clock import db_now
+from backend.clock import db_now
 from bids.models import (
     BidEvent,
     Committee,

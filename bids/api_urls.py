@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, include, path
 
-from bids import apis
+from bids import apis, integrity
 
 S = "notices/<int:notice_id>/submissions/<uuid:submission_id>/"
 
@@ -31,6 +31,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(S + "inclusion-proof", apis.SubmissionInclusionProofApi.as_view(),
          name="bids-inclusion-proof"),
     path("keys/", apis.KeysApi.as_view(), name="bids-keys"),
+    path("scripts/", integrity.ScriptListApi.as_view(), name="bids-scripts"),
     path("log/sth", apis.LogSthApi.as_view(), name="bids-log-sth"),
     path("log/consistency", apis.LogConsistencyApi.as_view(), name="bids-log-consistency"),
     path("log/entries/<int:index>", apis.LogEntryApi.as_view(), name="bids-log-entry"),

@@ -23,13 +23,13 @@ from rest_framework.views import APIView
 from accounts.models import Organization, User
 from accounts.selectors import suppliers_of
 from backend.auth import ReadPublicWriteAuthenticated, request_user
+from backend.clock import db_now
 from backend.errors import ApplicationError, Forbidden, NotFound
 from backend.formatting import to_oslo
 from backend.schema import described, errors
 from bids import committee as committee_services
 from bids import conf, permissions, selectors, tlog
 from bids import submission as services
-from bids.clock import db_now
 from bids.keys import platform_public_key_hex
 from bids.models import Receipt, Submission, UploadPart
 from bids.serializers import (

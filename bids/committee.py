@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import is_member_of
+from backend.clock import db_now
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
-from bids.clock import db_now
 from bids.models import (
     BidEvent,
     BidEventKind,

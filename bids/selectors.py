@@ -12,9 +12,9 @@ from django.db.models import QuerySet
 
 from accounts.models import SUPPLIER_ROLES, Membership
 from accounts.selectors import AnyUser
+from backend.clock import db_now
 from backend.errors import Forbidden, NotFound
 from bids import permissions
-from bids.clock import db_now
 from bids.committee import manifest_current, manifest_hash_for_notice  # noqa: F401 (re-export)
 from bids.models import Committee, CommitteeMember, Manifest, Submission, SubmissionStatus
 from notices.models import Notice

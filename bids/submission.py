@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from accounts.models import SUPPLIER_ROLES, Organization, OrganizationKind, User
 from accounts.selectors import user_has_role
+from backend.clock import db_now
 from backend.errors import ApplicationError, Conflict, Forbidden, TooLarge
 from backend.formatting import format_oslo
 from bids import conf
-from bids.clock import db_now
 from bids.committee import bid_event, manifest_current, manifest_ensure
 from bids.keys import platform_public_key_hex, platform_signing_key
 from bids.models import (
@@ -127,6 +127,8 @@ def submission_start(*, notice: Notice, supplier: Organization, by: User,
     _bids_committee(notice)
     if envelope != "offer":
         raise ApplicationError("ETB-1 v1 has one envelope, 'offer'.", code="bad_envelope")
+    # The clock decides: the tender row locked first, then the database clock (in _check_open).
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
     _check_open(notice)
     manifest = manifest_current(notice) or manifest_ensure(notice=notice, now=now)
     if manifest is None:
@@ -197,6 +199,10 @@ def submission_part_put(*, submission: Submission, index: int, stream: Readable,
     old_name = ""
     try:
         with transaction.atomic():
+            # Decided again where the part is recorded: the tender row locked (briefly: the
+            # bytes are already stored), then the database clock. A part that finished
+            # streaming after the deadline is refused and its file removed below.
+            _check_open(Notice.objects.select_for_update().get(pk=notice.pk))
             locked = Submission.objects.select_for_update().get(pk=submission.pk)
             _require_uploading(locked)
             old = UploadPart.objects.filter(submission=submission, index=index).first()
@@ -265,6 +271,9 @@ def submission_shares_put(*, submission: Submission, by: User, document: Any,
                           now: datetime | None = None) -> list[SealedShare]:
     now = now or timezone.now()
     _require_supplier(by, submission.supplier)
+    # Sealed shares after the deadline would complete a bid late: the tender row locked, then
+    # the database clock, whether or not the close job has run.
+    _check_open(Notice.objects.select_for_update().get(pk=submission.notice_id))
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     _require_uploading(locked)
     cleaned = _clean_shares(submission, document)

@@ -15,9 +15,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from backend.clock import db_now
 from backend.errors import ApplicationError, Conflict, NotFound
 from bids import conf
-from bids.clock import db_now, lock_log
+from bids.clock import lock_log
 from bids.keys import platform_public_key_hex, platform_signing_key
 from bids.models import LogEntry, SignedTreeHead
 from crypto import merkle

@@ -28,11 +28,11 @@ from django.views.decorators.http import require_POST
 from accounts.models import Membership, User
 from accounts.selectors import suppliers_of
 from backend.auth import request_user
+from backend.clock import db_now
 from backend.errors import ApplicationError, Forbidden, NotFound
 from bids import committee as committee_services
 from bids import permissions, selectors
 from bids import submission as submission_services
-from bids.clock import db_now
 from bids.keys import platform_public_key_hex
 from bids.models import CommitteeMember, Receipt, SubmissionStatus
 from bids.opening import services as opening

@@ -1,7 +1,9 @@
 """`anbud-etb`: the offline ETB-1 tool for members, suppliers and auditors.
 
-Works on files only (no server needed). Expected failures print one line to stderr and exit
-non-zero: 1 = verification or crypto failure, 2 = usage error, 3 = file problem.
+Works on files only (no server needed), except `verify-scripts`, which fetches a server's
+public list of script hashes to compare with this copy. Expected failures print one line to
+stderr and exit non-zero: 1 = verification or crypto failure (or a script that differs),
+2 = usage error, 3 = file or network problem.
 """
 
 from __future__ import annotations
@@ -9,10 +11,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import hashlib
 import json
 import os
 import sys
 import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -229,6 +235,89 @@ def cmd_verify_inclusion(args: argparse.Namespace) -> int:
     return 0
 
 
+# The browser modules this package ships: the same files the platform serves at
+# /static/etb1/ (crypto/static/etb1/).
+OWN_STATIC = Path(__file__).resolve().parent / "static"
+SCRIPTS_PATH = "/api/scripts/"
+MAX_LIST_BYTES = 1 << 20
+
+
+def local_script_hashes(static_dirs: Sequence[Path]) -> dict[str, str]:
+    """SHA-256 of every .js file under the folders, keyed like the server's list ("etb1/x.js")."""
+    hashes: dict[str, str] = {}
+    for folder in static_dirs:
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: not a folder")
+        for file in sorted(folder.rglob("*.js")):
+            hashes[file.relative_to(folder).as_posix()] = hashlib.sha256(
+                file.read_bytes()).hexdigest()
+    return hashes
+
+
+def fetch_script_hashes(server: str, *, timeout: float = 30.0) -> dict[str, str]:
+    """The server's published list (GET /api/scripts/) as {path: sha256}."""
+    parts = urllib.parse.urlsplit(server)
+    if parts.scheme not in {"https", "http"} or not parts.netloc:
+        raise UsageError(f"{server}: give the server as https://host (or http://127.0.0.1:8000)")
+    url = urllib.parse.urljoin(server.rstrip("/") + "/", SCRIPTS_PATH.lstrip("/"))
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            body = response.read(MAX_LIST_BYTES + 1)
+    except urllib.error.HTTPError as exc:
+        raise OSError(f"{url}: the server answered HTTP {exc.code}") from None
+    except urllib.error.URLError as exc:
+        raise OSError(f"{url}: {exc.reason}") from None
+    if len(body) > MAX_LIST_BYTES:
+        raise UsageError(f"{url}: the list is larger than {MAX_LIST_BYTES} bytes")
+    try:
+        scripts = json.loads(body)["scripts"]
+        return {str(item["path"]): str(item["sha256"]).lower() for item in scripts}
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise UsageError(f"{url}: not a script list ({type(exc).__name__})") from None
+
+
+def compare_script_hashes(local: dict[str, str], served: dict[str, str]) -> dict[str, Any]:
+    """Which scripts match, differ, or are missing on one side.
+
+    Only the folders this copy has are judged ("etb1/" for the packaged modules); scripts the
+    server lists elsewhere cannot be checked here and are reported as such, not as failures.
+    """
+    folders = {path.split("/", 1)[0] for path in local}
+    problems: list[dict[str, str]] = []
+    matched: list[str] = []
+    for path, digest in sorted(local.items()):
+        if path not in served:
+            problems.append({"path": path, "problem": "not in the server's list",
+                             "local": digest})
+        elif served[path] != digest:
+            problems.append({"path": path, "problem": "differs", "local": digest,
+                             "server": served[path]})
+        else:
+            matched.append(path)
+    unchecked = []
+    for path, digest in sorted(served.items()):
+        if path in local:
+            continue
+        if path.split("/", 1)[0] in folders:
+            problems.append({"path": path, "problem": "not in this copy", "server": digest})
+        else:
+            unchecked.append(path)
+    return {"ok": not problems, "matched": matched, "mismatches": problems,
+            "not_checked": unchecked}
+
+
+def cmd_verify_scripts(args: argparse.Namespace) -> int:
+    local = local_script_hashes(args.static_dir or [OWN_STATIC])
+    if not local:
+        raise UsageError("no .js files in the given folders")
+    result = compare_script_hashes(local, fetch_script_hashes(args.server))
+    _print_json(result)
+    for problem in result["mismatches"]:
+        print(f"anbud-etb: {problem['path']}: {problem['problem']}", file=sys.stderr)
+    return 0 if result["ok"] else EXIT_FAILURE
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="anbud-etb", description="ETB-1 sealed bids, offline.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -281,6 +370,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--proof", required=True, type=Path)
     p.add_argument("--public-key", help="platform Ed25519 key, hex (for a signed tree head)")
     p.set_defaults(func=cmd_verify_inclusion)
+
+    p = sub.add_parser("verify-scripts",
+                       help="compare a server's ETB-1 scripts with this copy (exit 1 on any "
+                            "difference)")
+    p.add_argument("--server", required=True, help="the platform's address, e.g. https://host")
+    p.add_argument("--static-dir", type=Path, action="append",
+                   help="folder of the trusted copy (default: the modules in this package); "
+                        "repeat for several")
+    p.set_defaults(func=cmd_verify_scripts)
     return parser
 
 
@@ -297,7 +395,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"anbud-etb: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except OSError as exc:
-        print(f"anbud-etb: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"anbud-etb: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_IO
     except (KeyError, TypeError, ValueError) as exc:
         # Malformed JSON inputs; the message names only the kind of problem.

@@ -16,6 +16,7 @@ from accounts.models import Organization, User
 from accounts.permissions import is_authority_editor
 from backend.errors import ApplicationError, Conflict, Forbidden
 from backend.formatting import format_oslo
+from notices.deadlines import notice_lock, refuse_change_after_deadline
 from notices.fields import clean_datetime, clean_fields, clean_lots, diff, snapshot
 from notices.models import (
     Lot,
@@ -153,17 +154,21 @@ def notice_publish(*, notice: Notice, by: User, now: datetime | None = None) -> 
 def notice_change_publish(*, notice: Notice, by: User, reason: str, fields: dict[str, Any],
                           lots: list[dict[str, Any]] | None = None,
                           now: datetime | None = None) -> NoticeVersion:
-    """Publish a change notice: a new version with a reason and a readable diff."""
-    now = now or timezone.now()
+    """Publish a change notice: a new version with a reason and a readable diff.
+
+    Refused once the deadline for tenders has passed (the database clock, read with the row
+    locked), whether or not the close job has run: no change may reopen the competition.
+    """
     _require_editor(notice.buyer, by)
     if not reason.strip():
         raise ApplicationError(_("Say why the notice changes; bidders read the reason."),
                                fields={"reason": [_("Required.")]})
-    notice = Notice.objects.select_for_update().select_related("buyer").get(pk=notice.pk)
+    notice, now = notice_lock(notice.pk, now=now, with_buyer=True)
     if notice.status != NoticeStatus.PUBLISHED:
         raise Conflict(_("Only a published notice whose deadline has not passed can be "
                          "changed; this one is %(status)s.")
                        % {"status": notice.get_status_display().lower()})
+    refuse_change_after_deadline(notice, now)
     before = snapshot(notice)
     cleaned = clean_fields(fields)
     for name, value in cleaned.items():

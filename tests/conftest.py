@@ -15,10 +15,17 @@ from typing import Any
 
 import pytest
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.models import BuyerType, Membership, Organization, OrganizationKind, Role, User
+from accounts.models import (
+    ApiToken,
+    BuyerType,
+    Membership,
+    Organization,
+    OrganizationKind,
+    Role,
+    User,
+)
 from notices import services
 from notices.models import Notice
 
@@ -108,11 +115,16 @@ def _english() -> Any:
         yield
 
 
+def api_token_for(user: User, name: str = "tests") -> str:
+    """A fresh API token (django-rest-knox) for the user; returns the secret to send."""
+    _token, secret = ApiToken.objects.create(user=user, name=name)
+    return secret
+
+
 def api_client_for(user: User | None) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user)}")
     return client
 
 

@@ -195,8 +195,8 @@ def _build_world() -> World:
 
     from accounts import services as account_services
     from accounts.models import BuyerType, OrganizationKind, Role, User
+    from backend.clock import db_now
     from bids import committee as committee_services
-    from bids.clock import db_now
     from bids.opening import services as opening
     from crypto.shares import open_share
     from notices import services

@@ -42,7 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "accounts",
@@ -198,7 +199,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Signed in unless a view says otherwise: every public endpoint declares AllowAny.
@@ -246,3 +247,72 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.following_tasks.retry_unsent_notifications", "schedule": 300.0},
 }
 CELERY_BEAT_SCHEDULE.update({"bids-close-due": {"task": "bids.tasks.close_due", "schedule": 15.0}, "bids-cleanup-unfinished": {"task": "bids.tasks.cleanup_unfinished", "schedule": 300.0}, "bids-tree-head": {"task": "bids.tasks.tree_head", "schedule": 300.0}})  # noqa: E501
+
+# --- Sign-in: throttling (django-axes) and API tokens (django-rest-knox) -----------------------
+from datetime import timedelta  # noqa: E402
+
+# Axes refuses a locked-out account or address before any password is checked; it must come
+# first. Its middleware (last) turns the refusal into the 429 of accounts.signin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+# Failures count per account and per client address, each on its own.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("ANBUD_SIGNIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ANBUD_SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_USERNAME_CALLABLE = "accounts.signin.client_username"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address", "csrfmiddlewaretoken"]
+# How many proxies in front append to X-Forwarded-For (0: use REMOTE_ADDR). Behind the TLS
+# proxy of the production profile this must be set, or one address would be everybody.
+ANBUD_PROXY_COUNT = int(os.environ.get("ANBUD_PROXY_COUNT", "0"))
+
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model name, not a secret)
+# knox's own migrations create its swapped-out token table anyway, with a foreign key to the
+# users that blocks PostgreSQL's TRUNCATE in test flushes. Nothing uses that table.
+MIGRATION_MODULES = {"knox": None}
+ANBUD_API_TOKEN_DAYS = int(os.environ.get("ANBUD_API_TOKEN_DAYS", "90"))
+ANBUD_API_TOKENS_PER_USER = int(os.environ.get("ANBUD_API_TOKENS_PER_USER", "20"))
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=ANBUD_API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",  # the header clients already send
+    "AUTO_REFRESH": False,  # a token expires on its date, however often it is used
+}
+
+# --- Browser code integrity: Content-Security-Policy (django-csp 4) and HSTS -------------------
+# The sealing happens in JavaScript this server sends, so the pages may run only the platform's
+# own script files: no inline code, no eval, nothing from another origin. The only inline
+# elements are the bid pages' import map and the downloadable receipt's stylesheet, each
+# allowed by the response's nonce. Scripts and styles of the bid, committee and opening pages
+# also carry Subresource Integrity (bids/integrity.py).
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+if not DEBUG and os.environ.get("ANBUD_HTTPS", "") == "1":
+    # Browsers that once saw the site over TLS never try plain HTTP again for a year, so a
+    # network attacker cannot strip TLS and serve altered scripts. Preload is the operator's
+    # own decision (ANBUD_HSTS_PRELOAD=1) because it is hard to undo.
+    SECURE_HSTS_SECONDS = int(os.environ.get("ANBUD_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ANBUD_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("ANBUD_HSTS_PRELOAD", False)

@@ -44,10 +44,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from backend.clock import db_now
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.formatting import format_oslo
 from bids import permissions
-from bids.clock import db_now
 from bids.models import (
     BidEvent,
     BidEventKind,

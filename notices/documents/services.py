@@ -11,13 +11,13 @@ from typing import IO
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from backend.errors import ApplicationError, Conflict, TooLarge
 from backend.text import max_length_of
+from notices.deadlines import notice_lock, refuse_documents_after_deadline
 from notices.models import (
     DocumentVersion,
     Notice,
@@ -93,13 +93,15 @@ def document_upload(*, notice: Notice, by: User, stream: IO[bytes], filename: st
     The stream is read twice in 1 MiB chunks (hash, then store), so memory stays flat for any
     size; Django has already spooled large uploads to a temporary file.
     """
-    now = now or timezone.now()
     _require_editor(notice.buyer, by)
     name = check_upload(filename=filename, size=size)
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    # The clock decides, not the close job: lock the notice, then read the database clock.
+    notice, now = notice_lock(notice.pk, now=now)
     if notice.status not in (NoticeStatus.DRAFT, NoticeStatus.PUBLISHED):
         raise Conflict(_("Documents cannot change once the notice is %(status)s.")
                        % {"status": notice.get_status_display().lower()})
+    if notice.status == NoticeStatus.PUBLISHED:
+        refuse_documents_after_deadline(notice, now)
     if document is not None and document.notice_id != notice.pk:
         raise ApplicationError(_("That document belongs to another notice."))
     sha256, actual_size = _hash_stream(stream)

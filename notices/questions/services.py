@@ -21,6 +21,7 @@ from accounts.models import Organization, User
 from accounts.selectors import AnyUser, suppliers_of
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.formatting import format_oslo
+from notices.deadlines import notice_lock, tender_deadline_passed
 from notices.following.services import notice_event_announce
 from notices.models import Notice, NoticeEventKind, NoticeStatus
 from notices.permissions import is_buyer_editor, is_buyer_member
@@ -72,7 +73,6 @@ def question_ask(*, notice: Notice, by: User, text: str,
                  supplier: Organization | None = None,
                  now: datetime | None = None) -> Question:
     """A supplier asks a question before the question deadline."""
-    now = now or timezone.now()
     suppliers = suppliers_of(user=by)
     if supplier is None:
         choices = list(suppliers[:2])
@@ -85,14 +85,17 @@ def question_ask(*, notice: Notice, by: User, text: str,
     elif not suppliers.filter(pk=supplier.pk).exists():
         raise Forbidden(_("You cannot ask on behalf of that organisation."))
     text = _clean_text(text, "text", _("question"))
-    # The clock decides in the transaction that writes: lock the notice row, then check.
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    # The clock decides in the transaction that writes: lock the notice row, then read the
+    # database clock (never the close job's status flip).
+    notice, now = notice_lock(notice.pk, now=now)
     if notice.status != NoticeStatus.PUBLISHED:
         raise Conflict(_("Questions can only be asked while the competition is open; this "
                          "notice is %(status)s.")
                        % {"status": notice.get_status_display().lower()},
                        code="not_open")
     deadline = question_deadline_of(notice)
+    if tender_deadline_passed(notice, now):
+        deadline = min(filter(None, (deadline, notice.submission_deadline)))
     if deadline is not None and now >= deadline:
         raise ApplicationError(
             _("The deadline for questions was %(deadline)s (Oslo time). Questions can no longer "
@@ -113,8 +116,8 @@ def question_answer(*, question: Question, by: User, text: str, public: bool,
     A public answer is published with `question_text` (the buyer's wording; by default the
     question as asked) and never with the asker's identity.
     """
-    now = now or timezone.now()
-    notice = Notice.objects.select_for_update().select_related("buyer").get(pk=question.notice_id)
+    # The late-change warning depends on the deadline: the database clock, with the row locked.
+    notice, now = notice_lock(question.notice_id, now=now, with_buyer=True)
     _require_buyer_editor(notice, by)
     if notice.status not in (NoticeStatus.PUBLISHED, NoticeStatus.CLOSED):
         raise Conflict(_("This notice is %(status)s; its questions can no longer be answered.")

@@ -15,7 +15,7 @@ def test_it_issues_a_token_for_the_right_password(api_for, officer):
     client = api_for(None)
     response = client.post("/api/auth/token/", {"email": officer.email,
                                                 "password": "correct horse battery staple"})
-    assert response.status_code == 200
+    assert response.status_code == 201
     token = response.json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = client.get("/api/me/").json()
@@ -59,7 +59,7 @@ def test_a_foreign_supplier_signs_up_with_country_and_national_id(api_for):
     response = api_for(None).post("/api/suppliers/", _signup(
         country="SE", org_number="", national_id="556677-8899"), format="json")
     assert response.status_code == 201
-    assert Organization.objects.get(country="SE").national_id == "556677-8899"
+    assert Organization.objects.get(country="SE").national_id == "5566778899"
 
 
 @pytest.mark.parametrize(("overrides", "field", "words"), [
@@ -85,7 +85,7 @@ def test_a_duplicate_organisation_is_refused(api_for):
 
 
 @pytest.mark.parametrize(("actor", "expected"), [
-    ("owner", 201), ("officer", 403), ("supplier", 403), ("other_authority", 403),
+    ("owner", 201), ("officer", 403), ("supplier", 404), ("other_authority", 404),
     ("anonymous", 401)])
 def test_inviting_to_an_authority(api_for, authority, authority_admin, officer, supplier_user,
                                   other_officer, actor, expected):
@@ -131,3 +131,25 @@ def test_only_staff_create_authorities(officer):
     with pytest.raises(Forbidden):
         authority_create(name="X", org_number="974760673", buyer_type="other",
                          admin_email="a@b.example", by=officer)
+
+
+def test_it_answers_a_stranger_the_same_for_a_known_and_an_unknown_organisation(
+        api_for, authority, authority_admin, supplier_user):
+    client = api_for(supplier_user)
+    body = {"email": "ny@bergen.example", "role": "committee_member"}
+    known = client.post(f"/api/organizations/{authority.pk}/invitations/", body, format="json")
+    unknown = client.post(f"/api/organizations/{authority.pk + 999}/invitations/", body,
+                          format="json")
+    assert known.status_code == unknown.status_code == 404
+    assert known.json() == unknown.json()
+    assert authority.name not in known.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_it_does_not_name_the_organisation_to_a_member_who_may_not_invite(api_for, authority,
+                                                                          officer):
+    response = api_for(officer).post(f"/api/organizations/{authority.pk}/invitations/",
+                                     {"email": "ny@bergen.example", "role": "committee_member"},
+                                     format="json")
+    assert response.status_code == 403
+    assert authority.name not in response.content.decode()

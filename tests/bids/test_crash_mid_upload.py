@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from backend.errors import ApplicationError
 from bids.models import Submission, SubmissionStatus, UploadPart
 from bids.submission import submission_part_put
 from tests.bids.conftest import PART, Tender, base, seal_for, start, upload_all
+from tests.conftest import api_token_for
 
 pytestmark = pytest.mark.usefixtures("restore_seeded_data")
 
@@ -63,7 +63,7 @@ def test_it_forgets_a_part_whose_uploader_was_killed_and_resumes(
 
     part_path = tmp_path / "part1.bin"
     part_path.write_bytes(parts[1])
-    token = Token.objects.get_or_create(user=supplier_user)[0].key
+    token = api_token_for(supplier_user)
     url = f"{live_server.url}{base(tender.notice)}{sid}/parts/1"
     uploader = subprocess.Popen([sys.executable, "-c", UPLOADER, url, token, str(part_path)],
                                 stdout=subprocess.PIPE, text=True)

@@ -19,8 +19,8 @@ import pytest
 from django.db import connection, connections
 
 from accounts.models import OrganizationKind, Role
+from backend.clock import db_now
 from backend.errors import ApplicationError
-from bids.clock import db_now
 from bids.keys import platform_public_key_hex
 from bids.models import LogEntry, Receipt, SignedTreeHead, Submission, SubmissionStatus
 from bids.submission import (

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from backend.clock import db_now
 from bids import tasks, tlog
-from bids.clock import db_now
 from bids.models import LogEntry, SignedTreeHead, Submission, SubmissionStatus, UploadPart
 from bids.submission import submissions_cleanup_unfinished, tenders_close_due
 from tests.bids.conftest import Tender, base, seal_for, set_deadline, start, submit, upload_all

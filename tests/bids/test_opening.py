@@ -28,10 +28,10 @@ from django.core.cache import cache as django_cache
 from django.utils import timezone
 
 from accounts.models import Organization, Role, User
+from backend.clock import db_now
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from bids import committee as committee_services
 from bids import submission
-from bids.clock import db_now
 from bids.models import BidEvent, Submission, SubmissionStatus
 from bids.opening import services as opening
 from bids.opening.models import OpenedBidStatus, OpeningSession, OpeningStatus

@@ -12,10 +12,10 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import Organization, User
+from backend.clock import db_now
 from backend.errors import ApplicationError, Conflict
 from backend.transitions import TransitionNotAllowed
 from bids import submission
-from bids.clock import db_now
 from bids.models import BidEvent, SubmissionStatus
 from bids.opening import services as opening
 from bids.opening.models import OpeningSession, OpeningStatus

@@ -67,6 +67,9 @@ def signed_in(browser: Any, base: str, user: Any) -> Any:
 def new_page(context: Any) -> Any:
     page = context.new_page()
     page.on("pageerror", lambda exc: context.errors.append(str(exc)))
+    # A script or style the CSP refuses, or one whose SRI hash does not match, is an error.
+    page.on("console", lambda msg: context.errors.append(msg.text)
+            if "Content Security Policy" in msg.text or "integrity" in msg.text else None)
     page.on("dialog", lambda dialog: dialog.accept())
     return page
 
@@ -119,8 +122,14 @@ def test_a_bid_is_sealed_received_and_opened_by_two_members(
     prices.write_text("linje;pris\n1;1000000\n", encoding="utf-8")
     supplier_ctx = signed_in(browser, base, supplier_user)
     page = new_page(supplier_ctx)
-    page.goto(f"{base}/bids/notices/{notice.pk}/bid/")
-    page.wait_for_function("document.getElementById('countdown').textContent.includes(':')")
+    response = page.goto(f"{base}/bids/notices/{notice.pk}/bid/")
+    # The page runs under the CSP, and its scripts (pinned by SRI and the import map) run.
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self' 'nonce-" in policy and "unsafe-inline" not in policy
+    assert page.locator("script[type=module][integrity^='sha384-']").count() == 1
+    # Functions, not strings: a string predicate runs through eval, which the CSP refuses.
+    page.wait_for_function("() => document.getElementById('countdown').textContent"
+                           ".includes(':')")
     page.get_by_label("Files of your bid").set_input_files([str(offer), str(prices)])
     shot(page, "3_bid_page")
     page.get_by_role("button", name="Seal and submit").click()
@@ -240,7 +249,7 @@ def test_an_interrupted_upload_resumes_after_a_reload(
         "uploadThroughput": 1024 * 1024})
     page.get_by_label("Files of your bid").set_input_files([str(offer)])
     page.get_by_role("button", name="Seal and submit").click()
-    page.wait_for_function("document.getElementById('upload-progress').value > 0")
+    page.wait_for_function("() => document.getElementById('upload-progress').value > 0")
     url = page.url
     for attempt in range(3):  # leaving mid-request may abort the first navigation
         try:

@@ -22,19 +22,17 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
 
     from accounts.models import BuyerType, OrganizationKind, Role
     from notices import services
-    from tests.conftest import make_org, make_user, notice_fields
+    from tests.conftest import api_token_for, make_org, make_user, notice_fields
 
     call_command("migrate", verbosity=0, interactive=False)
     authority = make_org(OrganizationKind.AUTHORITY, "Bergen kommune", BuyerType.OTHER)
     officer = make_user("officer@bergen.example", authority, Role.PROCUREMENT_OFFICER)
     notice = services.notice_create(buyer=authority, by=officer, kind="national",
                                     fields=notice_fields())
-    token = Token.objects.create(user=officer)
-    print(json.dumps({"token": token.key, "notice": notice.pk}))
+    print(json.dumps({"token": api_token_for(officer), "notice": notice.pk}))
 
 
 if __name__ == "__main__":

@@ -16,4 +16,11 @@
     (field || target).focus();
     target.scrollIntoView({ block: "center" });
   });
+  // "Go back" links: the previous page when there is one (the CSP allows no javascript: URLs).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-back]");
+    if (!link || window.history.length < 2) return;
+    event.preventDefault();
+    window.history.back();
+  });
 })();

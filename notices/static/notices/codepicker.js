@@ -214,11 +214,12 @@
     }
   };
 
+  var stylesInjected = false;
+
   function injectStyles() {
-    if (document.getElementById("codepicker-styles")) return;
-    var style = document.createElement("style");
-    style.id = "codepicker-styles";
-    style.textContent =
+    if (stylesInjected || document.getElementById("codepicker-styles")) return;
+    stylesInjected = true;
+    var css =
       ":where(.codepicker-list){position:absolute;z-index:20;left:0;right:0;margin:0;" +
       "padding:0;list-style:none;max-height:18rem;overflow-y:auto;background:#fff;" +
       "border:1px solid #767676;box-shadow:0 2px 6px rgba(0,0,0,.2)}" +
@@ -226,6 +227,17 @@
       ":where(.codepicker-list [role=option][aria-selected=true])," +
       ":where(.codepicker-list [role=option]:hover){background:#1d4f91;color:#fff}" +
       ":where(.codepicker-code){font-variant-numeric:tabular-nums;font-weight:600}";
+    // A constructed stylesheet: the Content-Security-Policy (style-src 'self') refuses an
+    // inline <style> element but not the CSSOM.
+    if (window.CSSStyleSheet && "adoptedStyleSheets" in document) {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      document.adoptedStyleSheets = document.adoptedStyleSheets.concat([sheet]);
+      return;
+    }
+    var style = document.createElement("style");
+    style.id = "codepicker-styles";
+    style.textContent = css;
     document.head.appendChild(style);
   }
 
