@@ -38,7 +38,8 @@ class TokenApi(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
-    @extend_schema(request=TokenRequestSerializer, responses={201: TokenSerializer},
+    @extend_schema(request=TokenRequestSerializer,
+                   responses={201: TokenSerializer, **errors(429)},
                    summary="Sign in with e-mail and password and get a new API token",
                    description="One token per device or script; each expires (see `expires_at`)."
                                " Repeated wrong passwords for an account or from an address are "

@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS, AllowAny
@@ -45,8 +44,6 @@ DESCRIPTIONS = {
     415: "The request body has a content type this operation does not take.",
     429: "Too many attempts; the `Retry-After` header says how many seconds to wait.",
 }
-RETRY_AFTER = OpenApiParameter("Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER,
-                               description="Seconds to wait before trying again.")
 
 
 def error(code: int, description: str | None = None) -> OpenApiResponse:
@@ -76,11 +73,12 @@ class AutoSchema(SpectacularAutoSchema):
         for code, description in self._implied_errors(operation).items():
             if str(code) in responses:
                 continue
-            response = self._get_response_for_code(error(code, description), str(code), [JSON])
-            if code == 429:
-                response["headers"] = {"Retry-After": {
-                    "schema": {"type": "integer"}, "description": RETRY_AFTER.description}}
-            responses[str(code)] = response
+            responses[str(code)] = self._get_response_for_code(error(code, description),
+                                                               str(code), [JSON])
+        if "429" in responses:  # DRF's throttles and django-axes (accounts.signin) alike
+            responses["429"].setdefault("headers", {})["Retry-After"] = {
+                "schema": {"type": "integer"}, "required": True,
+                "description": "Seconds to wait before trying again."}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 

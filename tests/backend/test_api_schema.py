@@ -108,3 +108,9 @@ def test_it_answers_an_unknown_api_url_with_the_json_error(api_for: Any) -> None
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"]["code"] == "not_found"
     assert "text/html" in api_for(None).get("/no-such-page/")["Content-Type"]
+
+
+def test_it_documents_the_sign_in_lockout(schema: dict[str, Any]) -> None:
+    locked = _responses(schema, "/api/auth/token/", "post")["429"]
+    assert _ref(locked) == ERROR_REF
+    assert locked["headers"]["Retry-After"]["required"] is True
