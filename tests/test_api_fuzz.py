@@ -98,7 +98,7 @@ def fuzz_world(request: pytest.FixtureRequest, make_notice, officer: User,
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=10, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.filter_too_much])
 def test_it_answers_as_the_schema_says(case, fuzz_world):
