@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -15,6 +15,9 @@ from backend.formatting import format_oslo
 from notices.fields import EDITABLE_FIELDS
 from notices.models import ContractType, Notice, NoticeKind, ProcedureType, TenderDocument
 from notices.selectors import PUBLIC_STATUSES, NoticeFilters
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def local_input(value: datetime | None) -> str:
@@ -27,6 +30,14 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"class": "short", **(attrs or {})}, format="%Y-%m-%dT%H:%M")
+
+
+def _code_of(value: str, pattern: str, message: StrOrPromise) -> str:
+    """The code that `value` starts with (group 1 of `pattern`), "" for blank, else invalid."""
+    match = re.match(pattern, value)
+    if value and not match:
+        raise forms.ValidationError(message)
+    return match.group(1) if match else ""
 
 
 class NoticeSearchForm(forms.Form):
@@ -71,20 +82,14 @@ class NoticeSearchForm(forms.Form):
                  ("relevance", _("Best match"))])
 
     def clean_cpv(self) -> str:
-        value = str(self.cleaned_data.get("cpv") or "").strip()
-        match = re.match(r"^(\d{2,8})(?:-\d)?\b", value)
-        if value and not match:
-            raise forms.ValidationError(_("Choose a CPV code from the list, or type its "
-                                          "digits (e.g. 45000000)."))
-        return match.group(1) if match else ""
+        return _code_of(str(self.cleaned_data.get("cpv") or "").strip(),
+                        r"^(\d{2,8})(?:-\d)?\b",
+                        _("Choose a CPV code from the list, or type its digits (e.g. 45000000)."))
 
     def clean_nuts(self) -> str:
-        value = str(self.cleaned_data.get("nuts") or "").strip().upper()
-        match = re.match(r"^([A-Z]{2}[0-9A-Z]{0,3})\b", value)
-        if value and not match:
-            raise forms.ValidationError(_("Choose a region from the list, or type its NUTS "
-                                          "code (e.g. NO081)."))
-        return match.group(1) if match else ""
+        return _code_of(str(self.cleaned_data.get("nuts") or "").strip().upper(),
+                        r"^([A-Z]{2}[0-9A-Z]{0,3})\b",
+                        _("Choose a region from the list, or type its NUTS code (e.g. NO081)."))
 
     def filters(self) -> NoticeFilters:
         """The validated form as search filters; dates are whole days in Norwegian time."""
