@@ -63,6 +63,23 @@ def enrol_fake_keys(notice: Notice, users: Sequence[User], *, prefix: str = "m",
             member=member, by=user, wrapped_key=fake_wrapped(f"{prefix}{i}", generate_member_key()))
 
 
+def storage_fails_on_second_read(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """The opening job's second read of a sealed blob raises, as when storage goes away;
+    returns the read counter ({"n": reads so far})."""
+    from bids.opening import services as opening
+
+    real_open_blob, calls = opening.open_blob, {"n": 0}
+
+    def flaky(sub: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("storage went away")
+        return real_open_blob(sub)
+
+    monkeypatch.setattr(opening, "open_blob", flaky)
+    return calls
+
+
 @pytest.fixture(autouse=True)
 def bid_storage(settings: Any, tmp_path: Path) -> Path:
     root = tmp_path / "storage"
