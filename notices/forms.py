@@ -32,6 +32,15 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs={"class": "short", **(attrs or {})}, format="%Y-%m-%dT%H:%M")
 
 
+def code_picker(codelist: str, *, short: bool = False, multiple: bool = False) -> forms.TextInput:
+    """A text input that codepicker.js turns into a type-ahead over `codelist` (cpv, nuts)."""
+    attrs = {"class": "short"} if short else {}
+    attrs["data-codepicker"] = codelist
+    if multiple:
+        attrs["data-codepicker-multiple"] = ""
+    return forms.TextInput(attrs=attrs)
+
+
 def _code_of(value: str, pattern: str, message: StrOrPromise) -> str:
     """The code that `value` starts with (group 1 of `pattern`), "" for blank, else invalid."""
     match = re.match(pattern, value)
@@ -53,10 +62,10 @@ class NoticeSearchForm(forms.Form):
     # The code pickers let a person type words ("brøyting") and choose a code.
     cpv = forms.CharField(label=_("CPV code"), required=False, max_length=100,
                           help_text=_("E.g. 45000000 for all building works, or type a word."),
-                          widget=forms.TextInput(attrs={"data-codepicker": "cpv"}))
+                          widget=code_picker("cpv"))
     nuts = forms.CharField(label=_("Place (NUTS)"), required=False, max_length=100,
                            help_text=_("E.g. NO081 for Oslo, or NO for all of Norway."),
-                           widget=forms.TextInput(attrs={"data-codepicker": "nuts"}))
+                           widget=code_picker("nuts"))
     phase = forms.ChoiceField(
         label=_("Phase"), required=False,
         choices=[("", _("All phases")), ("planning", _("Planning (prior information)")),
@@ -134,17 +143,14 @@ class NoticeForm(forms.Form):
                                        choices=[("", _("Choose…")), *ProcedureType.choices])
     cpv_main = forms.CharField(label=_("Main CPV code"), max_length=10,
                                help_text=_("8 digits, e.g. 45000000 (construction work)."),
-                               widget=forms.TextInput(attrs={"class": "short",
-                                                             "data-codepicker": "cpv"}))
+                               widget=code_picker("cpv", short=True))
     cpv_additional = forms.CharField(
         label=_("Additional CPV codes"), required=False,
         help_text=_("Separate codes with spaces or commas."),
-        widget=forms.TextInput(attrs={"data-codepicker": "cpv",
-                                      "data-codepicker-multiple": ""}))
+        widget=code_picker("cpv", multiple=True))
     nuts = forms.CharField(label=_("Place of performance (NUTS code)"), max_length=5,
                            help_text=_("E.g. NO081 for Oslo or NO0A1 for Rogaland."),
-                           widget=forms.TextInput(attrs={"class": "short",
-                                                         "data-codepicker": "nuts"}))
+                           widget=code_picker("nuts", short=True))
     estimated_value = forms.CharField(
         label=_("Estimated value (NOK, excluding VAT)"), required=False,
         help_text=_("The total for the whole contract period, options included. It decides "
@@ -219,7 +225,7 @@ class LotForm(forms.Form):
     description = forms.CharField(label=_("Lot description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     cpv = forms.CharField(label=_("Lot CPV code"), required=False, max_length=10,
-                          widget=forms.TextInput(attrs={"data-codepicker": "cpv"}))
+                          widget=code_picker("cpv"))
     estimated_value = forms.CharField(label=_("Lot estimated value (NOK)"), required=False,
                                       widget=forms.TextInput(attrs={"inputmode": "decimal"}))
 
