@@ -137,11 +137,9 @@ class InvitationCreateApi(APIView):
         organization = organization_get_for_member(user=request.user, org_id=org_id)
         if organization is None:
             raise NotFound(_("No such organisation."))
-        # The organisation is known (it names itself on notices and bids): 403, before the
-        # body is read. Its members page (web) lists people, so that one is 404.
+        # A member who may not invite: 403, before the body is read, and still no name.
         if not may_administer(request.user, organization):
-            raise Forbidden(_("Only an administrator of %(org)s can invite people.")
-                            % {"org": organization.name})
+            raise Forbidden(_("Only an administrator of the organisation can invite people."))
         body = InvitationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         invitation, _token = services.invitation_create(

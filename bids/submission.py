@@ -348,7 +348,9 @@ def submission_finalize(*, submission: Submission, by: User, claimed: Any,
     _require_uploading(submission)
     committee = _bids_committee(submission.notice)
     try:
-        _check_open(submission.notice)  # early answer; the binding check is in _commit
+        # An early answer from a fresh read (the caller's notice may be stale); the binding
+        # check is in _commit, with the row locked.
+        _check_open(Notice.objects.get(pk=submission.notice_id))
         parts = _parts_fingerprint(submission)
         digest = _verify_stored_blob(submission, parts)
         _check_claim(digest, claimed, submission)

@@ -8,7 +8,9 @@ the ES modules in bids/static/bids/ on top of the ETB-1 library in /static/etb1/
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -49,6 +51,16 @@ def _notice(request: HttpRequest, pk: int) -> Notice:
     return notice_get_visible(pk=pk, user=request.user)
 
 
+@contextlib.contextmanager
+def _failure_as_message(request: HttpRequest) -> Iterator[None]:
+    """A refused action (ApplicationError) becomes an error message on the page the view
+    redirects to; anything else propagates."""
+    try:
+        yield
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+
+
 def _iso(moment: Any) -> str:
     return moment.isoformat() if moment else ""
 
@@ -70,10 +82,8 @@ def committee_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not editor:
             raise Forbidden(_("Only procurement officers change the committee."))
-        try:
+        with _failure_as_message(request):
             _committee_action(request, notice)
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
         return redirect("bids:committee", pk=notice.pk)
     members = list(committee.members.select_related("user").order_by("removed_at", "added_at")
                    ) if committee else []
@@ -195,12 +205,10 @@ def bid_withdraw(request: HttpRequest, pk: int, submission_id: str) -> HttpRespo
     notice = _notice(request, pk)
     sub = selectors.submission_get_own(user=request.user, notice_id=notice.pk,
                                        submission_id=submission_id)
-    try:
+    with _failure_as_message(request):
         submission_services.submission_withdraw(submission=sub, by=request_user(request))
         messages.success(request, _("Your bid is withdrawn. You can submit a new one before "
                                     "the deadline."))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("bids:bid", pk=notice.pk)
 
 
@@ -262,12 +270,10 @@ def opening_start_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.may_run_opening(request.user, notice):
         raise Forbidden(_("Only procurement officers of %(buyer)s can start the opening.")
                         % {"buyer": notice.buyer.name})
-    try:
+    with _failure_as_message(request):
         opening.opening_start(notice=notice, by=request_user(request))
         messages.success(request, _("The opening session is started. Each committee member "
                                     "now opens their shares on this page."))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("bids:opening", pk=notice.pk)
 
 
@@ -278,7 +284,7 @@ def opening_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
     session = opening.opening_get(notice=notice)
     if session is None:
         raise NotFound(_("No opening session."))
-    try:
+    with _failure_as_message(request):
         if request.POST.get("action") == "renew":
             opening.opening_renew_key(session=session, by=request_user(request))
             messages.success(request, _("The session key is renewed; the members send their "
@@ -286,8 +292,6 @@ def opening_resume_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             opening.opening_resume(session=session, by=request_user(request))
             messages.success(request, _("The opening is resumed."))
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
     return redirect("bids:opening", pk=notice.pk)
 
 

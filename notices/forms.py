@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils import timezone
@@ -15,6 +15,9 @@ from backend.formatting import format_oslo
 from notices.fields import EDITABLE_FIELDS
 from notices.models import ContractType, Notice, NoticeKind, ProcedureType, TenderDocument
 from notices.selectors import PUBLIC_STATUSES, NoticeFilters
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def local_input(value: datetime | None) -> str:
@@ -27,6 +30,23 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"class": "short", **(attrs or {})}, format="%Y-%m-%dT%H:%M")
+
+
+def code_picker(codelist: str, *, short: bool = False, multiple: bool = False) -> forms.TextInput:
+    """A text input that codepicker.js turns into a type-ahead over `codelist` (cpv, nuts)."""
+    attrs = {"class": "short"} if short else {}
+    attrs["data-codepicker"] = codelist
+    if multiple:
+        attrs["data-codepicker-multiple"] = ""
+    return forms.TextInput(attrs=attrs)
+
+
+def _code_of(value: str, pattern: str, message: StrOrPromise) -> str:
+    """The code that `value` starts with (group 1 of `pattern`), "" for blank, else invalid."""
+    match = re.match(pattern, value)
+    if value and not match:
+        raise forms.ValidationError(message)
+    return match.group(1) if match else ""
 
 
 class NoticeSearchForm(forms.Form):
@@ -42,10 +62,10 @@ class NoticeSearchForm(forms.Form):
     # The code pickers let a person type words ("brøyting") and choose a code.
     cpv = forms.CharField(label=_("CPV code"), required=False, max_length=100,
                           help_text=_("E.g. 45000000 for all building works, or type a word."),
-                          widget=forms.TextInput(attrs={"data-codepicker": "cpv"}))
+                          widget=code_picker("cpv"))
     nuts = forms.CharField(label=_("Place (NUTS)"), required=False, max_length=100,
                            help_text=_("E.g. NO081 for Oslo, or NO for all of Norway."),
-                           widget=forms.TextInput(attrs={"data-codepicker": "nuts"}))
+                           widget=code_picker("nuts"))
     phase = forms.ChoiceField(
         label=_("Phase"), required=False,
         choices=[("", _("All phases")), ("planning", _("Planning (prior information)")),
@@ -71,20 +91,14 @@ class NoticeSearchForm(forms.Form):
                  ("relevance", _("Best match"))])
 
     def clean_cpv(self) -> str:
-        value = str(self.cleaned_data.get("cpv") or "").strip()
-        match = re.match(r"^(\d{2,8})(?:-\d)?\b", value)
-        if value and not match:
-            raise forms.ValidationError(_("Choose a CPV code from the list, or type its "
-                                          "digits (e.g. 45000000)."))
-        return match.group(1) if match else ""
+        return _code_of(str(self.cleaned_data.get("cpv") or "").strip(),
+                        r"^(\d{2,8})(?:-\d)?\b",
+                        _("Choose a CPV code from the list, or type its digits (e.g. 45000000)."))
 
     def clean_nuts(self) -> str:
-        value = str(self.cleaned_data.get("nuts") or "").strip().upper()
-        match = re.match(r"^([A-Z]{2}[0-9A-Z]{0,3})\b", value)
-        if value and not match:
-            raise forms.ValidationError(_("Choose a region from the list, or type its NUTS "
-                                          "code (e.g. NO081)."))
-        return match.group(1) if match else ""
+        return _code_of(str(self.cleaned_data.get("nuts") or "").strip().upper(),
+                        r"^([A-Z]{2}[0-9A-Z]{0,3})\b",
+                        _("Choose a region from the list, or type its NUTS code (e.g. NO081)."))
 
     def filters(self) -> NoticeFilters:
         """The validated form as search filters; dates are whole days in Norwegian time."""
@@ -129,17 +143,14 @@ class NoticeForm(forms.Form):
                                        choices=[("", _("Choose…")), *ProcedureType.choices])
     cpv_main = forms.CharField(label=_("Main CPV code"), max_length=10,
                                help_text=_("8 digits, e.g. 45000000 (construction work)."),
-                               widget=forms.TextInput(attrs={"class": "short",
-                                                             "data-codepicker": "cpv"}))
+                               widget=code_picker("cpv", short=True))
     cpv_additional = forms.CharField(
         label=_("Additional CPV codes"), required=False,
         help_text=_("Separate codes with spaces or commas."),
-        widget=forms.TextInput(attrs={"data-codepicker": "cpv",
-                                      "data-codepicker-multiple": ""}))
+        widget=code_picker("cpv", multiple=True))
     nuts = forms.CharField(label=_("Place of performance (NUTS code)"), max_length=5,
                            help_text=_("E.g. NO081 for Oslo or NO0A1 for Rogaland."),
-                           widget=forms.TextInput(attrs={"class": "short",
-                                                         "data-codepicker": "nuts"}))
+                           widget=code_picker("nuts", short=True))
     estimated_value = forms.CharField(
         label=_("Estimated value (NOK, excluding VAT)"), required=False,
         help_text=_("The total for the whole contract period, options included. It decides "
@@ -214,7 +225,7 @@ class LotForm(forms.Form):
     description = forms.CharField(label=_("Lot description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
     cpv = forms.CharField(label=_("Lot CPV code"), required=False, max_length=10,
-                          widget=forms.TextInput(attrs={"data-codepicker": "cpv"}))
+                          widget=code_picker("cpv"))
     estimated_value = forms.CharField(label=_("Lot estimated value (NOK)"), required=False,
                                       widget=forms.TextInput(attrs={"inputmode": "decimal"}))
 

@@ -21,13 +21,12 @@ from accounts.models import AccountEvent, AccountEventKind, Organization, Role, 
 from backend.admin import ReadOnlyAdmin
 from backend.events import Event, EventImmutable
 from bids import committee
-from bids.models import BidEvent, BidEventKind, CommitteeMember
-from crypto.member_keys import generate_member_key
+from bids.models import BidEvent, BidEventKind
 from notices import services
 from notices.models import Notice, NoticeEvent, NoticeEventKind
 from notices.questions import services as questions
 from notices.questions.models import Question, QuestionEvent, QuestionEventKind
-from tests.bids.conftest import fake_wrapped
+from tests.bids.conftest import enrol_fake_keys
 from tests.conftest import make_user
 
 EVENT_MODELS: list[type[Event]] = [NoticeEvent, QuestionEvent, BidEvent, AccountEvent]
@@ -49,10 +48,7 @@ def trail(make_notice: Callable[..., Notice], officer: User, authority: Organiza
                for i in range(2)]
     draft = make_notice(publish=False)
     committee.committee_configure(notice=draft, by=officer, members=members, k=2)
-    for i, member in enumerate(members):
-        seat = CommitteeMember.objects.get(committee__notice=draft, user=member)
-        committee.committee_member_enrol_key(
-            member=seat, by=member, wrapped_key=fake_wrapped(f"k{i}", generate_member_key()))
+    enrol_fake_keys(draft, members, prefix="k")
     notice = services.notice_publish(notice=draft, by=officer)
     questions.question_ask(notice=notice, by=supplier_user, text="Kan vi levere i to omganger?")
     accounts.supplier_signup(name="Vestland Elektro AS", email="kari@vestland.example",

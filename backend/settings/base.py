@@ -260,6 +260,7 @@ AUTHENTICATION_BACKENDS = [
 MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
 # Failures count per account and per client address, each on its own.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_FAILURE_LIMIT = int(os.environ.get("ANBUD_SIGNIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ANBUD_SIGNIN_COOLOFF_MINUTES", "15")))
 AXES_USERNAME_CALLABLE = "accounts.signin.client_username"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
+from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -47,29 +49,28 @@ _Q = [OpenApiParameter("q", str, description="Code prefix or words of the label"
       OpenApiParameter("limit", int, description=f"At most {MAX_RESULTS} (the default)")]
 
 
-class CpvCodeListApi(APIView):
+def _look_up(request: Request, lookup: Callable[[str, int], Iterable[Any]]) -> Response:
+    query = CodeQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    entries = lookup(query.validated_data["q"], query.validated_data["limit"])
+    return Response([asdict(e) for e in entries])
+
+
+class _CodeListApi(APIView):
     # Public: the code lists are open data, used by the public search form too.
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+
+class CpvCodeListApi(_CodeListApi):
     @extend_schema(parameters=_Q, responses=CpvCodeSerializer(many=True),
                    summary="Look up CPV codes by code prefix or label (English or Norwegian)")
     def get(self, request: Request) -> Response:
-        query = CodeQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        entries = cpv_lookup(query.validated_data["q"], query.validated_data["limit"])
-        return Response([asdict(e) for e in entries])
+        return _look_up(request, cpv_lookup)
 
 
-class NutsCodeListApi(APIView):
-    # Public: the code lists are open data, used by the public search form too.
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
+class NutsCodeListApi(_CodeListApi):
     @extend_schema(parameters=_Q, responses=NutsCodeSerializer(many=True),
                    summary="Look up NUTS regions by code prefix or name")
     def get(self, request: Request) -> Response:
-        query = CodeQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        entries = nuts_lookup(query.validated_data["q"], query.validated_data["limit"])
-        return Response([asdict(e) for e in entries])
+        return _look_up(request, nuts_lookup)

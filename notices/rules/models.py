@@ -31,16 +31,25 @@ class ContractCategory(models.TextChoices):
     SOCIAL = "social", _("Health, social and other specific services")
 
 
-class Threshold(models.Model):
+class DatedRule(models.Model):
+    """A rule row in force from `valid_from` (to `valid_to`, open-ended when blank), with the
+    legal source it was taken from."""
+
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    source = models.CharField(_("legal source"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Threshold(DatedRule):
     kind = models.CharField(_("kind"), max_length=16, choices=ThresholdKind.choices)
     # Blank means "any": the national threshold applies to every buyer and contract type.
     buyer_type = models.CharField(_("buyer type"), max_length=16, blank=True)
     category = models.CharField(_("contract category"), max_length=16, blank=True,
                                 choices=ContractCategory.choices)
     amount = models.DecimalField(_("amount (NOK, excl. VAT)"), max_digits=14, decimal_places=2)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    source = models.CharField(_("legal source"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["kind", "buyer_type", "category", "-valid_from"]
@@ -55,7 +64,7 @@ class DeadlinePhase(models.TextChoices):
     REQUEST = "request", _("requests to participate")
 
 
-class DeadlineRule(models.Model):
+class DeadlineRule(DatedRule):
     """Minimum days from publication to a deadline, per regime and procedure."""
 
     regime = models.CharField(_("regime"), max_length=8, choices=Regime.choices)
@@ -64,9 +73,6 @@ class DeadlineRule(models.Model):
     days = models.PositiveSmallIntegerField(_("minimum days"))
     reduced_days = models.PositiveSmallIntegerField(
         _("minimum days after a prior information notice or in urgency"), null=True, blank=True)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    source = models.CharField(_("legal source"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["regime", "procedure_type", "phase", "-valid_from"]
@@ -75,7 +81,7 @@ class DeadlineRule(models.Model):
         return f"{self.regime} {self.procedure_type} {self.phase}: {self.days}"
 
 
-class LateChangeRule(models.Model):
+class LateChangeRule(DatedRule):
     """How close to the tender deadline documents may change or answers appear.
 
     A change or a published answer less than `days` before the deadline for tenders should
@@ -87,9 +93,6 @@ class LateChangeRule(models.Model):
     days = models.PositiveSmallIntegerField(_("days before the deadline for tenders"))
     reduced_days = models.PositiveSmallIntegerField(
         _("days before the deadline in a shortened procedure"), null=True, blank=True)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-    source = models.CharField(_("legal source"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["regime", "-valid_from"]

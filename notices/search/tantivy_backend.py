@@ -14,6 +14,7 @@ lowercasing. A second, ASCII-folded copy of all text (ø -> o, å -> a, æ -> ae
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
 import threading
@@ -153,13 +154,14 @@ class TantivyBackend:
 
     # --- writes ---------------------------------------------------------------------------
 
-    def index(self, notices: Iterable[IndexDoc]) -> None:
+    @contextlib.contextmanager
+    def _batch(self, heap: int = WRITER_HEAP, threads: int = 1) -> Iterator[Any]:
+        """One write batch under the process lock: committed if the body returns, rolled
+        back if it raises; the writer's merge threads are joined either way."""
         with _write_lock:
-            writer = self._writer()
+            writer = self._writer(heap=heap, threads=threads)
             try:
-                for doc in notices:
-                    writer.delete_documents_by_term("id", doc.id)
-                    writer.add_document(self._document(doc))
+                yield writer
                 writer.commit()
             except BaseException:
                 writer.rollback()
@@ -167,31 +169,24 @@ class TantivyBackend:
             finally:
                 writer.wait_merging_threads()
 
+    def index(self, notices: Iterable[IndexDoc]) -> None:
+        with self._batch() as writer:
+            for doc in notices:
+                writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(self._document(doc))
+
     def delete(self, ids: Iterable[int]) -> None:
-        with _write_lock:
-            writer = self._writer()
-            try:
-                for notice_id in ids:
-                    writer.delete_documents_by_term("id", int(notice_id))
-                writer.commit()
-            finally:
-                writer.wait_merging_threads()
+        with self._batch() as writer:
+            for notice_id in ids:
+                writer.delete_documents_by_term("id", int(notice_id))
 
     def rebuild(self, notices: Iterable[IndexDoc]) -> int:
         count = 0
-        with _write_lock:
-            writer = self._writer(heap=REBUILD_HEAP, threads=2)
-            try:
-                writer.delete_all_documents()
-                for doc in notices:
-                    writer.add_document(self._document(doc))
-                    count += 1
-                writer.commit()
-            except BaseException:
-                writer.rollback()
-                raise
-            finally:
-                writer.wait_merging_threads()
+        with self._batch(heap=REBUILD_HEAP, threads=2) as writer:
+            writer.delete_all_documents()
+            for doc in notices:
+                writer.add_document(self._document(doc))
+                count += 1
         return count
 
     # --- reads ----------------------------------------------------------------------------

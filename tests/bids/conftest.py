@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -52,6 +52,32 @@ def fake_wrapped(key_id: str, private_key: Any) -> dict[str, Any]:
     return {"key_id": key_id, "public_key": public_key_hex(private_key),
             "kdf": "pbkdf2-sha256", "iterations": 600_000, "salt": secrets.token_hex(16),
             "nonce": secrets.token_hex(12), "wrapped": secrets.token_hex(154)}
+
+
+def enrol_fake_keys(notice: Notice, users: Sequence[User], *, prefix: str = "m",
+                    start: int = 0) -> None:
+    """Each of `users` enrols a fresh key on the notice's committee, named prefix0, prefix1..."""
+    for i, user in enumerate(users, start=start):
+        member = CommitteeMember.objects.get(committee__notice=notice, user=user)
+        committee_services.committee_member_enrol_key(
+            member=member, by=user, wrapped_key=fake_wrapped(f"{prefix}{i}", generate_member_key()))
+
+
+def storage_fails_on_second_read(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """The opening job's second read of a sealed blob raises, as when storage goes away;
+    returns the read counter ({"n": reads so far})."""
+    from bids.opening import services as opening
+
+    real_open_blob, calls = opening.open_blob, {"n": 0}
+
+    def flaky(sub: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError("storage went away")
+        return real_open_blob(sub)
+
+    monkeypatch.setattr(opening, "open_blob", flaky)
+    return calls
 
 
 @pytest.fixture(autouse=True)

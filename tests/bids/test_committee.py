@@ -17,7 +17,7 @@ from crypto.canonical import manifest_hash
 from crypto.member_keys import generate_member_key
 from notices import services as notice_services
 from notices.models import NoticeVersion
-from tests.bids.conftest import Tender, fake_wrapped, submit
+from tests.bids.conftest import Tender, enrol_fake_keys, fake_wrapped, submit
 from tests.conftest import api_client_for, make_user
 
 
@@ -66,10 +66,7 @@ def test_it_blocks_publishing_until_every_member_has_a_key(
         notice_services.notice_publish(notice=notice, by=officer)
     assert "2 of 3 committee members have not enrolled a key" in caught.value.message
     assert "member1" in caught.value.message and "member2" in caught.value.message
-    for i, user in enumerate(committee_users[1:], start=1):
-        member = CommitteeMember.objects.get(committee__notice=notice, user=user)
-        services.committee_member_enrol_key(
-            member=member, by=user, wrapped_key=fake_wrapped(f"m{i}", generate_member_key()))
+    enrol_fake_keys(notice, committee_users[1:], start=1)
     notice_services.notice_publish(notice=notice, by=officer)
 
 
@@ -92,10 +89,7 @@ def test_it_freezes_manifest_v1_on_publication_and_logs_it(
         django_capture_on_commit_callbacks: Any) -> None:
     notice = make_notice(publish=False)
     services.committee_configure(notice=notice, by=officer, members=committee_users, k=2)
-    for i, user in enumerate(committee_users):
-        member = CommitteeMember.objects.get(committee__notice=notice, user=user)
-        services.committee_member_enrol_key(
-            member=member, by=user, wrapped_key=fake_wrapped(f"k{i}", generate_member_key()))
+    enrol_fake_keys(notice, committee_users, prefix="k")
     with django_capture_on_commit_callbacks(execute=True):
         notice_services.notice_publish(notice=notice, by=officer)
     manifest = Manifest.objects.get(notice=notice)

@@ -41,6 +41,7 @@ from crypto.member_keys import generate_member_key, wrap_member_key
 from crypto.payload import read_header
 from crypto.shares import open_share
 from notices.models import Notice
+from tests.bids.conftest import storage_fails_on_second_read
 from tests.conftest import make_user
 
 MARKER = b"PRICE-MARKER-7f3a9c"
@@ -270,16 +271,7 @@ def test_it_resumes_after_a_failure_halfway(
         monkeypatch: pytest.MonkeyPatch) -> None:
     session = opening.opening_start(notice=tender.notice, by=tender.officer)
     send(session, tender, tender.members[0], django_capture_on_commit_callbacks)
-    real_open_blob = opening.open_blob
-    calls = {"n": 0}
-
-    def flaky(sub: Submission) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError("storage went away")
-        return real_open_blob(sub)
-
-    monkeypatch.setattr(opening, "open_blob", flaky)
+    calls = storage_fails_on_second_read(monkeypatch)
     session = send(session, tender, tender.members[1], django_capture_on_commit_callbacks)
     assert session.status == OpeningStatus.FAILED
     assert session.bids_done == 1

@@ -15,7 +15,7 @@ from crypto.member_keys import generate_member_key
 from notices import services as notice_services
 from notices.models import NoticeStatus
 from notices.rules import checks as rules
-from tests.bids.conftest import fake_wrapped
+from tests.bids.conftest import enrol_fake_keys, fake_wrapped
 
 
 def test_it_shows_missing_committee_keys_in_the_preview_and_is_not_ready(
@@ -44,10 +44,7 @@ def test_it_says_ready_once_every_member_has_a_key(
         client: Any, make_notice: Any, officer: Any, committee_users: list[Any]) -> None:
     notice = make_notice(publish=False)
     services.committee_configure(notice=notice, by=officer, members=committee_users, k=2)
-    for i, user in enumerate(committee_users):
-        member = CommitteeMember.objects.get(committee__notice=notice, user=user)
-        services.committee_member_enrol_key(
-            member=member, by=user, wrapped_key=fake_wrapped(f"m{i}", generate_member_key()))
+    enrol_fake_keys(notice, committee_users)
     assert rules.notice_publish_problems(notice, at=timezone.now()) == []
     client.force_login(officer)
     page = client.get(f"/workspace/notices/{notice.pk}/").content.decode()

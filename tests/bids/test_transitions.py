@@ -21,6 +21,7 @@ from bids.opening import services as opening
 from bids.opening.models import OpeningSession, OpeningStatus
 from bids.transitions import submission_flip
 from notices.models import Notice
+from tests.bids.conftest import storage_fails_on_second_read
 from tests.bids.test_opening import Tender, pass_deadline, send, setup_tender, submit
 from tests.transitions_check import Change, one_event_per_transition
 
@@ -187,15 +188,7 @@ def test_it_writes_one_event_per_change_when_a_stopped_opening_is_resumed(
     tender = two_bids
     session = opening.opening_start(notice=tender.notice, by=tender.officer)
     send(session, tender, tender.members[0], django_capture_on_commit_callbacks)
-    real_open_blob, calls = opening.open_blob, {"n": 0}
-
-    def flaky(sub: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise OSError("storage went away")
-        return real_open_blob(sub)
-
-    monkeypatch.setattr(opening, "open_blob", flaky)
+    storage_fails_on_second_read(monkeypatch)
     with one_event_per_transition() as changes:
         session = send(session, tender, tender.members[1], django_capture_on_commit_callbacks)
     assert session.status == OpeningStatus.FAILED

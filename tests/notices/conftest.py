@@ -26,3 +26,10 @@ def index_on_announce(monkeypatch: pytest.MonkeyPatch, search_index_dir: Path) -
         index_notice(notice.pk)
 
     monkeypatch.setattr(services, "_announce", announce_and_index)
+
+
+@pytest.fixture
+def english_site(settings: Any) -> None:
+    """Pages and e-mails in English: the site's default language is Norwegian, and these
+    tests read message texts (tests/conftest.py switches only the test's own thread)."""
+    settings.LANGUAGE_CODE = "en"

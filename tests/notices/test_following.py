@@ -18,13 +18,7 @@ from notices.following.models import Follow, InboxKind, InboxMessage
 from notices.models import NoticeEvent
 from notices.services import notice_deadline_extend
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Message texts are checked in English; the default language is Norwegian."""
-    settings.LANGUAGE_CODE = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 
 @pytest.fixture

@@ -17,12 +17,7 @@ from notices.following.models import InboxKind, InboxMessage
 from notices.questions import services as questions
 from notices.questions.models import Question, QuestionStatus
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 
 @pytest.fixture

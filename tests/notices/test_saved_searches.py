@@ -13,12 +13,7 @@ from notices.following import saved_searches
 from notices.following.models import DigestDelivery, SavedSearch
 from notices.following.saved_searches import saved_search_create, saved_search_send_digests
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_site")]
 
 
 URL = "/api/saved-searches/"

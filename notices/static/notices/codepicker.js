@@ -79,6 +79,7 @@
     input.addEventListener("input", function () { self.schedule(); });
     input.addEventListener("keydown", function (event) { self.onKey(event); });
     input.addEventListener("blur", function () {
+      window.clearTimeout(self.timer);
       // Let a click on an option land before the list disappears.
       window.setTimeout(function () { self.close(); }, 150);
     });
@@ -112,7 +113,9 @@
     }).then(function (response) {
       return response.ok ? response.json() : [];
     }).then(function (items) {
-      if (ticket === self.request) self.show(items);   // ignore answers that came late
+      // Ignore answers that came late, or after the person left the field: a list opening
+      // then would cover whatever they went on to.
+      if (ticket === self.request && document.activeElement === self.input) self.show(items);
     }).catch(function () { self.close(); });
   };
 
