@@ -109,8 +109,9 @@ def guard_text_on_save(sender: type[models.Model], instance: models.Model, raw: 
                        **kwargs: Any) -> None:
     """pre_save receiver: refuse a row of the platform's apps whose text cannot be stored.
 
-    Services check their input first and name the form's fields; this catches any write path
-    that forgot, so a bad value is a 400 and never a half-written row or a 500.
+    The one place these rules are enforced for every write path: the error names the model
+    field (which the forms and serializers use too), so a bad value is a 400 next to its field
+    and never a half-written row or a 500.
     """
     if raw or sender._meta.app_label not in GUARDED_APPS:
         return

@@ -21,7 +21,7 @@ from accounts.models import Organization, User
 from accounts.selectors import AnyUser, suppliers_of
 from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.formatting import format_oslo
-from notices.deadlines import notice_lock, tender_deadline_passed
+from notices.deadlines import notice_lock
 from notices.following.services import notice_event_announce
 from notices.models import Notice, NoticeEventKind, NoticeStatus
 from notices.permissions import is_buyer_editor, is_buyer_member
@@ -40,8 +40,9 @@ MAX_TEXT = 5000
 
 
 def question_deadline_of(notice: Notice) -> datetime | None:
-    """Questions close at the question deadline, or at the tender deadline if none is set."""
-    return notice.question_deadline or notice.submission_deadline
+    """Questions close at the question deadline or the tender deadline, whichever is first."""
+    return min(filter(None, (notice.question_deadline, notice.submission_deadline)),
+               default=None)
 
 
 def _clean_text(text: str, field: str, what: str) -> str:
@@ -94,8 +95,6 @@ def question_ask(*, notice: Notice, by: User, text: str,
                        % {"status": notice.get_status_display().lower()},
                        code="not_open")
     deadline = question_deadline_of(notice)
-    if tender_deadline_passed(notice, now):
-        deadline = min(filter(None, (deadline, notice.submission_deadline)))
     if deadline is not None and now >= deadline:
         raise ApplicationError(
             _("The deadline for questions was %(deadline)s (Oslo time). Questions can no longer "
