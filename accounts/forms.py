@@ -6,10 +6,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AdminPasswordChangeForm, AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AUTHORITY_ROLES, SUPPLIER_ROLES, Organization, Role
+from accounts.models import AUTHORITY_ROLES, SUPPLIER_ROLES, CompanySize, Organization, Role
 from backend.errors import ApplicationError
 
 
@@ -94,6 +95,10 @@ class SupplierSignupForm(forms.Form):
                                   help_text=_("Organisations outside Norway only."),
                                   widget=forms.TextInput(attrs={"class": "short"}))
     city = forms.CharField(label=_("City"), required=False, max_length=100)
+    company_size = forms.ChoiceField(
+        label=_("Company size"), required=False,
+        choices=[("", _("Not stated")), *list(CompanySize.choices)],
+        help_text=_("Award notices count the offers from small and medium-sized enterprises."))
     full_name = forms.CharField(label=_("Your name"), max_length=200,
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(label=_("Your e-mail address"),
@@ -150,3 +155,16 @@ class AdminPasswordSetForm(AdminPasswordChangeForm):
         user = super().save(commit=True)  # the admin chose "no usable password"
         api_token_revoke_all(user=user)
         return user
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of your e-mails and inbox"), choices=settings.LANGUAGES,
+        help_text=_("Messages about your tasks, bids and followed notices are written in it."))
+
+
+class CompanySizeForm(forms.Form):
+    company_size = forms.ChoiceField(
+        label=_("Company size"), required=False,
+        choices=[("", _("Not stated")), *list(CompanySize.choices)],
+        help_text=_("Award notices count the offers from small and medium-sized enterprises."))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,10 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # knox's auth
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    # The language of the person's e-mails and inbox messages (the pages follow the browser
+    # and the language switch); blank: the site's language (LANGUAGE_CODE).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES,
+                                blank=True, default="")
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -69,6 +74,13 @@ class BuyerType(models.TextChoices):
     UTILITIES = "utilities", _("Utilities (forsyningssektoren)")
 
 
+class CompanySize(models.TextChoices):
+    MICRO = "micro", _("Micro enterprise (fewer than 10 employees)")
+    SMALL = "small", _("Small enterprise (fewer than 50 employees)")
+    MEDIUM = "medium", _("Medium-sized enterprise (fewer than 250 employees)")
+    LARGE = "large", _("Large enterprise")
+
+
 class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=OrganizationKind.choices)
     name = models.CharField(_("name"), max_length=200)
@@ -83,6 +95,15 @@ class Organization(models.Model):
     email = models.EmailField(_("contact e-mail"), blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     nuts = models.CharField(_("NUTS region"), max_length=5, blank=True)
+    # A supplier's size as eForms counts it (code list economic-operator-size, BT-165): the
+    # award notice counts the offers from small and medium-sized enterprises.
+    company_size = models.CharField(_("company size"), max_length=8, blank=True,
+                                    choices=CompanySize.choices)
+    # Contact details that eForms notices for TED require of a buyer (BT-503, BT-512, BT-510).
+    phone = models.CharField(_("telephone"), max_length=40, blank=True,
+                             help_text=_("With the country code, e.g. +47 55 56 55 60."))
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -179,6 +200,7 @@ class AccountEventKind(models.TextChoices):
     INVITATION_CREATED = "invitation.created", _("Invitation sent")
     INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
     MEMBERSHIP_REMOVED = "membership.removed", _("Membership removed")
+    ORGANIZATION_UPDATED = "organization.updated", _("Organisation details changed")
 
 
 class AccountEvent(Event):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accounts.models import Role
+from accounts.models import CompanySize, Role
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -48,6 +48,10 @@ class SupplierSignupSerializer(serializers.Serializer):
     org_number = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     national_id = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     city = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    company_size = serializers.ChoiceField(choices=[("", ""), *list(CompanySize.choices)],
+                                           required=False, allow_blank=True, default="",
+                                           help_text="micro, small, medium or large "
+                                                     "(eForms BT-165); empty: not stated.")
     full_name = serializers.CharField(max_length=200)
     email = serializers.EmailField()
     password = serializers.CharField(max_length=200, trim_whitespace=False, write_only=True)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import (
@@ -24,6 +24,7 @@ from accounts.models import (
     AccountEventKind,
     ApiToken,
     BuyerType,
+    CompanySize,
     Invitation,
     Membership,
     Organization,
@@ -86,22 +87,30 @@ def _new_user(*, email: str, password: str, full_name: str) -> User:
     except ValidationError as exc:
         raise ApplicationError(exc.messages, code="weak_password",
                                fields={"password": exc.messages}) from exc
-    return User.objects.create_user(email=email, password=password, full_name=full_name)
+    # E-mails and the inbox start in the language the person signed up in.
+    language = (translation.get_language() or "").split("-")[0]
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return User.objects.create_user(email=email, password=password, full_name=full_name,
+                                    language=language)
 
 
 @transaction.atomic
 def supplier_signup(*, name: str, email: str, password: str, full_name: str,
                     country: str = "NO", org_number: str = "", national_id: str = "",
-                    city: str = "", now: datetime | None = None) -> Membership:
+                    city: str = "", company_size: str = "",
+                    now: datetime | None = None) -> Membership:
     """A supplier registers itself; the person who signs up becomes its administrator."""
     now = now or timezone.now()
     if not name.strip():
         raise ApplicationError(_("Give the organisation's name."),
                                fields={"name": [_("Required.")]})
     ids = _identifier_fields(country=country, org_number=org_number, national_id=national_id)
+    company_size = _company_size(company_size)
     user = _new_user(email=email, password=password, full_name=full_name)
     org = Organization.objects.create(kind=OrganizationKind.SUPPLIER, name=name.strip(),
-                                      email=user.email, city=city, **ids)
+                                      email=user.email, city=city, company_size=company_size,
+                                      **ids)
     membership = Membership.objects.create(user=user, organization=org,
                                            role=Role.SUPPLIER_ADMIN)
     _event(org, AccountEventKind.ORGANIZATION_REGISTERED, by=user, at=now, org_kind=org.kind)
@@ -280,3 +289,46 @@ def user_password_set(*, user: User, password: str) -> User:
     user.save(update_fields=["password"])
     api_token_revoke_all(user=user)
     return user
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """The language of the person's e-mails and inbox messages."""
+    if language not in dict(settings.LANGUAGES):
+        raise ApplicationError(_("Choose one of the languages offered."),
+                               fields={"language": [_("Unknown language.")]})
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+    return user
+
+
+# --- company size (eForms BT-165; award notices count offers from SMEs) ---------------------
+
+
+def _company_size(value: str) -> str:
+    value = str(value or "").strip()
+    if value and value not in CompanySize.values:
+        raise ApplicationError(_("Choose micro, small, medium-sized or large."),
+                               fields={"company_size": [_("Unknown size.")]})
+    return value
+
+
+@transaction.atomic
+def organization_company_size_set(*, organization: Organization, by: User, company_size: str,
+                                  now: datetime | None = None) -> Organization:
+    """A supplier's administrator states its company size ("" = not stated)."""
+    now = now or timezone.now()
+    if not may_administer(by, organization):
+        raise Forbidden(_("Only the organisation's administrators change its details."))
+    if organization.kind != OrganizationKind.SUPPLIER:
+        raise ApplicationError(_("Only suppliers state a company size."),
+                               fields={"company_size": [_("Suppliers only.")]})
+    size = _company_size(company_size)
+    old = Organization.objects.select_for_update().get(pk=organization.pk).company_size
+    if old == size:
+        return organization
+    Organization.objects.filter(pk=organization.pk).update(company_size=size)
+    organization.company_size = size
+    _event(organization, AccountEventKind.ORGANIZATION_UPDATED, by=by, at=now,
+           fields=["company_size"], company_size={"from": old, "to": size})
+    return organization

@@ -15,6 +15,7 @@ urlpatterns = [
     path("organisations/<int:org_id>/members/", views.members, name="members"),
     path("organisations/<int:org_id>/members/<int:membership_id>/remove/", views.member_remove,
          name="member-remove"),
+    path("organisations/<int:org_id>/company-size/", views.company_size, name="company-size"),
     path("api-token/", views.api_token, name="api-token"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(

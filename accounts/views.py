@@ -10,14 +10,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import (
+    CompanySizeForm,
     EmailLoginForm,
     InvitationAcceptForm,
     InvitationCreateForm,
+    LanguageForm,
     PasswordResetSetForm,
     SupplierSignupForm,
     apply_application_error,
@@ -69,11 +72,34 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    form = LanguageForm(request.POST or None,
+                        initial={"language": user.language or settings.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_language_set(user=user, language=form.cleaned_data["language"])
+        except ApplicationError as exc:
+            apply_application_error(form, exc)
+        else:
+            language = form.cleaned_data["language"]
+            with translation.override(language):
+                messages.success(request, _("Your e-mails and inbox messages are now written "
+                                            "in %(language)s.")
+                                 % {"language": translation.get_language_info(language)[
+                                     "name_local"]})
+            response = redirect("accounts:account")
+            # The pages follow too, from now on.
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
+                                max_age=settings.LANGUAGE_COOKIE_AGE,
+                                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+            return response
     return render(request, "accounts/account.html", {
         "memberships": membership_list(user=request.user),
         "administered": organizations_administered_by(user=request.user),
-    })
+        "language_form": form, "summary": error_summary(form),
+    }, status=400 if form.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,9 +184,30 @@ def members(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "accounts/members.html", {
         "organization": org, "members": organization_members(organization=org),
         "invitations": invitation_list_open(organization=org), "form": form,
+        "size_form": CompanySizeForm(initial={"company_size": org.company_size}),
         "summary": error_summary(form), "admin_roles": [Role.AUTHORITY_ADMIN,
                                                         Role.SUPPLIER_ADMIN],
     })
+
+
+@login_required
+@require_http_methods(["POST"])
+def company_size(request: HttpRequest, org_id: int) -> HttpResponse:
+    """The supplier's company size, set by its administrators on the members page."""
+    org = _administered(request, org_id)
+    form = CompanySizeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.organization_company_size_set(
+                organization=org, by=request_user(request),
+                company_size=form.cleaned_data["company_size"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The company size is saved."))
+    else:
+        messages.error(request, _("Choose micro, small, medium-sized or large."))
+    return redirect("accounts:members", org_id=org.pk)
 
 
 @login_required

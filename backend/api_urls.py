@@ -10,4 +10,11 @@ urlpatterns = [
     path("", include("accounts.api_urls")),
     path("", include("notices.api_urls")),
     path("", include("bids.api_urls")),
+    path("", include("evaluation.api_urls")),
+    path("", include("evaluation.scores.api_urls")),
+    path("", include("evaluation.award.api_urls")),
+    path("", include("evaluation.espd.api_urls")),
+    path("", include("evaluation.lot_api_urls")),
+    path("", include("evaluation.contract.api_urls")),
+    path("", include("evaluation.protocol.api_urls")),
 ]

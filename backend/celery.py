@@ -11,3 +11,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings.base")
 app = Celery("anbud")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.task(name="backend.heartbeat")
+def heartbeat() -> str:
+    """Scheduled by beat, run by a worker: the liveness of both (backend/health.py)."""
+    from backend.health import heartbeat_record
+
+    return heartbeat_record()

@@ -1,13 +1,16 @@
-"""Norwegian time (Europe/Oslo), formatted one way per use, for templates and Python alike.
+"""Times, numbers and sizes for people, one way per use, for templates and Python alike.
 
 Deadlines are legal times in Norway: every page, e-mail, message and export shows them in Oslo
-time whatever the server's or the browser's zone, and across daylight-saving changes. The
-template filters in notices/templatetags/ delegate here, so a page and an e-mail say the same.
+time whatever the server's or the browser's zone, and across daylight-saving changes. Numbers
+and sizes follow the active language ("26,0 MiB" and "1 300 000" in bokmål, "26.0 MiB" and
+"1,300,000" in English). The template filters in notices/templatetags/ delegate here, so a page,
+a PDF and an e-mail say the same.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -23,13 +26,14 @@ Style = Literal[
     "date",         # 12. desember 2026 / 12 December 2026
     "short",        # 12.12.2026 12:00 (e-mails, feeds, messages)
     "seconds",      # 12.12.2026 12:00:00 (opening protocol: the second matters)
+    "precise",      # 12.12.2026 12:00:00.123456 (the receipt's own time)
     "locale",       # Django's DATETIME_FORMAT for the active language
     "input",        # 2026-12-12T12:00, the value of a datetime-local input
     "iso",          # 2026-12-12T12:00:00+01:00 (OCDS, API)
     "iso_utc",      # 2026-12-12T11:00:00+00:00 (<time datetime>, snapshots)
     "eforms_date",  # 2026-12-12+01:00 (eForms xsd:date with offset)
     "eforms_time",  # 12:00:00+01:00 (eForms xsd:time with offset)
-    "deadline",     # 12:00:00 on 12.12.2026 (Oslo time), the bids API's plain English
+    "deadline",     # 12:00:00 on 12.12.2026 (Oslo time) / kl. 12:00:00 den 12.12.2026 (norsk tid)
 ]
 
 
@@ -51,8 +55,29 @@ def _offset(local: datetime) -> str:
     return f"{text[:3]}:{text[3:]}" if text not in ("", "+0000") else "Z"
 
 
-def format_oslo(value: datetime | None, style: Style = "datetime", *, empty: str = "—") -> str:
-    """`value` in Oslo time in the given style; `empty` when there is no value."""
+def parse_moment(value: datetime | str | None) -> datetime | None:
+    """A datetime, or one written as ISO 8601 / RFC 3339 text (signed tree heads, receipts);
+    None for nothing or for text that is not a time."""
+    if value is None or isinstance(value, datetime):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def format_oslo(value: datetime | str | None, style: Style = "datetime", *,
+                empty: str = "—") -> str:
+    """`value` in Oslo time in the given style; `empty` when there is no value.
+
+    `value` may be text in ISO 8601 (a signed timestamp, always UTC): it is shown in Oslo time
+    like any other moment.
+    """
+    value = parse_moment(value)
     if value is None:
         return empty
     if style == "iso_utc":
@@ -67,6 +92,8 @@ def format_oslo(value: datetime | None, style: Style = "datetime", *, empty: str
         return local.strftime("%d.%m.%Y %H:%M")
     if style == "seconds":
         return local.strftime("%d.%m.%Y %H:%M:%S")
+    if style == "precise":
+        return local.strftime("%d.%m.%Y %H:%M:%S.%f")
     if style == "locale":
         return date_format(local, "DATETIME_FORMAT")
     if style == "input":
@@ -78,5 +105,36 @@ def format_oslo(value: datetime | None, style: Style = "datetime", *, empty: str
     if style == "eforms_time":
         return local.strftime("%H:%M:%S") + _offset(local)
     if style == "deadline":
-        return f"{local:%H:%M:%S} on {local:%d.%m.%Y} (Oslo time)"
+        return _("%(time)s on %(date)s (Oslo time)") % {"time": f"{local:%H:%M:%S}",
+                                                         "date": f"{local:%d.%m.%Y}"}
     raise ValueError(f"unknown style {style!r}")
+
+
+def _is_norwegian() -> bool:
+    return (get_language() or "nb").startswith(("nb", "no", "nn"))
+
+
+def format_number(value: int | float | Decimal, decimals: int = 0) -> str:
+    """A number as the active language writes it: 1 300 000,5 in bokmål (no-break spaces
+    between thousands), 1,300,000.5 in English."""
+    text = f"{value:,.{decimals}f}"
+    if _is_norwegian():
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+SIZE_UNITS = (("TiB", 1 << 40, 2), ("GiB", 1 << 30, 2), ("MiB", 1 << 20, 1), ("KiB", 1 << 10, 0))
+
+
+def format_size(size: int | None, *, empty: str = "") -> str:
+    """Bytes in binary units with the active language's decimal mark: 26,0 MiB / 26.0 MiB.
+
+    The same rules as formatBytes() in bids/static/bids/common.js, so a page and its script
+    agree.
+    """
+    if size is None:
+        return empty
+    for unit, factor, decimals in SIZE_UNITS:
+        if size >= factor:
+            return f"{format_number(size / factor, decimals)}\u00a0{unit}"
+    return f"{format_number(size)}\u00a0B"

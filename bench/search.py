@@ -6,7 +6,7 @@
 
 Loads N synthetic notices (realistic Norwegian procurement vocabulary; "rammeavtale" in about
 38 % of them) into a fresh database by bulk insert (not through the services, for speed),
-builds the Tantivy index from the database (`reindex_all`, what `search_reindex` runs), then
+builds the Tantivy index from the database (`rebuild_index`, what `search_reindex` runs), then
 times each query shape through the API with Django's test client (in process: URL routing,
 middleware, DRF, the selector with its database re-check, serialization of 20 results; no
 HTTP socket) and engine-only (the same query straight to the search backend: ids + exact
@@ -17,6 +17,7 @@ With --database-url the named PostgreSQL database is dropped and created afresh.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -76,6 +77,17 @@ BUYER_KINDS = ["kommune", "fylkeskommune", "helseforetak", "universitet", "etat"
 TEXT_QUERIES = ["brøyting", "vedlikehold sykehjem", "renhold", "skoleskyss", "asfaltering",
                 "kantinedrift", "legemidler", "arkitekttjenester", "snørydding",
                 "IT-driftstjenester", "juridisk bistand", "barnehage", "vinduspuss"]
+# Forms the notices do not use as written: found by their stems.
+FORM_QUERIES = ["legemiddel", "sykehjemmet", "barnehagene", "veiene", "tolketjeneste",
+                "møbel", "datamaskin", "nettbrettene", "trykksak", "lisens",
+                "veien", "sykehjemmene", "kurset"]
+# Words the notices use as the last or first part of compounds (kantinedrift, snørydding).
+COMPOUND_QUERIES = ["drift", "sikkerhet", "transport", "skyss", "tjeneste", "ingeniør",
+                    "avtale", "kantine", "skole", "pasient", "lokaler", "materiell", "park"]
+# Misspellings: no hits, so the API answers with a respelling ("did you mean").
+TYPO_QUERIES = ["brøytnig", "renhlod", "skoleskys", "asfaltring", "kantindrift", "legemider",
+                "vindupuss", "arkitektjenester", "snørydning", "barnhage", "tolketjenster",
+                "elektirsk", "avfallshåndtring"]
 
 
 def notice_rows(n: int, buyers: list[tuple[int, str]], now: datetime, seed: int = 7):
@@ -132,10 +144,17 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (default: SQLite)")
     parser.add_argument("--data-dir", default="", help="keep the data here (default: temp)")
     parser.add_argument("--no-write", action="store_true", help="do not update RESULTS.md")
+    parser.add_argument("--reuse", action="store_true", help=(
+        "with --data-dir (SQLite): keep the notices an earlier run with the same --n loaded "
+        "there, and the index if this schema version built it"))
+    parser.add_argument("--load-only", action="store_true",
+                        help="load the notices into --data-dir (no index), then stop")
     args = parser.parse_args()
+    if args.reuse and (not args.data_dir or args.database_url):
+        parser.error("--reuse needs --data-dir and SQLite")
 
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="anbud-bench-search-"))
-    if args.data_dir and data_dir.exists():
+    if args.data_dir and data_dir.exists() and not args.reuse:
         shutil.rmtree(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["ANBUD_DATA_DIR"] = str(data_dir)
@@ -157,13 +176,13 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import connection
     from django.test import Client
 
-    from accounts.models import Organization
     from notices import search
-    from notices.models import Lot, Notice
+    from notices.models import Notice
     from notices.search.backend import SearchFilters
+    from notices.selectors import DID_YOU_MEAN_BELOW
 
     settings.ALLOWED_HOSTS = ["*"]
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
@@ -174,6 +193,136 @@ def main() -> None:
             cursor.execute("PRAGMA synchronous=OFF")
 
     now = datetime.now(UTC).replace(microsecond=0)
+    loaded = Notice.objects.count()
+    if loaded and not (args.reuse and loaded == args.n):
+        parser.error(f"{data_dir} holds {loaded:,} notices, not {args.n:,}")
+    timings_file = data_dir / "bench-timings.json"
+    timings = json.loads(timings_file.read_text()) if loaded and timings_file.exists() else {}
+    if loaded:
+        print(f"reusing the {loaded:,} notices loaded by an earlier run")
+    else:
+        timings = {"load_s": _load(args.n, now)}
+        print(f"loaded {args.n:,} notices in {timings['load_s']:.1f} s")
+        timings_file.write_text(json.dumps(timings))
+    public = Notice.objects.exclude(status="draft").count()
+    if args.load_only:
+        return
+
+    backend = search.get_backend()
+    if args.reuse and backend.num_docs() == public and "build_s" in timings:
+        print(f"index: reusing the {public:,} notices this schema version indexed")
+    else:
+        started = time.perf_counter()
+        indexed = search.rebuild_index()   # what `search_reindex` runs
+        timings["build_s"] = time.perf_counter() - started
+        timings_file.write_text(json.dumps(timings))
+        print(f"index: {indexed:,} notices in {timings['build_s']:.1f} s")
+    index_path = search.index_dir()
+    size = sum(p.stat().st_size for p in index_path.rglob("*") if p.is_file())
+    print(f"index size {size / 2**20:.0f} MiB")
+    client = Client()
+    common_count = backend.search("rammeavtale", SearchFilters(), "relevance", 0, 1).total
+
+    def phase_filters() -> SearchFilters:
+        return SearchFilters(phase="competition", now=datetime.now(UTC))
+
+    def ask_engine(q: str, filters: SearchFilters, sort: str = "relevance") -> Any:
+        """What the selector asks the engine: a page of ids with the count and, with words
+        and fewer than DID_YOU_MEAN_BELOW hits, a respelling."""
+        hits = backend.search(q, filters, sort, 0, 20)
+        if q and hits.total < DID_YOU_MEAN_BELOW:
+            backend.suggest(q, filters, hits.total)
+        return hits
+
+    # (label, the words it rotates over, API parameters, the engine's work)
+    shapes: list[tuple[str, list[str], Any, Any]] = [
+        ("text only, by relevance, with count", TEXT_QUERIES,
+         lambda w: {"q": w},
+         lambda w: ask_engine(w, SearchFilters())),
+        ("text + CPV + NUTS", TEXT_QUERIES,
+         lambda w: {"q": w, "cpv": "45000000", "nuts": "NO08"},
+         lambda w: ask_engine(w, SearchFilters(cpv_prefix="45", nuts_prefix="NO08"))),
+        ("phase=competition, sort by deadline", TEXT_QUERIES,
+         lambda w: {"phase": "competition", "sort": "deadline"},
+         lambda w: ask_engine("", phase_filters(), "deadline")),
+        (f"common word 'rammeavtale' ({common_count:,} hits), by publication date",
+         TEXT_QUERIES,
+         lambda w: {"q": "rammeavtale", "sort": "published"},
+         lambda w: ask_engine("rammeavtale", SearchFilters(), "published")),
+        ("other word forms (legemiddel, sykehjemmet, ...), by relevance", FORM_QUERIES,
+         lambda w: {"q": w},
+         lambda w: ask_engine(w, SearchFilters())),
+        ("compound parts (drift, sikkerhet, transport, ...), by relevance", COMPOUND_QUERIES,
+         lambda w: {"q": w},
+         lambda w: ask_engine(w, SearchFilters())),
+        ("typos, no hits, with did you mean (brøytnig, ...)", TYPO_QUERIES,
+         lambda w: {"q": w},
+         lambda w: ask_engine(w, SearchFilters())),
+    ]
+    rows = []
+    load_before = os.getloadavg()[0]
+    for label, queries, api_params, engine_work in shapes:
+        api_ms, engine_ms, counts, suggested = [], [], [], 0
+        for i in range(args.runs + 5):
+            word = queries[i % len(queries)]
+            t0 = time.perf_counter()
+            response = client.get("/api/notices/", api_params(word))
+            t1 = time.perf_counter()
+            assert response.status_code == 200, response.content[:300]
+            t2 = time.perf_counter()
+            hits = engine_work(word)
+            t3 = time.perf_counter()
+            if i >= 5:      # the first five warm caches
+                api_ms.append((t1 - t0) * 1000)
+                engine_ms.append((t3 - t2) * 1000)
+                counts.append(response.json()["count"])
+                suggested += response.json()["did_you_mean"] is not None
+                assert hits.total >= 0
+        rows.append((label, percentile(api_ms, 50), percentile(api_ms, 95),
+                     percentile(engine_ms, 50), percentile(engine_ms, 95),
+                     int(statistics.median(counts)), suggested, len(api_ms)))
+
+    load_during = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
+    header = ("| query shape | API p50 | API p95 | engine p50 | engine p95 | hits (median) "
+              "| did you mean |\n|---|---:|---:|---:|---:|---:|---:|")
+    lines = [header] + [f"| {label} | {a50:.1f} ms | {a95:.1f} ms | {e50:.1f} ms | "
+                        f"{e95:.1f} ms | {hits:,} | {suggested}/{runs} |"
+                        for label, a50, a95, e50, e95, hits, suggested, runs in rows]
+    table = "\n".join(lines)
+    print(table)
+
+    command = ".venv/bin/python bench/search.py" + (f" --n {args.n}" if args.n != 100_000
+                                                   else "") + (
+        " --database-url " + args.database_url if args.database_url else "") + (
+        f" --data-dir {args.data_dir} --reuse" if args.reuse else "")
+    reused = (" (loaded and indexed once by an earlier run of the same command, then "
+              "reused)" if args.reuse else "")
+    load_s, build_s = timings.get("load_s", float("nan")), timings.get("build_s", float("nan"))
+    subsection = f"""### {args.n:,} notices, {engine}
+
+Command: `{command}` (`--runs {args.runs}` per shape)
+Date: {datetime.now(UTC):%Y-%m-%d %H:%MZ}, tantivy {_tantivy_version()}, {os.cpu_count()} vCPU;
+load average during the queries {load_during} (other work shared the machine).
+
+{args.n:,} synthetic notices ({public:,} public; the rest drafts, which must never be found),
+bulk-inserted in {load_s:.0f} s{reused}.
+Index build (`search_reindex`, reading the database):
+{build_s:.1f} s; index size {size / 2**20:.0f} MiB.
+
+{table}
+"""
+    if not args.no_write:
+        _write_section(ROOT / "bench" / "RESULTS.md", subsection)
+        print("written to bench/RESULTS.md (## search)")
+
+
+def _load(n: int, now: datetime) -> float:
+    """Bulk-insert n synthetic notices (not through the services, for speed)."""
+    from django.db import connection, transaction
+
+    from accounts.models import Organization
+    from notices.models import Lot, Notice
+
     started = time.perf_counter()
     orgs = []
     rnd = random.Random(1)
@@ -197,7 +346,7 @@ def main() -> None:
         batch.clear()
         batch_lots.clear()
 
-    for fields, lots in notice_rows(args.n, buyers, now):
+    for fields, lots in notice_rows(n, buyers, now):
         batch.append(Notice(**fields))
         batch_lots.append(lots)
         if len(batch) >= 10_000:
@@ -207,88 +356,7 @@ def main() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    load_s = time.perf_counter() - started
-    public = Notice.objects.exclude(status="draft").count()
-    print(f"loaded {args.n:,} notices ({public:,} public) in {load_s:.1f} s")
-
-    started = time.perf_counter()
-    indexed = search.reindex_all()
-    build_s = time.perf_counter() - started
-    index_path = search.index_dir()
-    size = sum(p.stat().st_size for p in index_path.rglob("*") if p.is_file())
-    print(f"index: {indexed:,} notices in {build_s:.1f} s, {size / 2**20:.0f} MiB")
-
-    backend = search.get_backend()
-    client = Client()
-    common_count = backend.search("rammeavtale", SearchFilters(), "relevance", 0, 1).total
-
-    def phase_filters() -> SearchFilters:
-        return SearchFilters(phase="competition", now=datetime.now(UTC))
-
-    shapes: list[tuple[str, Any, Any]] = [
-        ("text only, by relevance, with count",
-         lambda w: {"q": w},
-         lambda w: (w, SearchFilters(), "relevance")),
-        ("text + CPV + NUTS",
-         lambda w: {"q": w, "cpv": "45000000", "nuts": "NO08"},
-         lambda w: (w, SearchFilters(cpv_prefix="45", nuts_prefix="NO08"), "relevance")),
-        ("phase=competition, sort by deadline",
-         lambda w: {"phase": "competition", "sort": "deadline"},
-         lambda w: ("", phase_filters(), "deadline")),
-        (f"common word 'rammeavtale' ({common_count:,} hits), by publication date",
-         lambda w: {"q": "rammeavtale", "sort": "published"},
-         lambda w: ("rammeavtale", SearchFilters(), "published")),
-    ]
-    rows = []
-    load_before = os.getloadavg()[0]
-    for label, api_params, engine_query in shapes:
-        api_ms, engine_ms, counts = [], [], []
-        for i in range(args.runs + 5):
-            word = TEXT_QUERIES[i % len(TEXT_QUERIES)]
-            t0 = time.perf_counter()
-            response = client.get("/api/notices/", api_params(word))
-            t1 = time.perf_counter()
-            assert response.status_code == 200, response.content[:300]
-            q, filters, sort = engine_query(word)
-            t2 = time.perf_counter()
-            hits = backend.search(q, filters, sort, 0, 20)
-            t3 = time.perf_counter()
-            if i >= 5:      # the first five warm caches
-                api_ms.append((t1 - t0) * 1000)
-                engine_ms.append((t3 - t2) * 1000)
-                counts.append(response.json()["count"])
-                assert hits.total >= 0
-        rows.append((label, percentile(api_ms, 50), percentile(api_ms, 95),
-                     percentile(engine_ms, 50), percentile(engine_ms, 95),
-                     int(statistics.median(counts))))
-
-    load_during = f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
-    header = ("| query shape | API p50 | API p95 | engine p50 | engine p95 | hits (median) |\n"
-              "|---|---:|---:|---:|---:|---:|")
-    lines = [header] + [f"| {label} | {a50:.1f} ms | {a95:.1f} ms | {e50:.1f} ms | "
-                        f"{e95:.1f} ms | {hits:,} |"
-                        for label, a50, a95, e50, e95, hits in rows]
-    table = "\n".join(lines)
-    print(table)
-
-    command = ".venv/bin/python bench/search.py" + (f" --n {args.n}" if args.n != 100_000
-                                                   else "") + (
-        " --database-url " + args.database_url if args.database_url else "")
-    subsection = f"""### {args.n:,} notices, {engine}
-
-Command: `{command}` (`--runs {args.runs}` per shape)
-Date: {datetime.now(UTC):%Y-%m-%d %H:%MZ}, tantivy {_tantivy_version()}, {os.cpu_count()} vCPU;
-load average during the queries {load_during} (other work shared the machine).
-
-{args.n:,} synthetic notices ({public:,} public; the rest drafts, which must never be found),
-bulk-inserted in {load_s:.0f} s. Index build (`search_reindex`, reading the database):
-{build_s:.1f} s; index size {size / 2**20:.0f} MiB.
-
-{table}
-"""
-    if not args.no_write:
-        _write_section(ROOT / "bench" / "RESULTS.md", subsection)
-        print("written to bench/RESULTS.md (## search)")
+    return time.perf_counter() - started
 
 
 INTRO = """## search
@@ -297,8 +365,13 @@ Synthetic notices with a Norwegian procurement vocabulary ("rammeavtale" in abou
 them, 40 kinds of purchase, 15 regions, lots on a fifth, 3 % drafts). API = Django's test
 client in process (routing, middleware, DRF, the selector with its database re-check of the
 ids, 20 results serialized; no socket). Engine = the same query straight to the Tantivy
-backend (ids of the top 20 + exact count). p50 / p95 over the runs, rotating the query words.
-Filter-only queries (the phase shape) go to the index as well (SEARCH_FILTERS_FROM_INDEX).
+backend (ids of the top 20 + exact count, and the respelling when a search with words finds
+fewer than three notices, as the selector asks). p50 / p95 over the runs, rotating the query
+words. Filter-only queries (the phase shape) go to the index as well
+(SEARCH_FILTERS_FROM_INDEX). Word forms: words the notices hold only in other inflections
+(found by their stems); compound parts: words the notices hold as the first or last part of
+compounds (kantinedrift, sikkerhetstjenester) as well as on their own; typos: misspellings
+that find nothing, answered with "did you mean" ("did you mean" column: answers that had one).
 """
 
 

@@ -74,15 +74,15 @@ def _managed(request: Request, notice_id: int) -> Notice:
     """A notice whose committee the user manages; 403 before the body is read."""
     notice = _notice(request, notice_id)
     if not permissions.may_manage_committee(request.user, notice):
-        raise Forbidden(f"Only procurement officers of {notice.buyer.name} can change the "
-                        "opening committee.")
+        raise Forbidden(_("Only procurement officers of %(buyer)s can change the opening "
+                          "committee.") % {"buyer": notice.buyer.name})
     return notice
 
 
 def _require_supplier(request: Request) -> User:
     user = request_user(request)
     if not permissions.may_submit(user):
-        raise Forbidden("Only users of a supplier organisation submit bids.")
+        raise Forbidden(_("Only users of a supplier organisation submit bids."))
     return user
 
 
@@ -195,8 +195,9 @@ class CommitteeApi(APIView):
         users = list(User.objects.filter(email__in=emails))
         unknown = sorted(set(emails) - {u.email for u in users})
         if unknown:
-            raise ApplicationError(f"No user with the e-mail address {', '.join(unknown)}.",
-                                   fields={"members": ["Unknown user."]})
+            raise ApplicationError(_("No user with the e-mail address %(emails)s.")
+                                   % {"emails": ", ".join(unknown)},
+                                   fields={"members": [_("Unknown user.")]})
         result = committee_services.committee_configure(
             notice=notice, by=user, members=users, k=data.validated_data["k"],
             electronic_bids=data.validated_data["electronic_bids"],
@@ -217,9 +218,9 @@ class CommitteeKeyApi(APIView):
         member = selectors.committee_member_get(notice=_notice(request, notice_id),
                                                 member_id=member_id)
         if member.user_id != user.pk:
-            raise NotFound("There is no such committee member.")
+            raise NotFound(_("There is no such committee member."))
         if not member.wrapped_key:
-            raise NotFound("You have not enrolled a key yet.")
+            raise NotFound(_("You have not enrolled a key yet."))
         return Response(member.wrapped_key)
 
     @extend_schema(
@@ -232,7 +233,7 @@ class CommitteeKeyApi(APIView):
         member = selectors.committee_member_get(notice=_notice(request, notice_id),
                                                 member_id=member_id)
         if member.user_id != user.pk:  # before the body: the seat is public, its key not
-            raise Forbidden("Only the member can enrol their own key.")
+            raise Forbidden(_("Only the member can enrol their own key."))
         wrapped = _valid(WrappedKeySerializer, request)
         member = committee_services.committee_member_enrol_key(member=member, by=user,
                                                                wrapped_key=wrapped)
@@ -301,12 +302,12 @@ def _supplier_for(user: User, supplier_id: int | None) -> Organization:
         try:
             return own.get(pk=supplier_id)
         except Organization.DoesNotExist:
-            raise Forbidden("You do not act for that supplier.") from None
+            raise Forbidden(_("You do not act for that supplier.")) from None
     choices = list(own[:2])
     if len(choices) != 1:
-        raise ApplicationError("Say which supplier the bid is for (field 'supplier').",
-                               fields={"supplier": ["Required."]}) if choices else \
-            Forbidden("Only users of a supplier organisation submit bids.")
+        raise ApplicationError(_("Say which supplier the bid is for (field 'supplier')."),
+                               fields={"supplier": [_("Required.")]}) if choices else \
+            Forbidden(_("Only users of a supplier organisation submit bids."))
     return choices[0]
 
 
@@ -472,22 +473,22 @@ class SubmissionServerSealedApi(APIView):
         content_type = request.content_type.split(";")[0].strip().lower()
         if content_type.startswith("multipart/") or content_type == \
                 "application/x-www-form-urlencoded":
-            raise ApplicationError("Send the file itself as the request body "
+            raise ApplicationError(_("Send the file itself as the request body "
                                    "(Content-Type: application/octet-stream) with its name in "
-                                   "the X-Filename header.", code="unsupported_media_type")
+                                   "the X-Filename header."), code="unsupported_media_type")
         length = request.headers.get("Content-Length", "")
         if not length.isdigit():
-            raise ApplicationError("Send a Content-Length.", code="length_required")
+            raise ApplicationError(_("Send a Content-Length."), code="length_required")
         supplier_id = request.headers.get("X-Supplier")
         own = suppliers_of(user=user)
         if supplier_id:
             supplier = own.filter(pk=supplier_id).first() if supplier_id.isdigit() else None
             if supplier is None:
-                raise Forbidden("You do not act for that supplier.")
+                raise Forbidden(_("You do not act for that supplier."))
         else:
             supplier = own.first()
             if supplier is None:
-                raise Forbidden("Only users of a supplier organisation submit bids.")
+                raise Forbidden(_("Only users of a supplier organisation submit bids."))
         filename = request.headers.get("X-Filename", "")
         done = services.submission_seal_on_server(
             notice=notice, supplier=supplier, by=user, stream=request._request,
@@ -504,7 +505,7 @@ def _receipt_of(submission: Submission) -> Receipt:
     try:
         return submission.receipt
     except Receipt.DoesNotExist:
-        raise NotFound("This submission has no receipt: it was never finalised.") from None
+        raise NotFound(_("This submission has no receipt: it was never finalised.")) from None
 
 
 class SubmissionReceiptApi(APIView):
@@ -550,7 +551,7 @@ class SubmissionInclusionProofApi(APIView):
     def get(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
         if submission.log_index is None:
-            raise NotFound("This submission is not in the log: it was never finalised.")
+            raise NotFound(_("This submission is not in the log: it was never finalised."))
         return Response(tlog.inclusion_proof(index=submission.log_index))
 
 
@@ -593,8 +594,8 @@ class LogSthApi(APIView):
     def get(self, request: Request) -> Response:
         sth = tlog.sth_latest()
         if sth is None:
-            raise NotFound("No signed tree head has been issued yet: the log is empty or its "
-                           "first head is due with the next periodic job.",
+            raise NotFound(_("No signed tree head has been issued yet: the log is empty or its "
+                           "first head is due with the next periodic job."),
                            code="no_tree_head")
         return Response({**tlog.sth_as_json(sth), "public_key": sth.public_key})
 
@@ -616,7 +617,7 @@ class LogConsistencyApi(APIView):
             first = int(request.query_params.get("first", ""))
             second = int(request.query_params.get("second", ""))
         except ValueError:
-            raise ApplicationError("Give ?first=&second= as tree sizes.",
+            raise ApplicationError(_("Give ?first=&second= as tree sizes."),
                                    code="bad_size") from None
         return Response(tlog.consistency_proof(first=first, second=second))
 
@@ -643,7 +644,7 @@ class BenchPlainUploadApi(APIView):
     @extend_schema(exclude=True)
     def post(self, request: Request) -> Response:
         if not conf.get("BIDS_BENCH_PLAIN_UPLOAD"):
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         request_user(request)
         from bids.storage import store_stream
 

@@ -35,9 +35,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-# The static folders whose scripts take part in sealing and opening: the ETB-1 modules and
-# the bid, enrolment, opening and receipt pages that call them.
-SCRIPT_PREFIXES = ("etb1/", "bids/")
+# The static folders whose scripts take part in sealing and opening: the ETB-1 modules, the
+# bid, enrolment, opening and receipt pages that call them, and the ESPD module the bid page
+# imports (it handles the ESPD response before it is sealed).
+SCRIPT_PREFIXES = ("etb1/", "bids/", "espd/")
 
 
 @dataclass(frozen=True)

@@ -279,6 +279,7 @@ class BidEventKind(models.TextChoices):
     LATE_REFUSED = "submission.late_refused", _("Bid refused: after the deadline")
     RESEAL_REQUESTED = "submission.reseal_requested", _("Supplier asked to seal the bid again")
     OPENED = "submission.opened", _("Bid opened")
+    REJECTED = "submission.rejected", _("Bid rejected in the evaluation")
     # The deadline.
     TENDER_CLOSED = "tender.closed", _("Deadline for tenders passed; set of bids logged")
     # The opening (bids.opening).

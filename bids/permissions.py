@@ -8,8 +8,7 @@ yes or no and never raise (see notices.permissions for the status each "no" beco
 
 from __future__ import annotations
 
-from accounts.models import Role
-from accounts.permissions import has_role, is_supplier_user
+from accounts.permissions import is_supplier_user
 from accounts.selectors import AnyUser, suppliers_of
 from bids.models import CommitteeMember, Submission
 from notices.models import Notice
@@ -64,10 +63,13 @@ def may_see_bid_list(user: AnyUser, notice: Notice) -> bool:
 
 def may_read_opened(user: AnyUser, notice: Notice) -> bool:
     """Opened bid content: the active committee members and the buyer's procurement
-    officers. Stricter than is_buyer_editor on purpose (need to know): an authority
-    administrator who is neither reads no bid content."""
-    return is_committee_member(user, notice) or has_role(
-        user, notice.buyer_id, {Role.PROCUREMENT_OFFICER})
+    officers (and the external advisers named for the procurement), each only after
+    declaring, for this procurement, that they have no conflict of interest
+    (evaluation.permissions.cleared_for_bid_content). Stricter than is_buyer_editor on
+    purpose (need to know): an authority administrator who is neither reads no bid content."""
+    from evaluation.permissions import cleared_for_bid_content, is_evaluator
+
+    return is_evaluator(user, notice) and cleared_for_bid_content(user, notice)
 
 
 def may_run_opening(user: AnyUser, notice: Notice) -> bool:

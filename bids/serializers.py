@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from crypto.constants import MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS, SEALED_SHARE_LEN
@@ -36,7 +37,7 @@ class StrictSerializer(serializers.Serializer):
             unknown = sorted(str(name) for name in set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    {name: ["Unknown field: send only the fields listed."] for name in unknown})
+                    {name: [_("Unknown field: send only the fields listed.")] for name in unknown})
         return super().to_internal_value(data)
 
 

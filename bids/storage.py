@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
+from django.utils.translation import gettext as _
 
 from backend.errors import ApplicationError, TooLarge
 
@@ -193,6 +194,6 @@ class PartWriter:
 def require_hex_sha256(value: str | None) -> str:
     value = (value or "").strip().lower()
     if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
-        raise ApplicationError("Send the part's SHA-256 as 64 hex characters in the "
-                               "X-Content-SHA256 header.", code="checksum_required")
+        raise ApplicationError(_("Send the part's SHA-256 as 64 hex characters in the "
+                               "X-Content-SHA256 header."), code="checksum_required")
     return value

@@ -19,12 +19,13 @@ from typing import Any, BinaryIO, cast
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import SUPPLIER_ROLES, Organization, OrganizationKind, User
 from accounts.selectors import user_has_role
 from backend.clock import db_now
 from backend.errors import ApplicationError, Conflict, Forbidden, TooLarge
-from backend.formatting import format_oslo
+from backend.formatting import format_number, format_oslo, format_size
 from bids import conf
 from bids.committee import bid_event, manifest_current, manifest_ensure
 from bids.keys import platform_public_key_hex, platform_signing_key
@@ -41,6 +42,7 @@ from bids.models import (
     SubmissionStatus,
     UploadPart,
 )
+from bids.notifications import announce
 from bids.storage import (
     ConcatenatedReader,
     PartWriter,
@@ -60,6 +62,7 @@ from crypto.errors import EtbError
 from crypto.payload import BlobDigest, BlobVerifier
 from crypto.receipts import build_receipt, sign_receipt
 from crypto.tarstream import validate_name
+from notices.following.services import follow_create
 from notices.models import Notice, NoticeStatus
 
 log = logging.getLogger(__name__)
@@ -75,8 +78,8 @@ def deadline_text(deadline: datetime) -> str:
 
 def _late(notice: Notice) -> DeadlinePassed:
     assert notice.submission_deadline is not None
-    return DeadlinePassed(f"The deadline {deadline_text(notice.submission_deadline)} has "
-                          "passed; nothing was submitted.")
+    return DeadlinePassed(_("The deadline %(deadline)s has passed; nothing was submitted.")
+                          % {"deadline": deadline_text(notice.submission_deadline)})
 
 
 def max_bid_bytes(committee: Committee) -> int:
@@ -84,34 +87,36 @@ def max_bid_bytes(committee: Committee) -> int:
 
 
 def _too_large_text(limit: int) -> str:
-    return (f"The bid is larger than this tender accepts ({limit:,} bytes sealed). Nothing "
-            "more was stored; remove or compress files and start again.")
+    return (_("The bid is larger than this tender accepts (%(size)s, %(bytes)s bytes sealed). "
+              "Nothing more was stored; remove or compress files and start again.")
+            % {"size": format_size(limit), "bytes": format_number(limit)})
 
 
 def _require_supplier(by: User, supplier: Organization) -> None:
     if supplier.kind != OrganizationKind.SUPPLIER:
-        raise Forbidden("Only suppliers submit bids.")
+        raise Forbidden(_("Only suppliers submit bids."))
     if not user_has_role(by, supplier, SUPPLIER_ROLES):
-        raise Forbidden(f"Only users of {supplier.name} can act on its bids.")
+        raise Forbidden(_("Only users of %(supplier)s can act on its bids.")
+                        % {"supplier": supplier.name})
 
 
 def _bids_committee(notice: Notice) -> Committee:
     committee = Committee.objects.filter(notice=notice).first()
     if committee is None or not committee.electronic_bids:
-        raise ApplicationError("This tender does not take electronic bids.",
+        raise ApplicationError(_("This tender does not take electronic bids."),
                                code="no_electronic_bids")
     return committee
 
 
 def _check_open(notice: Notice, *, clock: datetime | None = None) -> datetime:
     if notice.status == NoticeStatus.CANCELLED:
-        raise Conflict("The tender has been cancelled; nothing was submitted.",
+        raise Conflict(_("The tender has been cancelled; nothing was submitted."),
                        code="cancelled")
     clock = clock or db_now()
     if notice.submission_deadline is not None and notice.submission_deadline <= clock:
         raise _late(notice)
     if notice.status != NoticeStatus.PUBLISHED:
-        raise Conflict("The tender is not open for bids.", code="not_open")
+        raise Conflict(_("The tender is not open for bids."), code="not_open")
     return clock
 
 
@@ -126,13 +131,13 @@ def submission_start(*, notice: Notice, supplier: Organization, by: User,
     _require_supplier(by, supplier)
     _bids_committee(notice)
     if envelope != "offer":
-        raise ApplicationError("ETB-1 v1 has one envelope, 'offer'.", code="bad_envelope")
+        raise ApplicationError(_("ETB-1 v1 has one envelope, 'offer'."), code="bad_envelope")
     # The clock decides: the tender row locked first, then the database clock (in _check_open).
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     _check_open(notice)
     manifest = manifest_current(notice) or manifest_ensure(notice=notice, now=now)
     if manifest is None:
-        raise ApplicationError("This tender does not take electronic bids.",
+        raise ApplicationError(_("This tender does not take electronic bids."),
                                code="no_electronic_bids")
     submission = Submission(notice=notice, supplier=supplier, created_by=by, manifest=manifest,
                             envelope=envelope, sealing=sealing, created_at=now)
@@ -157,9 +162,10 @@ def submission_start(*, notice: Notice, supplier: Organization, by: User,
 
 def _require_uploading(submission: Submission) -> None:
     if submission.status != SubmissionStatus.UPLOADING:
-        raise Conflict(f"This bid is {submission.get_status_display().lower()}; parts can only "
-                       "be uploaded before it is finalised. Start a new submission to change "
-                       "your bid.", code="not_uploading")
+        raise Conflict(_("This bid is %(status)s; parts can only be uploaded before it is "
+                         "finalised. Start a new submission to change your bid.")
+                       % {"status": submission.get_status_display().lower()},
+                       code="not_uploading")
 
 
 def submission_part_put(*, submission: Submission, index: int, stream: Readable,
@@ -173,29 +179,33 @@ def submission_part_put(*, submission: Submission, index: int, stream: Readable,
     committee = _bids_committee(notice)
     _check_open(notice)
     if index < 0 or index > 1_000_000:
-        raise ApplicationError("The part number must be between 0 and 1,000,000.",
-                               code="bad_part")
+        raise ApplicationError(_("The part number must be between 0 and %(max)s.")
+                               % {"max": format_number(1_000_000)}, code="bad_part")
     part_max = int(conf.get("BID_PART_MAX_BYTES"))
     limit = max_bid_bytes(committee)
     others = (UploadPart.objects.filter(submission=submission).exclude(index=index)
               .aggregate(total=Sum("size"))["total"] or 0)
     room = min(part_max, limit - others)
     too_large = (_too_large_text(limit) if room < part_max else
-                 f"A part may be at most {part_max:,} bytes; split the upload into smaller "
-                 "parts.")
+                 _("A part may be at most %(size)s (%(bytes)s bytes); split the upload into "
+                   "smaller parts.") % {"size": format_size(part_max),
+                                        "bytes": format_number(part_max)})
     if content_length is not None and content_length > room:
         raise TooLarge(too_large)
     name = new_part_name(notice.pk, str(submission.pk), index)
     stored, size, digest = store_stream(name, stream, limit=max(room, 0), too_large=too_large)
     if content_length is not None and size != content_length:
         delete_quietly(stored)
-        raise ApplicationError(f"The part ended after {size:,} of {content_length:,} bytes; "
-                               "nothing was stored. Send it again.", code="incomplete_part")
+        raise ApplicationError(_("The part ended after %(size)s of %(length)s bytes; nothing "
+                                 "was stored. Send it again.")
+                               % {"size": format_number(size),
+                                  "length": format_number(content_length)},
+                               code="incomplete_part")
     if digest != sha256:
         delete_quietly(stored)
-        raise ApplicationError(f"Part {index} arrived damaged: its SHA-256 does not match the "
-                               "checksum you sent. Nothing was stored; send the part again.",
-                               code="checksum_mismatch")
+        raise ApplicationError(_("Part %(index)s arrived damaged: its SHA-256 does not match "
+                                 "the checksum you sent. Nothing was stored; send the part "
+                                 "again.") % {"index": index}, code="checksum_mismatch")
     old_name = ""
     try:
         with transaction.atomic():
@@ -228,41 +238,44 @@ def _clean_shares(submission: Submission, document: Any) -> list[tuple[str, str]
     shares = document.get("sealed_shares") if isinstance(document, dict) else document
     if isinstance(document, dict):
         if document.get("context_hash", submission.context_hash) != submission.context_hash:
-            raise ApplicationError("The sealed shares were made for another submission "
-                                   "(context hash differs). Seal again with this "
-                                   "submission's context.", code="context_mismatch")
+            raise ApplicationError(_("The sealed shares were made for another submission "
+                                     "(context hash differs). Seal again with this "
+                                     "submission's context."), code="context_mismatch")
         if document.get("manifest_hash", submission.manifest.manifest_hash) != \
                 submission.manifest.manifest_hash:
-            raise ApplicationError("The sealed shares were made for another committee "
-                                   "manifest.", code="manifest_mismatch")
+            raise ApplicationError(_("The sealed shares were made for another committee "
+                                     "manifest."), code="manifest_mismatch")
     if not isinstance(shares, list):
-        raise ApplicationError('Send {"sealed_shares": [{"key_id", "sealed_share"}, ...]}.',
+        raise ApplicationError(_('Send {"sealed_shares": [{"key_id", "sealed_share"}, ...]}.'),
                                code="bad_shares")
     expected = submission.manifest.key_ids
     cleaned: dict[str, str] = {}
     for item in shares:
         if not isinstance(item, dict) or set(item) != {"key_id", "sealed_share"}:
-            raise ApplicationError("Each sealed share is {key_id, sealed_share}.",
+            raise ApplicationError(_("Each sealed share is {key_id, sealed_share}."),
                                    code="bad_shares")
         key_id, hex_share = item["key_id"], item["sealed_share"]
         if key_id not in expected:
-            raise ApplicationError(f"Key {key_id!r} is not in this tender's committee manifest.",
-                                   code="bad_shares")
+            raise ApplicationError(_("Key %(key)s is not in this tender's committee manifest.")
+                                   % {"key": repr(key_id)}, code="bad_shares")
         if key_id in cleaned:
-            raise ApplicationError(f"Two shares for key {key_id!r}.", code="bad_shares")
+            raise ApplicationError(_("Two shares for key %(key)s.") % {"key": repr(key_id)},
+                                   code="bad_shares")
         try:
             raw = bytes.fromhex(hex_share) if isinstance(hex_share, str) else b""
         except ValueError:
             raw = b""
         if len(raw) != SEALED_SHARE_LEN or hex_share != raw.hex():
-            raise ApplicationError(f"The sealed share for {key_id!r} must be "
-                                   f"{SEALED_SHARE_LEN} bytes as lowercase hex.",
+            raise ApplicationError(_("The sealed share for %(key)s must be %(n)s bytes as "
+                                     "lowercase hex.") % {"key": repr(key_id),
+                                                          "n": SEALED_SHARE_LEN},
                                    code="bad_shares")
         cleaned[key_id] = hex_share
     missing = [k for k in expected if k not in cleaned]
     if missing:
-        raise ApplicationError(f"Sealed shares are missing for {', '.join(missing)}: send one "
-                               "per committee member.", code="bad_shares")
+        raise ApplicationError(_("Sealed shares are missing for %(keys)s: send one per "
+                                 "committee member.") % {"keys": ", ".join(missing)},
+                               code="bad_shares")
     return sorted(cleaned.items())
 
 
@@ -295,11 +308,11 @@ def _parts_fingerprint(submission: Submission) -> list[tuple[int, str, str, int]
 def _verify_stored_blob(submission: Submission,
                         parts: list[tuple[int, str, str, int]]) -> BlobDigest:
     if not parts:
-        raise ApplicationError("No parts have been uploaded.", code="no_parts")
+        raise ApplicationError(_("No parts have been uploaded."), code="no_parts")
     for position, (index, *_rest) in enumerate(parts):
         if index != position:
-            raise ApplicationError(f"Part {position} is missing; upload it and finalise again.",
-                                   code="missing_part")
+            raise ApplicationError(_("Part %(index)s is missing; upload it and finalise again.")
+                                   % {"index": position}, code="missing_part")
     verifier = BlobVerifier()
     reader = ConcatenatedReader([name for _i, name, _s, _z in parts])
     buf = bytearray(1024 * 1024)
@@ -309,29 +322,30 @@ def _verify_stored_blob(submission: Submission,
             verifier.write(view[:got])
         return verifier.finish()
     except EtbError as exc:
-        raise ApplicationError(f"The uploaded blob is not a valid sealed bid: {exc} Nothing "
-                               "was submitted.", code=exc.code) from None
+        raise ApplicationError(_("The uploaded blob is not a valid sealed bid: %(problem)s "
+                                 "Nothing was submitted.") % {"problem": exc},
+                               code=exc.code) from None
     finally:
         reader.close()
 
 
 def _check_claim(digest: BlobDigest, claimed: Any, submission: Submission) -> None:
     if digest.context_hash.hex() != submission.context_hash:
-        raise ApplicationError("The blob was sealed to another context (its header's context "
-                               "hash is not this submission's). Seal again with the context "
-                               "the server issued; nothing was submitted.",
+        raise ApplicationError(_("The blob was sealed to another context (its header's "
+                                 "context hash is not this submission's). Seal again with the "
+                                 "context the server issued; nothing was submitted."),
                                code="context_mismatch")
     if not isinstance(claimed, dict):
-        raise ApplicationError("Send the digest you computed: header_hash, root, size, chunks.",
-                               code="digest_required")
+        raise ApplicationError(_("Send the digest you computed: header_hash, root, size, "
+                                 "chunks."), code="digest_required")
     ours = digest.as_json()
     wrong = [name for name in ("header_hash", "root", "size", "chunks")
              if claimed.get(name) != ours[name]]
     if wrong:
-        raise ApplicationError(f"The uploaded blob does not match your digest ({', '.join(wrong)} "
-                               "differ): a part is damaged or missing. Check the parts and "
-                               "finalise again; nothing was submitted.",
-                               code="digest_mismatch")
+        raise ApplicationError(_("The uploaded blob does not match your digest (%(fields)s "
+                                 "differ): a part is damaged or missing. Check the parts and "
+                                 "finalise again; nothing was submitted.")
+                               % {"fields": ", ".join(wrong)}, code="digest_mismatch")
 
 
 @dataclass(frozen=True)
@@ -385,12 +399,14 @@ def _commit(submission: Submission, digest: BlobDigest,
         locked = Submission.objects.select_for_update().get(pk=submission.pk)
         _require_uploading(locked)
         if _parts_fingerprint(submission) != parts:
-            raise Conflict("Parts changed while the bid was being finalised; finalise again.")
+            raise Conflict(_("Parts changed while the bid was being finalised; finalise "
+                             "again."))
         shares = set(SealedShare.objects.filter(submission=submission)
                      .values_list("key_id", flat=True))
         if shares != set(submission.manifest.key_ids):
-            raise ApplicationError("Send the sealed shares (one per committee member) before "
-                                   "finalising; nothing was submitted.", code="shares_missing")
+            raise ApplicationError(_("Send the sealed shares (one per committee member) before "
+                                     "finalising; nothing was submitted."),
+                                   code="shares_missing")
         superseded = []
         earlier = (Submission.objects.select_for_update()
                    .filter(notice=notice, supplier=submission.supplier,
@@ -410,14 +426,18 @@ def _commit(submission: Submission, digest: BlobDigest,
             bidder=submission.supplier.identifier, digest=digest, received_at=clock,
             sealing=submission.sealing, log_index=entry.index)
         signed = sign_receipt(receipt_body, platform_signing_key())
-        submission_flip(submission, SubmissionStatus.UPLOADING, SubmissionStatus.SEALED, by=by,
-                        at=now, size=digest.size, chunks=digest.chunks, root=digest.root.hex(),
-                        header_hash=digest.header_hash.hex(), received_at=clock,
-                        log_index=entry.index, blob_name=f"bids/{notice.pk}/{submission.pk}/")
+        sealed_event = submission_flip(
+            submission, SubmissionStatus.UPLOADING, SubmissionStatus.SEALED, by=by, at=now,
+            size=digest.size, chunks=digest.chunks, root=digest.root.hex(),
+            header_hash=digest.header_hash.hex(), received_at=clock, log_index=entry.index,
+            blob_name=f"bids/{notice.pk}/{submission.pk}/")
         receipt = Receipt.objects.create(submission=submission, receipt=signed["receipt"],
                                          signature=signed["signature"],
                                          public_key=platform_public_key_hex(), issued_at=clock)
         sth_after_append(at=clock)  # so the receipt's inclusion proof is there at once
+        # The bidder follows the notice from now on, and hears of its receipt (attached).
+        follow_create(user=by, notice=notice, now=now)
+        announce(sealed_event)
     return Finalised(submission=submission, receipt=receipt, superseded=superseded)
 
 
@@ -449,8 +469,9 @@ def submission_withdraw(*, submission: Submission, by: User,
             transaction.on_commit(_delete_parts)
             return submission
         if locked.status != SubmissionStatus.SEALED:
-            raise Conflict(f"This bid is {locked.get_status_display().lower()}; only the "
-                           "current sealed bid can be withdrawn.", code="not_sealed")
+            raise Conflict(_("This bid is %(status)s; only the current sealed bid can be "
+                             "withdrawn.") % {"status": locked.get_status_display().lower()},
+                           code="not_sealed")
         submission_flip(submission, SubmissionStatus.SEALED, SubmissionStatus.WITHDRAWN, by=by,
                         at=now)
         log_append(kind="submission.withdrawn", at=clock, data={
@@ -481,8 +502,8 @@ class _ExactReader:
         want = self._left if size is None or size < 0 else min(size, self._left)
         data = self._source.read(min(want, 1024 * 1024))
         if not data:
-            raise ApplicationError("The upload ended early; nothing was submitted. Send the "
-                                   "file again.", code="incomplete_upload")
+            raise ApplicationError(_("The upload ended early; nothing was submitted. Send the "
+                                     "file again."), code="incomplete_upload")
         self._left -= len(data)
         return data
 
@@ -498,10 +519,11 @@ def submission_seal_on_server(*, notice: Notice, supplier: Organization, by: Use
     try:
         validate_name(filename)
     except EtbError:
-        raise ApplicationError("Give the file a plain name (no folders), e.g. tilbud.pdf, in "
-                               "the X-Filename header.", code="bad_filename") from None
+        raise ApplicationError(_("Give the file a plain name (no folders), e.g. tilbud.pdf, in "
+                                 "the X-Filename header."), code="bad_filename") from None
     if length < 0:
-        raise ApplicationError("Send the file with a Content-Length.", code="length_required")
+        raise ApplicationError(_("Send the file with a Content-Length."),
+                               code="length_required")
     committee = _bids_committee(notice)
     limit = max_bid_bytes(committee)
     if length > limit:
@@ -604,8 +626,8 @@ def tender_close(*, notice: Notice, now: datetime | None = None) -> SignedTreeHe
         log_append(kind="tender.closed", notice=locked, at=clock, data={
             "tender": locked.reference, "deadline": _rfc3339(locked.submission_deadline),
             "entries": len(current), "context_hashes": current})
-        bid_event(locked, BidEventKind.TENDER_CLOSED, by=None, at=now or clock,
-                  entries=len(current))
+        announce(bid_event(locked, BidEventKind.TENDER_CLOSED, by=None, at=now or clock,
+                           entries=len(current)))
         return sth_issue(reason="deadline", notice=locked, at=clock)
 
 

@@ -27,3 +27,21 @@ def tree_head() -> bool:
     from bids.tlog import sth_periodic
 
     return sth_periodic() is not None
+
+
+@shared_task(name="bids.tasks.notify_bid_event", autoretry_for=(Exception,),
+             retry_backoff=True, max_retries=5)
+def notify_bid_event(event_id: int) -> int:
+    """Tell whoever a bid event concerns (committee, bidder, officers). Idempotent."""
+    from bids.notifications import bid_event_notify
+
+    return bid_event_notify(event_id=event_id)
+
+
+@shared_task(name="bids.tasks.notify_keys_needed", autoretry_for=(Exception,),
+             retry_backoff=True, max_retries=5)
+def notify_keys_needed(notice_id: int) -> int:
+    """Remind the committee members of a notice who have no key yet. Idempotent per day."""
+    from bids.notifications import keys_needed_notify
+
+    return keys_needed_notify(notice_id=notice_id)

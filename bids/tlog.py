@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from backend.clock import db_now
 from backend.errors import ApplicationError, Conflict, NotFound
@@ -50,7 +51,7 @@ def _leaves(size: int) -> list[bytes]:
     hexes = list(LogEntry.objects.filter(index__lt=size).order_by("index")
                  .values_list("leaf_hash", flat=True))
     if len(hexes) != size:
-        raise ApplicationError("The log has fewer entries than asked for.", code="log_size")
+        raise ApplicationError(_("The log has fewer entries than asked for."), code="log_size")
     return [bytes.fromhex(h) for h in hexes]
 
 
@@ -115,18 +116,18 @@ def inclusion_proof(*, index: int, tree_size: int | None = None) -> dict[str, An
         sth = sth_latest()
         if sth is None or sth.size <= index:
             if not LogEntry.objects.filter(index=index).exists():
-                raise NotFound("There is no log entry with that index.")
+                raise NotFound(_("There is no log entry with that index."))
             minutes = max(1, conf.get("BIDS_STH_INTERVAL") // 60)
-            raise Conflict(f"Entry {index} is not yet covered by a signed tree head; the next "
-                           f"one is issued within {minutes} minutes. Ask again then.",
-                           code="not_yet_signed")
+            raise Conflict(_("Entry %(index)s is not yet covered by a signed tree head; the "
+                             "next one is issued within %(minutes)s minutes. Ask again then.")
+                           % {"index": index, "minutes": minutes}, code="not_yet_signed")
         tree_size = sth.size
     try:
         entry = LogEntry.objects.get(index=index)
     except LogEntry.DoesNotExist:
-        raise NotFound("There is no log entry with that index.") from None
+        raise NotFound(_("There is no log entry with that index.")) from None
     if not 0 <= index < tree_size:
-        raise ApplicationError("The entry is not in a tree of that size.", code="bad_size")
+        raise ApplicationError(_("The entry is not in a tree of that size."), code="bad_size")
     leaves = _leaves(tree_size)
     proof: dict[str, Any] = {
         "entry": json.loads(entry.entry),
@@ -144,10 +145,10 @@ def inclusion_proof(*, index: int, tree_size: int | None = None) -> dict[str, An
 
 def consistency_proof(*, first: int, second: int) -> dict[str, Any]:
     if not 0 < first <= second:
-        raise ApplicationError("Give two tree sizes with 0 < first <= second.",
+        raise ApplicationError(_("Give two tree sizes with 0 < first <= second."),
                                code="bad_size")
     if second > log_size():
-        raise ApplicationError("The log is not that large yet.", code="bad_size")
+        raise ApplicationError(_("The log is not that large yet."), code="bad_size")
     leaves = _leaves(second)
     return {
         "first": first,

@@ -2,8 +2,9 @@
 
 Every writer of `Submission.status` calls `submission_flip`: finalising (sealed), a later bid
 (superseded), withdrawal, abandoning an upload (by the supplier, after a failed server-side
-sealing, or by the cleanup job after the deadline), and the opening (opened, through
-bids.opening.transitions.opened_bid_flip).
+sealing, or by the cleanup job after the deadline), the opening (opened, through
+bids.opening.transitions.opened_bid_flip), and the evaluation's rejection of an opened bid
+(rejected, through evaluation.qualification.services.bid_reject).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from backend.transitions import swap_status
@@ -23,6 +25,8 @@ ALLOWED = {
     (SubmissionStatus.SEALED, SubmissionStatus.SUPERSEDED),
     (SubmissionStatus.SEALED, SubmissionStatus.WITHDRAWN),
     (SubmissionStatus.SEALED, SubmissionStatus.OPENED),
+    # The evaluation rejects an opened bid with a legal ground (evaluation.qualification).
+    (SubmissionStatus.OPENED, SubmissionStatus.REJECTED),
 }
 EVENT_OF = {
     SubmissionStatus.SEALED: BidEventKind.SEALED,
@@ -30,6 +34,7 @@ EVENT_OF = {
     SubmissionStatus.SUPERSEDED: BidEventKind.SUPERSEDED,
     SubmissionStatus.WITHDRAWN: BidEventKind.WITHDRAWN,
     SubmissionStatus.OPENED: BidEventKind.OPENED,
+    SubmissionStatus.REJECTED: BidEventKind.REJECTED,
 }
 
 
@@ -43,8 +48,8 @@ def submission_flip(submission: Submission, old: str, new: str, *, by: User | No
     `data` adds to the event's {"from", "to"} (never secrets: events are part of the record).
     """
     swap_status(Submission, pk=submission.pk, old=old, new=new, allowed=ALLOWED, **fields,
-                conflict=f"The bid is no longer {SubmissionStatus(old).label.lower()}; reload "
-                         "and try again.")
+                conflict=_("The bid is no longer %(status)s; reload and try again.")
+                % {"status": SubmissionStatus(old).label.lower()})
     event = BidEvent.objects.create(notice_id=submission.notice_id, submission=submission,
                                     kind=EVENT_OF[SubmissionStatus(new)], by=by, at=at,
                                     data={"from": old, "to": new, **(data or {})})

@@ -9,6 +9,8 @@ app_name = "bids"
 N = "notices/<int:pk>/"
 
 urlpatterns = [
+    path("tasks/", views.my_tasks, name="tasks"),
+    path(N + "committee/remind/", views.committee_remind, name="committee-remind"),
     path(N + "committee/", views.committee_page, name="committee"),
     path(N + "committee/<int:member_id>/key/", views.enrol_page, name="enrol"),
     path(N + "bid/", views.bid_page, name="bid"),

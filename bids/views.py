@@ -25,6 +25,7 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Membership, User
@@ -96,6 +97,7 @@ def committee_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "bids/committee.html", {
         "notice": notice, "committee": committee, "members": members, "editor": editor,
         "candidates": list(candidates.values()), "active_ids": active_ids,
+        "missing_keys": sum(1 for m in members if m.is_active and not m.has_key),
         "manifests": selectors.manifest_list_public(notice=notice),
         "my_seats": [s for s in seats if s.is_active],
         "is_draft": notice.status == "draft",
@@ -168,6 +170,38 @@ def enrol_page(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
         "suggested_key_id": f"{suggested}-{timezone.now():%Y%m%d%H%M}",
         "deadline_passed": selectors.deadline_passed(notice), "i18n": enrol_messages(),
     })
+
+
+# --- my tasks -----------------------------------------------------------------------------------
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """What waits for a committee member (keys, openings) and for an officer (openings)."""
+    tasks = selectors.tasks_for(user=request.user)
+    return render(request, "bids/tasks.html", {
+        "todo": [t for t in tasks if t.state == "todo"],
+        "waiting": [t for t in tasks if t.state == "waiting"],
+        "done": [t for t in tasks if t.state == "done"],
+    })
+
+
+@login_required
+@require_POST
+def committee_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """The officer asks the members without a key to enrol one (inbox and e-mail)."""
+    notice = _notice(request, pk)
+    if not permissions.may_manage_committee(request.user, notice):
+        raise Forbidden(_("Only procurement officers change the committee."))
+    with _failure_as_message(request):
+        asked = committee_services.committee_remind_keys(notice=notice, by=request_user(request))
+        if asked:
+            messages.success(request, ngettext(
+                "%(n)s member without a key is asked to enrol one.",
+                "%(n)s members without a key are asked to enrol one.", asked) % {"n": asked})
+        else:
+            messages.info(request, _("Every member has enrolled a key."))
+    return redirect("bids:committee", pk=notice.pk)
 
 
 # --- the supplier's bid page ------------------------------------------------------------------
@@ -243,6 +277,17 @@ def _opening_notice(request: HttpRequest, pk: int) -> Notice:
     return notice
 
 
+def _impartiality_context(request: HttpRequest, notice: Notice) -> dict[str, bool]:
+    from evaluation import permissions as evaluation_permissions
+
+    evaluator = evaluation_permissions.is_evaluator(request.user, notice)
+    conflict = evaluation_permissions.has_conflict(request.user, notice)
+    return {"sees_evaluation": evaluation_permissions.may_see_evaluation(request.user, notice),
+            "conflict": conflict,
+            "declare_first": evaluator and not conflict and not evaluation_permissions
+            .cleared_for_bid_content(request.user, notice)}
+
+
 @login_required
 def opening_page(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _opening_notice(request, pk)
@@ -257,6 +302,8 @@ def opening_page(request: HttpRequest, pk: int) -> HttpResponse:
         "notice": notice, "session": session,
         "editor": permissions.may_run_opening(request.user, notice),
         "member": bool(seats), "may_read": permissions.may_read_opened(request.user, notice),
+        # Impartiality first (evaluation.permissions): who must declare before reading.
+        **_impartiality_context(request, notice),
         "deadline_passed": selectors.deadline_passed(notice),
         "status_json": json.dumps(payload, default=str) if payload else "null",
         "opened_bids": bids, "i18n": opening_messages(),

@@ -65,4 +65,7 @@ def opening_messages() -> dict[str, str]:
         "shares_status": _("%(have)s of %(k)s shares"),
         "opened_reload": _("All bids are opened. Reloading the page…"),
         "failed": _("Could not send the shares: %(reason)s"),
+        "wrong_passphrase": _("Wrong passphrase: your key could not be unlocked. Type the "
+                              "passphrase you chose when you enrolled the key, exactly as "
+                              "then."),
     }

@@ -35,12 +35,12 @@ from notices.serializers import (
     DocumentVersionSerializer,
     NoticeCreateSerializer,
     NoticeFieldsSerializer,
+    NoticeKindSerializer,
     NoticeListItemSerializer,
     NoticePageSerializer,
     NoticeQuerySerializer,
     NoticeSerializer,
     NoticeVersionSerializer,
-    ReasonSerializer,
 )
 
 
@@ -98,6 +98,7 @@ class NoticeListCreateApi(APIView):
                          else replace_query_param(url, "page", page - 1)),
             "results": NoticeListItemSerializer(result.notices, many=True).data,
             "suggestions": result.suggestions,
+            "did_you_mean": result.did_you_mean,
         })
 
     @extend_schema(request=NoticeCreateSerializer,
@@ -149,6 +150,19 @@ class NoticePublishApi(APIView):
         return _notice_response(request, notice)
 
 
+class NoticeKindApi(APIView):
+    @extend_schema(request=NoticeKindSerializer,
+                   responses={200: NoticeSerializer, **errors(403, 409)},
+                   summary="Change the notice type of a draft (the rest is kept)")
+    def post(self, request: Request, pk: int) -> Response:
+        notice = _editable(request, pk)
+        body = NoticeKindSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        notice = services.notice_kind_change(notice=notice, by=request_user(request),
+                                             kind=body.validated_data["kind"])
+        return _notice_response(request, notice)
+
+
 class NoticeChangeApi(APIView):
     @extend_schema(request=ChangeNoticeSerializer,
                    responses={201: NoticeVersionSerializer, **errors(403, 409)},
@@ -161,19 +175,6 @@ class NoticeChangeApi(APIView):
         version = services.notice_change_publish(
             notice=notice, by=request_user(request),
             reason=body.validated_data["reason"], fields=fields, lots=lots)
-        return Response(NoticeVersionSerializer(version).data, status=status.HTTP_201_CREATED)
-
-
-class NoticeCancelApi(APIView):
-    @extend_schema(request=ReasonSerializer,
-                   responses={201: NoticeVersionSerializer, **errors(403, 409)},
-                   summary="Cancel a published notice")
-    def post(self, request: Request, pk: int) -> Response:
-        notice = _editable(request, pk)
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        version = services.notice_cancel(notice=notice, by=request_user(request),
-                                         reason=body.validated_data["reason"])
         return Response(NoticeVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 

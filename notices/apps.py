@@ -10,8 +10,11 @@ class NoticesConfig(AppConfig):
 
     def ready(self) -> None:
         from notices.following.services import on_notice_changed as notify_followers
-        from notices.search.tasks import on_notice_changed as update_search_index
         from notices.signals import notice_changed
 
         notice_changed.connect(notify_followers, dispatch_uid="notices.following.services")
-        notice_changed.connect(update_search_index, dispatch_uid="notices.search_index")
+        # Register on import: the ocid-prefix system check and the daily open-data task
+        # (a periodic task of CELERY_BEAT_SCHEDULE).
+        import notices.exports.checks
+        import notices.exports.tasks
+        import notices.search.tasks  # noqa: F401  (the outbox pruning task)

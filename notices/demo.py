@@ -6,6 +6,7 @@ already have closed, so the demo exercises the same rules as real use.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import itertools
@@ -21,12 +22,22 @@ from django.utils import timezone
 from accounts.models import BuyerType, Membership, Organization, OrganizationKind, Role, User
 from accounts.orgnumber import org_number_check_digit
 from backend.formatting import to_oslo
-from notices import services
+from bids import committee as committees
+from bids.models import CommitteeMember
+from crypto.member_keys import generate_member_key, wrap_member_key
+from evaluation.criteria.demo import add_demo_models
+from notices import demo_eforms, services
 from notices.documents import services as documents
-from notices.models import Notice
+from notices.models import Notice, NoticeStatus
 from notices.rules.checks import is_two_stage
 
 DEMO_PASSWORD = "anbud-demo-2026"  # noqa: S105 (printed for the demo, by design)
+# The opening committees of the demo: this many members, of whom K open the bids.
+COMMITTEE_SIZE = 3
+COMMITTEE_K = 2
+# The practice tender's deadline passes this many minutes after load_demo runs.
+PRACTICE_MINUTES = 10
+PRACTICE_TITLE = "Øvingskonkurranse: lever et forseglet tilbud og prøv åpningen"
 
 
 def _org_number(seed: int) -> str:
@@ -71,6 +82,8 @@ class DemoNotice:
     cpv_additional: tuple[str, ...] = ()
     change: dict[str, Any] | None = None
     cancel: str = ""
+    # An opening committee whose members have enrolled keys: suppliers can bid at once.
+    electronic_bids: bool = False
 
 
 NOTICES = [
@@ -78,7 +91,7 @@ NOTICES = [
                "Bergen kommune skal inngå rammeavtale om snekker- og tømrertjenester til "
                "vedlikehold av kommunale bygg, skoler og sykehjem. Avtalen gjelder i to år med "
                "opsjon på forlengelse i 1+1 år.", "works", "45420000", 2_000_000,
-               lots=(("Bergenhus og Årstad", "45421000", 1_000_000),
+               electronic_bids=True, lots=(("Bergenhus og Årstad", "45421000", 1_000_000),
                      ("Fana og Ytrebygda", "45422000", 900_000))),
     DemoNotice(0, "voluntary", "Brøyting og strøing av parkeringsplasser ved sykehjem",
                "Brøyting, strøing og snørydding ved fem sykehjem i Bergen vinteren 2026/27.",
@@ -86,7 +99,7 @@ NOTICES = [
     DemoNotice(0, "cn", "Renholdstjenester for skoler i Bergen",
                "Daglig renhold, periodisk renhold og hovedrengjøring av 24 skoler. "
                "Miljøkrav: svanemerkede renholdsmidler og fossilfrie kjøretøy.", "services",
-               "90911200", 38_000_000, days_open=40,
+               "90911200", 38_000_000, days_open=40, electronic_bids=True,
                lots=(("Skoler nord", "90911200", 19_000_000),
                      ("Skoler sør", "90911200", 19_000_000))),
     DemoNotice(0, "pin", "Planlagt anskaffelse: nytt fagsystem for helse og omsorg",
@@ -99,7 +112,7 @@ NOTICES = [
                "45233141", 180_000_000, procedure="restricted", days_open=32),
     DemoNotice(1, "cn", "Elektriske tjenestebiler",
                "Kjøp av 60 elektriske tjenestebiler med service og dekkhotell.", "supplies",
-               "34144900", 24_000_000, days_open=31, change={
+               "34144900", 24_000_000, days_open=31, electronic_bids=True, change={
                    "reason": "Fristen forlenges etter spørsmål fra leverandører om leveringstid.",
                    "days": 10}),
     DemoNotice(1, "national", "Rådgivning innen trafikksikkerhet",
@@ -135,7 +148,7 @@ NOTICES = [
                900_000, days_open=16),
     DemoNotice(3, "cn", "Bærbare PC-er til elever i ungdomsskolen",
                "Kjøp av 6 000 bærbare PC-er med programvare, service og gjenbruksordning.",
-               "supplies", "30213000", 36_000_000, days_open=30),
+               "supplies", "30213000", 36_000_000, days_open=30, electronic_bids=True),
     DemoNotice(3, "national", "Tolketjenester for helse- og velferdstjenester",
                "Tolketjenester på telefon, video og oppmøte.", "social", "85000000",
                3_200_000, days_open=21),
@@ -155,14 +168,14 @@ NOTICES = [
                "Trykking av brosjyrer og plakater for valg og folkehelse.", "supplies",
                "22000000", 300_000, days_open=14),
     DemoNotice(5, "national", "Snøbrøyting av fylkesveger i Nord-Troms",
-               "Vinterdrift av fylkesveger, 2026–2029.", "works", "90620000", 9_000_000,
+               "Vinterdrift av fylkesveger, 2026–2029.", "works", "45233141", 9_000_000,
                published_days_ago=50, days_open=30),
     DemoNotice(5, "cn", "Arkitekttjenester for ny videregående skole i Tromsø",
                "Prosjektering av ny videregående skole med 900 elever, passivhusstandard.",
                "services", "71000000", 8_500_000, days_open=30),
     DemoNotice(0, "national", "Levering av frukt og grønnsaker til barnehager",
                "Ukentlig levering av frukt og grønt til 80 kommunale barnehager.", "supplies",
-               "15300000", 2_000_000, days_open=20),
+               "15300000", 2_000_000, days_open=20, electronic_bids=True),
 ]
 
 
@@ -200,11 +213,52 @@ def _user(email: str, org: Organization, role: str, name: str) -> User:
     return user
 
 
-def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, now: datetime) -> Notice:
+def committee_emails(officer_email: str) -> list[str]:
+    """komite@, komite2@, komite3@ of the officer's authority."""
+    domain = officer_email.split("@")[1]
+    return [f"komite{'' if i == 1 else i}@{domain}" for i in range(1, COMMITTEE_SIZE + 1)]
+
+
+def demo_passphrase(email: str) -> str:
+    """The passphrase of a demo committee member's key: bergen-komite2-2026 for
+    komite2@bergen.demo (printed with the logins; a real member chooses their own)."""
+    local, domain = email.split("@")
+    return f"{domain.split('.')[0]}-{local}-2026"
+
+
+def _member_key(user: User) -> dict[str, Any]:
+    """The member's demo key: the one enrolled on an earlier notice (same passphrase), or a
+    new ETB-1 key pair wrapped with the demo passphrase, as `anbud-etb keygen` makes it."""
+    seat = (CommitteeMember.objects.filter(user=user, wrapped_key__isnull=False)
+            .order_by("pk").first())
+    if seat is not None and seat.wrapped_key:
+        return dict(seat.wrapped_key)
+    return wrap_member_key(generate_member_key(), key_id=user.email,
+                           passphrase=demo_passphrase(user.email))
+
+
+def _committee(notice: Notice, *, officer: User, members: list[User], at: datetime) -> None:
+    """Name the committee (k of n) and let every member enrol a key, as they would."""
+    committees.committee_configure(notice=notice, by=officer, members=members, k=COMMITTEE_K,
+                                   now=at)
+    for user in members:
+        seat = CommitteeMember.objects.get(committee__notice=notice, user=user,
+                                           removed_at__isnull=True)
+        committees.committee_member_enrol_key(member=seat, by=user,
+                                              wrapped_key=_member_key(user), now=at)
+
+
+def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, members: list[User],
+             now: datetime, deadline: datetime | None = None) -> Notice:
     published = now - timedelta(days=spec.published_days_ago, hours=2)
-    # Deadlines at noon Norwegian time, as buyers set them.
-    deadline = to_oslo(published + timedelta(days=spec.days_open + 1)).replace(
-        hour=12, minute=0, second=0, microsecond=0)
+    question_deadline = None
+    if deadline is not None:
+        published = now  # the practice tender: published as the demo starts
+    else:
+        # Deadlines at noon Norwegian time, as buyers set them.
+        deadline = to_oslo(published + timedelta(days=spec.days_open + 1)).replace(
+            hour=12, minute=0, second=0, microsecond=0)
+        question_deadline = deadline - timedelta(days=7)
     fields: dict[str, Any] = {
         "title": spec.title, "description": spec.description,
         "contract_type": spec.contract_type, "cpv_main": spec.cpv,
@@ -213,12 +267,18 @@ def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, now: datet
     }
     if spec.kind in ("cn", "national", "voluntary"):
         fields.update(procedure_type=spec.procedure, submission_deadline=deadline,
-                      question_deadline=deadline - timedelta(days=7))
+                      question_deadline=question_deadline)
         if is_two_stage(spec.procedure):
             # Requests first (days_open), then tenders from those invited, four weeks later.
             fields.update(request_deadline=deadline, submission_deadline=deadline
                           + timedelta(days=28))
     lots = [{"title": t, "cpv": c, "estimated_value": v} for t, c, v in spec.lots] or None
+    extra, lot_extra = demo_eforms.notice_extras(
+        title=spec.title, procedure=spec.procedure, lot_count=len(spec.lots),
+        competition=spec.kind in ("cn", "national", "voluntary"),
+        planned=(published + timedelta(days=90)).date())
+    fields.update(extra)
+    lots = [{**lot, **more} for lot, more in zip(lots, lot_extra, strict=True)] if lots else None
     notice = services.notice_create(buyer=buyer, by=officer, kind=spec.kind, fields=fields,
                                     lots=lots, now=published)
     body = (f"{spec.title}\n\n{buyer.name}\n\n1. Innledning\n2. Kravspesifikasjon\n"
@@ -233,7 +293,12 @@ def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, now: datet
         documents.document_upload(notice=notice, by=officer, stream=io.BytesIO(sheet),
                                   filename="prisskjema.csv", size=len(sheet),
                                   title="Prisskjema", now=published)
+    add_demo_models(notice, by=officer, now=published)
+    if spec.electronic_bids:
+        _committee(notice, officer=officer, members=members, at=published)
     notice = services.notice_publish(notice=notice, by=officer, now=published)
+    if spec.electronic_bids:
+        committees.manifest_ensure(notice=notice, now=published)
     if spec.change:
         changed_at = published + timedelta(days=1)
         change_fields: dict[str, Any] = {}
@@ -251,44 +316,103 @@ def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, now: datet
     return notice
 
 
+PRACTICE = DemoNotice(
+    0, "national", PRACTICE_TITLE,
+    "Dette er en øvingskonkurranse i demoen, med en frist som går ut få minutter etter at "
+    "demoen startet. Logg inn som leverandør (for eksempel post@fjordbygg.demo) og lever et "
+    "forseglet tilbud før fristen. Når fristen har gått ut, starter innkjop@bergen.demo "
+    "åpningen, og to av komitémedlemmene (komite@bergen.demo, komite2@bergen.demo, "
+    "komite3@bergen.demo) låser opp nøkkelen sin med passordfrasen som make run skrev ut.",
+    "services", "79000000", 1_500_000, published_days_ago=0, electronic_bids=True)
+
+
+def _practice(*, buyer: Organization, officer: User, members: list[User], now: datetime,
+              minutes: int) -> Notice:
+    """The open practice tender, or a new round of it when the last one has closed.
+
+    Its deadline passes `minutes` after `now`, so a visitor can bid and then try the opening.
+    Running the loader again while a round is open adds nothing.
+    """
+    rounds = Notice.objects.filter(buyer=buyer, title__startswith=PRACTICE_TITLE)
+    current = rounds.filter(status=NoticeStatus.PUBLISHED, submission_deadline__gt=now).first()
+    if current is not None:
+        return current
+    number = rounds.count() + 1
+    spec = PRACTICE if number == 1 else dataclasses.replace(
+        PRACTICE, title=f"{PRACTICE_TITLE} (runde {number})")
+    deadline = (now + timedelta(minutes=minutes, seconds=59)).replace(second=0, microsecond=0)
+    return _publish(spec, buyer=buyer, officer=officer, members=members, now=now,
+                    deadline=deadline)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    organisation: str
+    passphrase: str = ""  # a committee member's key passphrase
+
+
+@dataclass(frozen=True)
+class DemoData:
+    logins: list[DemoLogin]
+    practice: Notice  # the open practice tender (deadline minutes away)
+
+
 @transaction.atomic
-def load_demo(*, now: datetime | None = None) -> list[tuple[str, str, str]]:
-    """Create the demo data once. Returns the demo logins (email, role, organisation)."""
+def load_demo(*, now: datetime | None = None, practice_minutes: int = PRACTICE_MINUTES) -> DemoData:
+    """Create the demo data once (running it again adds nothing, except a new round of the
+    practice tender once the last round has closed). Returns the logins and that tender."""
     now = now or timezone.now()
-    logins: list[tuple[str, str, str]] = []
     if not User.objects.filter(email="admin@anbud.demo").exists():
         User.objects.create_superuser(email="admin@anbud.demo", password=DEMO_PASSWORD,
                                       full_name="Plattformdrift")
-    logins.append(("admin@anbud.demo", "platform staff (Django admin)", "Anbud"))
     already = Organization.objects.filter(name=AUTHORITIES[0][0]).exists()
-    buyers: list[tuple[Organization, User]] = []
+    buyers: list[tuple[Organization, User, list[User]]] = []
     for seed, (name, buyer_type, city, nuts, email) in enumerate(AUTHORITIES):
         org, _ = Organization.objects.get_or_create(
             name=name, kind=OrganizationKind.AUTHORITY,
             defaults={"buyer_type": buyer_type, "city": city, "nuts": nuts,
-                      "org_number": _org_number(seed)})
+                      "org_number": _org_number(seed), **demo_eforms.contact_details(name)})
         officer = _user(email, org, Role.PROCUREMENT_OFFICER, f"Innkjøper {city}")
-        _user(email.replace("innkjop", "admin").replace("anskaffelser", "admin"), org,
-              Role.AUTHORITY_ADMIN, f"Administrator {city}")
-        _user(email.replace("innkjop", "komite").replace("anskaffelser", "komite"), org,
-              Role.COMMITTEE_MEMBER, f"Komitémedlem {city}")
-        buyers.append((org, officer))
-        logins.append((email, "procurement officer", name))
+        admin_email = "admin@" + email.split("@")[1]
+        _user(admin_email, org, Role.AUTHORITY_ADMIN, f"Administrator {city}")
+        members = [_user(member, org, Role.COMMITTEE_MEMBER,
+                         f"Komitémedlem {city}" + ("" if i == 0 else f" {i + 1}"))
+                   for i, member in enumerate(committee_emails(email))]
+        buyers.append((org, officer, members))
     for seed, (name, city, email) in enumerate(SUPPLIERS, start=50):
         org, _ = Organization.objects.get_or_create(
             name=name, kind=OrganizationKind.SUPPLIER,
             defaults={"city": city, "org_number": _org_number(seed)})
         _user(email, org, Role.SUPPLIER_ADMIN, f"Daglig leder {name.split()[0]}")
-        logins.append((email, "supplier administrator", name))
     if not already:
         for spec in NOTICES:
-            buyer, officer = buyers[spec.buyer]
-            _publish(spec, buyer=buyer, officer=officer, now=now)
+            buyer, officer, members = buyers[spec.buyer]
+            _publish(spec, buyer=buyer, officer=officer, members=members, now=now)
         services.notice_close_due(now=now)
         # One draft per authority, so the workspace shows work in progress.
-        for buyer, officer in buyers[:3]:
+        for buyer, officer, _members in buyers[:3]:
             services.notice_create(buyer=buyer, by=officer, kind="national", fields={
                 "title": "Utkast: rammeavtale om kontorrekvisita",
                 "description": "Kontorrekvisita og papir.", "contract_type": "supplies",
                 "cpv_main": "30190000", "nuts": buyer.nuts}, now=now)
+    buyer, officer, members = buyers[PRACTICE.buyer]
+    practice = _practice(buyer=buyer, officer=officer, members=members, now=now,
+                         minutes=practice_minutes)
+    return DemoData(logins=_logins(buyers), practice=practice)
+
+
+def _logins(buyers: list[tuple[Organization, User, list[User]]]) -> list[DemoLogin]:
+    logins = [DemoLogin("admin@anbud.demo", "platform staff (Django admin)", "Anbud")]
+    for org, officer, members in buyers:
+        logins += [DemoLogin(officer.email, "procurement officer", org.name),
+                   DemoLogin("admin@" + officer.email.split("@")[1], "authority administrator",
+                             org.name)]
+        for user in members:
+            keyed = CommitteeMember.objects.filter(user=user, wrapped_key__isnull=False).exists()
+            logins.append(DemoLogin(user.email, "committee member", org.name,
+                                    demo_passphrase(user.email) if keyed else ""))
+    for name, _city, email in SUPPLIERS:
+        logins.append(DemoLogin(email, "supplier administrator", name))
     return logins

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,8 +24,18 @@ EDITABLE_FIELDS = (
     "title", "description", "contract_type", "procedure_type", "cpv_main", "cpv_additional",
     "nuts", "estimated_value", "submission_deadline", "question_deadline", "accelerated",
     "accelerated_reason", "request_deadline",
+    # eForms: English texts for TED, and the contract terms a contract notice states.
+    "title_en", "description_en", "accelerated_reason_en", "duration_months",
+    "tender_validity_days", "max_lots_submitted", "max_lots_awarded", "candidates_min",
+    "planned_notice_date",
 )
-LOT_FIELDS = ("title", "description", "cpv", "estimated_value")
+LOT_FIELDS = ("title", "description", "cpv", "estimated_value", "title_en", "description_en",
+              "duration_months")
+TEXT_FIELDS = ("title", "description", "accelerated_reason", "title_en", "description_en",
+               "accelerated_reason_en")
+# Whole numbers a person sets, each with its largest sensible value.
+COUNT_FIELDS = {"duration_months": 1200, "tender_validity_days": 3650,
+                "max_lots_submitted": 999, "max_lots_awarded": 999, "candidates_min": 999}
 
 FIELD_LABELS = {
     "title": gettext_lazy("Title"),
@@ -40,6 +52,15 @@ FIELD_LABELS = {
     "accelerated": gettext_lazy("Shortened deadline"),
     "accelerated_reason": gettext_lazy("Reason for the shortened deadline"),
     "lots": gettext_lazy("Lots"),
+    "title_en": gettext_lazy("Title in English"),
+    "description_en": gettext_lazy("Description in English"),
+    "accelerated_reason_en": gettext_lazy("Reason for the shortened deadline in English"),
+    "duration_months": gettext_lazy("Planned duration (months)"),
+    "tender_validity_days": gettext_lazy("Tender validity (days)"),
+    "max_lots_submitted": gettext_lazy("Most lots one supplier may tender for"),
+    "max_lots_awarded": gettext_lazy("Most lots one supplier may win"),
+    "candidates_min": gettext_lazy("Minimum number of candidates"),
+    "planned_notice_date": gettext_lazy("Planned date of the contract notice"),
 }
 
 CPV_RE = re.compile(r"^(\d{8})(?:-\d)?$")
@@ -88,6 +109,34 @@ def clean_money(value: Any, field: str) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
+def clean_count(value: Any, field: str) -> int | None:
+    """A whole number of at least 1 (months, days, lots, candidates), or None for blank."""
+    if value in (None, ""):
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ApplicationError(_("“%(value)s” is not a whole number.") % {"value": value},
+                               fields={field: [_("A whole number, e.g. 12.")]}) from None
+    limit = COUNT_FIELDS[field]
+    if not 1 <= number <= limit:
+        raise ApplicationError(_("The number must be between 1 and %(max)s.") % {"max": limit},
+                               fields={field: [_("Out of range.")]})
+    return number
+
+
+def clean_date(value: Any, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    parsed = parse_date(str(value).strip()[:10]) if str(value).strip() else None
+    if parsed is None:
+        raise ApplicationError(_("“%(value)s” is not a date.") % {"value": value},
+                               fields={field: [_("Use the form 2027-03-01.")]})
+    return parsed
+
+
 def clean_datetime(value: Any, field: str) -> datetime | None:
     if value in (None, ""):
         return None
@@ -115,12 +164,16 @@ def clean_fields(data: dict[str, Any]) -> dict[str, Any]:
                                % {"names": ", ".join(sorted(unknown))})
     out: dict[str, Any] = {}
     for name, value in data.items():
-        if name in ("title", "description", "accelerated_reason"):
+        if name in TEXT_FIELDS:
             text = str(value or "").strip()
-            if name == "title" and len(text) > 300:
+            if name in ("title", "title_en") and len(text) > 300:
                 raise ApplicationError(_("The title can be at most 300 characters."),
-                                       fields={"title": [_("Too long.")]})
+                                       fields={name: [_("Too long.")]})
             out[name] = text
+        elif name in COUNT_FIELDS:
+            out[name] = clean_count(value, name)
+        elif name == "planned_notice_date":
+            out[name] = clean_date(value, name)
         elif name == "contract_type":
             if value not in ContractType.values:
                 raise ApplicationError(_("Choose goods, services, works or social services."),
@@ -161,6 +214,9 @@ def clean_lots(lots: Any) -> list[dict[str, Any]]:
             "description": str(lot.get("description", "") or "").strip(),
             "cpv": clean_cpv(lot.get("cpv", ""), "lots"),
             "estimated_value": clean_money(lot.get("estimated_value"), "lots"),
+            "title_en": str(lot.get("title_en", "") or "").strip()[:300],
+            "description_en": str(lot.get("description_en", "") or "").strip(),
+            "duration_months": clean_count(lot.get("duration_months"), "duration_months"),
         })
     return cleaned
 
@@ -170,7 +226,33 @@ def _json_value(value: Any) -> Any:
         return value.astimezone(UTC).isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
     return value
+
+
+@dataclass(frozen=True)
+class SnapshotPart:
+    """A part of every snapshot that another app owns (evaluation: the evaluation model).
+
+    `build` returns the part as JSON for a notice; `display` turns a stored value into text
+    for the change history. Registered in the owning app's AppConfig.ready(), so notices
+    never imports it; the part is frozen, compared and shown like the notice's own fields.
+    """
+
+    name: str
+    label: Any
+    build: Callable[[Notice], Any]
+    display: Callable[[Any], str]
+
+
+SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
+
+
+def register_snapshot_part(part: SnapshotPart) -> SnapshotPart:
+    SNAPSHOT_PARTS[part.name] = part
+    FIELD_LABELS[part.name] = part.label
+    return part
 
 
 def snapshot(notice: Notice) -> dict[str, Any]:
@@ -182,13 +264,16 @@ def snapshot(notice: Notice) -> dict[str, Any]:
         {name: _json_value(getattr(lot, name)) for name in ("number", *LOT_FIELDS)}
         for lot in notice.lots.all()
     ]
+    for part in SNAPSHOT_PARTS.values():
+        data[part.name] = part.build(notice)
     return data
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
-    """What changed between two snapshots, field by field (lots as one field)."""
+    """What changed between two snapshots, field by field (lots and each registered part as
+    one field)."""
     changes = []
-    for name in (*EDITABLE_FIELDS, "lots"):
+    for name in (*EDITABLE_FIELDS, "lots", *SNAPSHOT_PARTS):
         if old.get(name) != new.get(name):
             changes.append({"field": name, "old": old.get(name), "new": new.get(name)})
     return changes
@@ -215,4 +300,6 @@ def display_value(field: str, value: Any) -> str:
         return _("yes") if value else _("no")
     if field == "lots":
         return "; ".join(f"{lot['number']}. {lot['title']} ({lot['cpv']})" for lot in value)
+    if field in SNAPSHOT_PARTS:
+        return SNAPSHOT_PARTS[field].display(value)
     return str(value)

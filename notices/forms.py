@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organization
 from backend.formatting import format_oslo
 from notices.fields import EDITABLE_FIELDS
-from notices.models import ContractType, Notice, NoticeKind, ProcedureType, TenderDocument
+from notices.models import (
+    ContractType,
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    ProcedureType,
+    TenderDocument,
+)
 from notices.selectors import PUBLIC_STATUSES, NoticeFilters
 
 if TYPE_CHECKING:
@@ -124,6 +131,17 @@ class NoticeSearchForm(forms.Form):
             value_min=data.get("value_min"), value_max=data.get("value_max"))
 
 
+def _number_input() -> forms.TextInput:
+    return forms.TextInput(attrs={"class": "short", "inputmode": "numeric"})
+
+
+# Why a notice above the EEA threshold asks for English texts (shown above those fields).
+ENGLISH_HELP = _("A notice above the EEA threshold (Part III) is published on TED, the EU's "
+                 "journal, which accepts only the official EU languages; Norwegian is not one. "
+                 "Give the title, the description and each lot's title in English: TED gets "
+                 "them, the Norwegian notice page keeps your Norwegian texts.")
+
+
 class NoticeForm(forms.Form):
     """The editable fields of a notice; names match notices.fields.EDITABLE_FIELDS."""
 
@@ -132,7 +150,8 @@ class NoticeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Notice type"), choices=NoticeKind.choices,
                              initial=NoticeKind.NATIONAL,
                              help_text=_("The estimated value decides which types fit; the "
-                                         "preview tells you if the type does not fit."))
+                                         "preview tells you if the type does not fit. A draft "
+                                         "can change its type and keeps everything else."))
     title = forms.CharField(label=_("Title"), max_length=300)
     description = forms.CharField(label=_("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 8}),
@@ -174,14 +193,58 @@ class NoticeForm(forms.Form):
     accelerated_reason = forms.CharField(
         label=_("Reason for the shortened deadline"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}))
+    # Contract terms an eForms contract notice states (required above the EEA threshold).
+    duration_months = forms.CharField(
+        label=_("Planned duration (months)"), required=False,
+        help_text=_("How long the contract runs, options included."), widget=_number_input())
+    tender_validity_days = forms.CharField(
+        label=_("Tender validity (days)"), required=False,
+        help_text=_("How many days tenders stay binding after the deadline (open procedure)."),
+        widget=_number_input())
+    candidates_min = forms.CharField(
+        label=_("Minimum number of candidates"), required=False,
+        help_text=_("Two-stage procedures: how many qualified candidates you invite at least "
+                    "(EEA: 5 in a restricted procedure, 3 in the others)."),
+        widget=_number_input())
+    max_lots_submitted = forms.CharField(
+        label=_("Most lots one supplier may tender for"), required=False,
+        help_text=_("With several lots."), widget=_number_input())
+    max_lots_awarded = forms.CharField(
+        label=_("Most lots one supplier may win"), required=False,
+        help_text=_("Leave empty if a supplier may win every lot."), widget=_number_input())
+    planned_notice_date = forms.CharField(
+        label=_("Planned date of the contract notice"), required=False,
+        help_text=_("Prior information notices: when you expect to announce the competition."),
+        widget=forms.DateInput(attrs={"type": "date", "class": "short"}))
+    # English texts for TED (Part III): see ENGLISH_HELP.
+    title_en = forms.CharField(label=_("Title in English"), max_length=300, required=False)
+    description_en = forms.CharField(label=_("Description in English"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 6}))
+    accelerated_reason_en = forms.CharField(
+        label=_("Reason for the shortened deadline in English"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, buyers: Any = None, notice: Notice | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The English texts are asked for where the notice may go to TED: a new notice (its
+        # type is not chosen yet), an EEA contract notice or PIN, or a notice already in
+        # Part III.
+        self.asks_english = notice is None or notice.kind in (
+            NoticeKind.CONTRACT, NoticeKind.PIN) or notice.regime == "part3"
+        self.english_help = ENGLISH_HELP
+        if not self.asks_english:
+            # Not shown, so not posted: leave the stored English texts alone.
+            for name in ("title_en", "description_en", "accelerated_reason_en"):
+                del self.fields[name]
         if notice is not None:
-            # Type and buyer are fixed when the notice is created.
+            # The buyer is fixed when the notice is created; a draft may still change its
+            # type (notice_kind_change), a published notice may not.
             del self.fields["buyer"]
-            del self.fields["kind"]
+            if notice.status != NoticeStatus.DRAFT:
+                del self.fields["kind"]
+            else:
+                self.fields["kind"].required = False  # left out: the type stays as it is
         else:
             self.fields["buyer"].queryset = buyers  # type: ignore[attr-defined]
             single = buyers is not None and buyers.count() == 1
@@ -202,7 +265,7 @@ class NoticeForm(forms.Form):
 
 def notice_initial(notice: Notice) -> dict[str, Any]:
     return {
-        "title": notice.title, "description": notice.description,
+        "kind": notice.kind, "title": notice.title, "description": notice.description,
         "contract_type": notice.contract_type, "procedure_type": notice.procedure_type,
         "cpv_main": notice.cpv_main, "cpv_additional": " ".join(notice.cpv_additional or []),
         "nuts": notice.nuts,
@@ -211,6 +274,11 @@ def notice_initial(notice: Notice) -> dict[str, Any]:
         "question_deadline": local_input(notice.question_deadline),
         "request_deadline": local_input(notice.request_deadline),
         "accelerated": notice.accelerated, "accelerated_reason": notice.accelerated_reason,
+        "title_en": notice.title_en, "description_en": notice.description_en,
+        "accelerated_reason_en": notice.accelerated_reason_en,
+        **{name: "" if getattr(notice, name) is None else str(getattr(notice, name))
+           for name in ("duration_months", "tender_validity_days", "candidates_min",
+                        "max_lots_submitted", "max_lots_awarded", "planned_notice_date")},
     }
 
 
@@ -228,6 +296,13 @@ class LotForm(forms.Form):
                           widget=code_picker("cpv"))
     estimated_value = forms.CharField(label=_("Lot estimated value (NOK)"), required=False,
                                       widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    title_en = forms.CharField(label=_("Lot title in English"), required=False, max_length=300,
+                               help_text=_("For TED (Part III)."))
+    description_en = forms.CharField(label=_("Lot description in English"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+    duration_months = forms.CharField(label=_("Lot duration (months)"), required=False,
+                                      help_text=_("Empty: the notice's planned duration."),
+                                      widget=_number_input())
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {}) or {}
@@ -239,7 +314,9 @@ LotFormSet = forms.formset_factory(LotForm, extra=3, max_num=50)
 
 def lot_initial(notice: Notice) -> list[dict[str, Any]]:
     return [{"title": lot.title, "description": lot.description, "cpv": lot.cpv,
-             "estimated_value": "" if lot.estimated_value is None else f"{lot.estimated_value:f}"}
+             "estimated_value": "" if lot.estimated_value is None else f"{lot.estimated_value:f}",
+             "title_en": lot.title_en, "description_en": lot.description_en,
+             "duration_months": "" if lot.duration_months is None else str(lot.duration_months)}
             for lot in notice.lots.all()]
 
 
@@ -268,12 +345,3 @@ class DocumentUploadForm(forms.Form):
 
     def selected_document(self) -> TenderDocument | None:
         return self._documents.get(self.cleaned_data.get("document") or "")
-
-
-class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the cancellation"),
-                             widget=forms.Textarea(attrs={"rows": 4}),
-                             help_text=_("Published on the notice; suppliers read it."))
-    confirm = forms.BooleanField(label=_("I understand that the cancellation is published at "
-                                         "once and cannot be undone."))
-

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ __all__ = [
     "NoticeEvent",
     "NoticeEventKind",
     "NoticeKind",
+    "NoticeSource",
     "NoticeStatus",
     "NoticeVersion",
     "NutsCode",
@@ -85,6 +87,13 @@ class ProcedureType(models.TextChoices):
         return DeadlinePhase.TENDER if self.value in single_stage else DeadlinePhase.REQUEST
 
 
+class NoticeSource(models.TextChoices):
+    """Where a notice comes from: written on the platform, or imported from an eForms file."""
+
+    ANBUD = "anbud", _("Written on this platform")
+    EFORMS_IMPORT = "eforms", _("Imported from an eForms notice")
+
+
 class Notice(models.Model):
     """A procurement as announced: its current content and lifecycle.
 
@@ -126,6 +135,39 @@ class Notice(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # eForms procedure identifier (BT-04, ContractFolderID): a UUID version 4 drawn once, so
+    # every notice and version of the procedure carries the same one.
+    procedure_uuid = models.UUIDField(_("procedure identifier"), default=uuid.uuid4,
+                                      editable=False, db_index=True)
+    # Texts in English for notices published on TED (Part III): TED takes an official EU
+    # language, and Norwegian is not one.
+    title_en = models.CharField(_("title in English"), max_length=300, blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    accelerated_reason_en = models.TextField(_("reason for the shortened deadline in English"),
+                                             blank=True)
+    # Contract terms every eForms contract notice states.
+    duration_months = models.PositiveSmallIntegerField(
+        _("planned duration of the contract (months)"), null=True, blank=True)
+    tender_validity_days = models.PositiveSmallIntegerField(
+        _("tenders valid for (days after the deadline)"), null=True, blank=True)
+    max_lots_submitted = models.PositiveSmallIntegerField(
+        _("most lots one supplier may tender for"), null=True, blank=True)
+    max_lots_awarded = models.PositiveSmallIntegerField(
+        _("most lots one supplier may win"), null=True, blank=True)
+    candidates_min = models.PositiveSmallIntegerField(
+        _("minimum number of candidates invited to tender"), null=True, blank=True)
+    # A prior information notice: when the contract notice is expected (eForms BT-127).
+    planned_notice_date = models.DateField(_("planned date of the contract notice"),
+                                           null=True, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=NoticeSource.choices,
+                              default=NoticeSource.ANBUD)
+    # For an imported notice: the file (or upload) it came from.
+    source_name = models.CharField(_("imported from"), max_length=300, blank=True)
+    # An award notice (kind "can") is a notice of its own on the board, linked to the
+    # contract notice whose results it publishes (evaluation.award).
+    award_for = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="award_notices",
+                                  verbose_name=_("award notice for"))
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
@@ -152,6 +194,11 @@ class Lot(models.Model):
     cpv = models.CharField(_("CPV code"), max_length=8)
     estimated_value = models.DecimalField(_("estimated value (NOK)"), max_digits=14,
                                           decimal_places=2, null=True, blank=True)
+    title_en = models.CharField(_("title in English"), max_length=300, blank=True)
+    description_en = models.TextField(_("description in English"), blank=True)
+    # Empty: the notice's planned duration.
+    duration_months = models.PositiveSmallIntegerField(
+        _("planned duration (months)"), null=True, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -180,6 +227,10 @@ class NoticeVersion(models.Model):
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                      null=True, related_name="+")
+    # eForms notice identifier (BT-701): each published version is its own eForms notice; a
+    # UUID version 4 drawn once when the version is published and never changed.
+    notice_uuid = models.UUIDField(_("notice identifier"), default=uuid.uuid4, unique=True,
+                                   editable=False)
 
     class Meta:
         ordering = ["number"]
@@ -195,6 +246,7 @@ class NoticeEventKind(models.TextChoices):
 
     CREATED = "notice.created", _("Draft created")
     DRAFT_UPDATED = "notice.draft_updated", _("Draft edited")
+    KIND_CHANGED = "notice.kind_changed", _("Notice type of the draft changed")
     PUBLISHED = "status.published", _("Notice published")
     CHANGED = "notice.changed", _("Change notice published")
     CLOSED = "status.closed", _("Deadline for tenders passed")
@@ -278,5 +330,7 @@ class DocumentVersion(models.Model):
 
 
 from notices.codelists.models import CpvCode, NutsCode  # noqa: E402
+from notices.exports.models import ExportFormat, OpenDataExport  # noqa: E402,F401
 from notices.following.models import DigestDelivery, Follow, InboxMessage, SavedSearch  # noqa: E402,F401
 from notices.questions.models import Answer, Question, QuestionEvent  # noqa: E402,F401
+from notices.search.models import SearchOutbox  # noqa: E402,F401

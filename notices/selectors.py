@@ -164,6 +164,11 @@ class NoticeSearchResult:
     count: int                                   # exact number of hits
     suggestions: list[dict[str, Any]] = field(default_factory=list)
     engine: str = "database"                     # which path answered: database | index
+    did_you_mean: dict[str, Any] | None = None   # {"q": respelled words, "count": hits}
+
+
+# With fewer hits than this, a text search asks the engine for a respelling ("did you mean").
+DID_YOU_MEAN_BELOW = 3
 
 
 # Filters a person can drop when nothing matches, in the order they are suggested.
@@ -203,14 +208,15 @@ def _engine_filters(f: NoticeFilters, now: datetime) -> SearchFilters:
 def _use_engine(f: NoticeFilters) -> bool:
     """Text goes to the engine. Filter-only queries too (an exact count over a large
     phase or CPV filter costs the database tens of milliseconds, the index well under
-    one), unless settings.SEARCH_FILTERS_FROM_INDEX is off or the index is still empty
-    (a fresh installation before `search_reindex`): then the database answers."""
-    if f.q.strip():
-        return True
-    if not getattr(settings, "SEARCH_FILTERS_FROM_INDEX", True):
+    one), unless settings.SEARCH_FILTERS_FROM_INDEX is off. While the index is empty (a
+    fresh installation, or an index of an older format that was set aside, before
+    `search_reindex`) the database answers everything."""
+    if not f.q.strip() and not getattr(settings, "SEARCH_FILTERS_FROM_INDEX", True):
         return False
     from notices import search
+    from notices.search.follow import before_search
 
+    before_search()   # embedded profile: catch up with the outbox (no-op with search_follow)
     try:
         return bool(search.get_backend().num_docs())
     except Exception:
@@ -246,6 +252,19 @@ def _suggestions(f: NoticeFilters, now: datetime) -> list[dict[str, Any]]:
     return out
 
 
+def _did_you_mean(f: NoticeFilters, now: datetime, count: int) -> dict[str, Any] | None:
+    """The words respelled from the index vocabulary, if that finds more notices with the
+    same filters (its count is the index's: drafts are never indexed)."""
+    from notices import search
+
+    try:
+        suggestion = search.get_backend().suggest(f.q, _engine_filters(f, now), count)
+    except Exception:
+        log.exception("search engine failed to suggest a spelling")
+        return None
+    return {"q": suggestion.query, "count": suggestion.total} if suggestion else None
+
+
 def notice_search_public(*, filters: NoticeFilters, offset: int = 0, limit: int = 20,
                          now: datetime | None = None) -> NoticeSearchResult:
     """The public search: ranked full text through the search engine, filter-only queries
@@ -275,6 +294,8 @@ def notice_search_public(*, filters: NoticeFilters, offset: int = 0, limit: int 
             result = NoticeSearchResult(
                 notices=notices, count=max(hits.total - (len(hits.ids) - len(notices)), 0),
                 engine="index")
+            if f.q.strip() and result.count < DID_YOU_MEAN_BELOW:
+                result.did_you_mean = _did_you_mean(f, now, result.count)
     if result is None:
         qs = _public_filtered(f, now).select_related("buyer")
         count = qs.count()
@@ -289,7 +310,7 @@ def notice_get_visible(*, pk: int | str, user: AnyUser) -> Notice:
     notice = notice_list_visible(user=user).filter(
         Q(reference=str(pk)) | Q(pk=int(pk) if str(pk).isdigit() else -1)).first()
     if notice is None:
-        raise NotFound("No such notice.")
+        raise NotFound(_("No such notice."))
     return notice
 
 
@@ -318,7 +339,7 @@ def document_version_get_visible(*, notice: Notice, document_id: int,
     qs = DocumentVersion.objects.filter(document_id=document_id, document__notice=notice)
     version = (qs.filter(number=number) if number else qs.order_by("-number")).first()
     if version is None:
-        raise NotFound("No such document.")
+        raise NotFound(_("No such document."))
     return version
 
 

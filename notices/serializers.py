@@ -27,6 +27,12 @@ class LotSerializer(serializers.Serializer):
     cpv = serializers.CharField(max_length=12)
     estimated_value = serializers.DecimalField(max_digits=14, decimal_places=2, required=False,
                                                allow_null=True, min_value=0)
+    title_en = serializers.CharField(max_length=300, required=False, allow_blank=True,
+                                     default="", help_text="For TED (Part III).")
+    description_en = serializers.CharField(required=False, allow_blank=True, default="")
+    duration_months = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=1200,
+        help_text="Planned duration of the lot; empty: the notice's.")
 
 
 class NoticeFieldsSerializer(serializers.Serializer):
@@ -51,6 +57,32 @@ class NoticeFieldsSerializer(serializers.Serializer):
                   "(restricted, negotiated with a call, dialogue, innovation partnership).")
     accelerated = serializers.BooleanField(required=False)
     accelerated_reason = serializers.CharField(required=False, allow_blank=True)
+    title_en = serializers.CharField(
+        max_length=300, required=False, allow_blank=True,
+        help_text="Title in English: required for notices to TED (Part III), which publishes "
+                  "only in official EU languages.")
+    description_en = serializers.CharField(required=False, allow_blank=True,
+                                           help_text="Description in English (Part III).")
+    accelerated_reason_en = serializers.CharField(required=False, allow_blank=True)
+    duration_months = serializers.IntegerField(required=False, allow_null=True, min_value=1,
+                                               max_value=1200,
+                                               help_text="Planned duration (eForms BT-36).")
+    tender_validity_days = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=3650,
+        help_text="Days tenders stay valid after the deadline (eForms BT-98).")
+    max_lots_submitted = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=999,
+        help_text="Most lots one supplier may tender for (eForms BT-31).")
+    max_lots_awarded = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=999,
+        help_text="Most lots one supplier may win (eForms BT-33).")
+    candidates_min = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=999,
+        help_text="Minimum number of candidates invited, two-stage procedures (eForms BT-50).")
+    planned_notice_date = serializers.DateField(
+        required=False, allow_null=True,
+        help_text="Prior information notices: the expected date of the contract notice "
+                  "(eForms BT-127).")
     # many=True builds a ListSerializer, which takes max_length; the stubs type the call as
     # LotSerializer.__init__, which does not.
     lots = LotSerializer(many=True, required=False, max_length=200)  # type: ignore[call-arg]
@@ -71,8 +103,9 @@ class NoticeCreateSerializer(NoticeFieldsSerializer):
     nuts = serializers.CharField(max_length=5)
 
 
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+class NoticeKindSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=NoticeKind.choices,
+                                   help_text="The new notice type of the draft.")
 
 
 class ChangeNoticeSerializer(NoticeFieldsSerializer):
@@ -132,7 +165,10 @@ class NoticeSerializer(serializers.ModelSerializer):
                   "title", "description", "contract_type", "procedure_type", "cpv_main",
                   "cpv_additional", "nuts", "estimated_value", "submission_deadline",
                   "question_deadline", "request_deadline", "accelerated", "accelerated_reason",
-                  "published_at",
+                  "title_en", "description_en", "accelerated_reason_en", "duration_months",
+                  "tender_validity_days", "max_lots_submitted", "max_lots_awarded",
+                  "candidates_min", "planned_notice_date", "procedure_uuid", "source",
+                  "source_name", "published_at",
                   "cancelled_at", "lots", "documents"]
 
     def get_url(self, obj: Notice) -> str:
@@ -229,6 +265,12 @@ class SuggestionSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class DidYouMeanSerializer(serializers.Serializer):
+    q = serializers.CharField(help_text="The search words with misspelt ones replaced by "
+                                        "words of the indexed notices; run it as `q`.")
+    count = serializers.IntegerField(help_text="Hits of that search with the same filters.")
+
+
 class NoticePageSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Number of hits in total.")
     next = serializers.URLField(allow_null=True)
@@ -236,3 +278,6 @@ class NoticePageSerializer(serializers.Serializer):
     results = NoticeListItemSerializer(many=True)
     suggestions = SuggestionSerializer(many=True, help_text=(
         "With no hits: filters that, dropped one at a time, would give hits."))
+    did_you_mean = DidYouMeanSerializer(allow_null=True, help_text=(
+        "With words in q and fewer than three hits: a respelling of q that finds more, "
+        "or null."))

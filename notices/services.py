@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ from notices.models import (
     VersionKind,
 )
 from notices.rules import checks as rules
+from notices.search.follow import record_change
 from notices.signals import notice_changed
 from notices.transitions import notice_flip
 
@@ -46,8 +48,11 @@ def _require_editor(notice_buyer: Organization, by: User) -> None:
 
 
 def _announce(notice: Notice, change: str, *, event: NoticeEvent) -> None:
-    """After commit, tell the receivers of notice_changed, with the event that says what."""
+    """In the change's transaction, the search outbox row (every node's index follows it:
+    notices/search/follow.py); after commit, tell the receivers of notice_changed, with the
+    event that says what."""
     notice_id, version, event_id = notice.pk, notice.version, event.pk
+    record_change(notice_id, change)
 
     def send() -> None:
         # Every receiver runs even if one fails: a search-index hiccup must not silence
@@ -114,6 +119,32 @@ def notice_update_draft(*, notice: Notice, by: User, fields: dict[str, Any],
 
 
 @transaction.atomic
+def notice_kind_change(*, notice: Notice, by: User, kind: str,
+                       now: datetime | None = None) -> Notice:
+    """Change the notice type of a draft (e.g. to the type the preview suggests when the
+    value crosses a threshold). Everything else in the draft is kept; a published notice keeps
+    its type (cancel it and announce anew)."""
+    now = now or timezone.now()
+    _require_editor(notice.buyer, by)
+    if kind not in NoticeKind.values:
+        raise ApplicationError(_("Choose a notice type."), fields={"kind": [_("Unknown type.")]})
+    locked = Notice.objects.select_for_update().filter(pk=notice.pk).first()
+    if locked is None or locked.status != NoticeStatus.DRAFT:
+        raise Conflict(_("Only a draft can change its notice type. A published notice keeps its "
+                         "type; cancel it and announce the procurement anew."))
+    old = locked.kind
+    if old == kind:
+        return locked
+    changed = Notice.objects.filter(pk=notice.pk, status=NoticeStatus.DRAFT, kind=old).update(
+        kind=kind)
+    if changed != 1:
+        raise Conflict(_("Someone else changed the draft at the same time; reload the page."))
+    notice_event(locked, NoticeEventKind.KIND_CHANGED, by=by, at=now, **{"from": old, "to": kind})
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
 def notice_delete_draft(*, notice: Notice, by: User) -> None:
     _require_editor(notice.buyer, by)
     deleted, _rows = Notice.objects.filter(pk=notice.pk, status=NoticeStatus.DRAFT).delete()
@@ -153,11 +184,22 @@ def notice_publish(*, notice: Notice, by: User, now: datetime | None = None) -> 
 @transaction.atomic
 def notice_change_publish(*, notice: Notice, by: User, reason: str, fields: dict[str, Any],
                           lots: list[dict[str, Any]] | None = None,
+                          apply: Callable[[Notice, datetime], None] | None = None,
+                          before: dict[str, Any] | None = None,
                           now: datetime | None = None) -> NoticeVersion:
     """Publish a change notice: a new version with a reason and a readable diff.
 
     Refused once the deadline for tenders has passed (the database clock, read with the row
     locked), whether or not the close job has run: no change may reopen the competition.
+
+    `apply(notice, clock)` lets another app change what it owns and adds to the snapshot
+    (notices.fields.SNAPSHOT_PARTS; evaluation: the evaluation model) in the same change
+    notice: it runs with the row locked, after the deadline check, inside this transaction,
+    and may raise ApplicationError to refuse the whole change.
+
+    `before` is the snapshot to compare with when a registered part is derived from data the
+    caller already changed in this transaction (evaluation.contract: the award notice's
+    results, after the contract that concludes a lot); default: the notice as it stands.
     """
     _require_editor(notice.buyer, by)
     if not reason.strip():
@@ -169,7 +211,9 @@ def notice_change_publish(*, notice: Notice, by: User, reason: str, fields: dict
                          "changed; this one is %(status)s.")
                        % {"status": notice.get_status_display().lower()})
     refuse_change_after_deadline(notice, now)
-    before = snapshot(notice)
+    before = before if before is not None else snapshot(notice)
+    if apply is not None:
+        apply(notice, now)
     cleaned = clean_fields(fields)
     for name, value in cleaned.items():
         setattr(notice, name, value)

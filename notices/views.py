@@ -13,11 +13,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,7 +31,6 @@ from notices import services
 from notices.documents import services as documents
 from notices.fields import FIELD_LABELS, display_value
 from notices.forms import (
-    CancelForm,
     ChangeNoticeForm,
     DocumentUploadForm,
     LotFormSet,
@@ -39,9 +40,10 @@ from notices.forms import (
     lots_from_formset,
     notice_initial,
 )
-from notices.models import Notice, NoticeStatus, TenderDocument
+from notices.models import Notice, NoticeKind, NoticeStatus, TenderDocument
 from notices.permissions import is_buyer_editor
 from notices.rules import checks as rules
+from notices.rules import publish_checks
 from notices.selectors import (
     NoticeFilters,
     notice_change_preview,
@@ -193,10 +195,21 @@ def notice_list(request: HttpRequest) -> HttpResponse:
                      "page"):
             query.pop(name, None)
         suggestions.append({**suggestion, "url": f"?{query.urlencode()}"})
+    # The feed of this search: the same parameters, but not the page or the order.
+    feed_query = urlencode({name: [v for v in values if v] for name, values in request.GET.lists()
+                            if name not in ("page", "sort") and any(values)}, doseq=True)
+    feed_url = reverse("feeds:notices") + (f"?{feed_query}" if feed_query else "")
+    did_you_mean = None
+    if result.did_you_mean:
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["q"] = result.did_you_mean["q"]
+        did_you_mean = {**result.did_you_mean, "url": f"?{query.urlencode()}"}
     return render(request, "notices/list.html", {
+        "feed_url": feed_url, "feed_all_url": reverse("feeds:notices"),
         "form": form if form.is_bound else NoticeSearchForm(),
         "page": ResultPage(result.notices, min(number, num_pages), num_pages),
-        "count": result.count, "suggestions": suggestions,
+        "count": result.count, "suggestions": suggestions, "did_you_mean": did_you_mean,
         "searched": filters != NoticeFilters(),
     })
 
@@ -298,9 +311,13 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lot_errors: list[str] = []
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            notice = services.notice_update_draft(notice=notice, by=request_user(request),
-                                                  fields=form.service_fields(),
-                                                  lots=lots_from_formset(formset))
+            with transaction.atomic():
+                if form.cleaned_data.get("kind"):
+                    notice = services.notice_kind_change(
+                        notice=notice, by=request_user(request), kind=form.cleaned_data["kind"])
+                notice = services.notice_update_draft(notice=notice, by=request_user(request),
+                                                      fields=form.service_fields(),
+                                                      lots=lots_from_formset(formset))
         except ApplicationError as exc:
             lot_errors = _apply_error(form, exc)
         else:
@@ -316,11 +333,31 @@ def notice_preview(request: HttpRequest, pk: int, *, errors: list[str] | None = 
     notice = _editable(request, pk)
     context = _notice_context(notice, request.user)
     problems: list[str] = []
+    warnings: list[str] = []
+    convert_to = None
     if notice.status == NoticeStatus.DRAFT:
         problems = rules.notice_publish_problems(notice, at=timezone.now())
-    context.update(preview=True, problems=problems,
+        warnings = publish_checks.warnings(notice, timezone.now())
+        suggested = rules.kind_suggestion(notice, at=timezone.now())
+        convert_to = (suggested, NoticeKind(suggested).label) if suggested else None
+    context.update(preview=True, problems=problems, warnings=warnings, convert_to=convert_to,
                    summary=[{"anchor": "", "message": m} for m in errors or []])
     return render(request, "notices/preview.html", context, status=http_status)
+
+
+@login_required
+@require_POST
+def notice_kind_change(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview's "publish it as … instead": change the draft's type, keep the rest."""
+    notice = _editable(request, pk)
+    try:
+        notice = services.notice_kind_change(notice=notice, by=request_user(request),
+                                             kind=request.POST.get("kind", ""))
+    except ApplicationError as exc:
+        return notice_preview(request, pk, errors=exc.messages, http_status=exc.status_code)
+    messages.success(request, _("The notice type is now “%(kind)s”. Everything else in the "
+                                "draft is kept.") % {"kind": notice.get_kind_display()})
+    return redirect("notices:workspace-notice-preview", pk=notice.pk)
 
 
 @login_required
@@ -413,26 +450,6 @@ def notice_change(request: HttpRequest, pk: int) -> HttpResponse:
         "notice": notice, "form": form, "formset": formset, "lot_errors": lot_errors,
         "summary": summary, "changes": changes, "confirm": confirm,
     }, status=400 if summary else 200)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def notice_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _editable(request, pk)
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.notice_cancel(notice=notice, by=request_user(request),
-                                   reason=form.cleaned_data["reason"])
-        except ApplicationError as exc:
-            apply_application_error(form, exc)
-        else:
-            messages.success(request, _("The notice is cancelled. The reason is published."))
-            return redirect("notices:detail", pk=notice.pk)
-    summary = error_summary(form)
-    return render(request, "notices/cancel.html", {"notice": notice, "form": form,
-                                                   "summary": summary},
-                  status=400 if summary else 200)
 
 
 @login_required

@@ -44,8 +44,11 @@ def make_org_number(seq: int) -> str:
 
 
 def make_org(kind: str, name: str, buyer_type: str = "") -> Organization:
+    # The contact details an eForms notice for TED needs of its buyer (BT-503, 506, 507, 512).
     return Organization.objects.create(kind=kind, name=name, buyer_type=buyer_type,
-                                       org_number=make_org_number(next(_org_numbers)), city="Oslo")
+                                       org_number=make_org_number(next(_org_numbers)), city="Oslo",
+                                       postal_code="0150", nuts="NO081", phone="+47 22 00 00 00",
+                                       email=f"post@{name.split()[0].lower()}.example")
 
 
 def make_user(email: str, org: Organization | None = None, role: str = "",
@@ -140,12 +143,20 @@ def now() -> datetime:
 
 
 def notice_fields(**overrides: Any) -> dict[str, Any]:
-    """A complete national notice (Part II for an 'other' authority) with a 3-week deadline."""
+    """A complete national notice (Part II for an 'other' authority) with a 3-week deadline.
+
+    It carries what an EEA notice needs as well (English texts, duration, tender validity),
+    so the same fields publish as a contract notice when the value is above the threshold.
+    """
     start = overrides.pop("start", None) or timezone.now()
     fields: dict[str, Any] = {
         "title": "Rammeavtale om vedlikehold av kommunale bygg",
         "description": "Bergen kommune skal inngå rammeavtale om snekker- og tømrerarbeider.",
-        "contract_type": "services",
+        "title_en": "Framework agreement for the maintenance of municipal buildings",
+        "description_en": "Bergen kommune will conclude a framework agreement for carpentry.",
+        "duration_months": 24,
+        "tender_validity_days": 90,
+        "contract_type": "works",
         "procedure_type": "open",
         "cpv_main": "45000000",
         "nuts": "NO0A2",
@@ -154,6 +165,13 @@ def notice_fields(**overrides: Any) -> dict[str, Any]:
         "question_deadline": start + timedelta(days=14),
     }
     fields.update(overrides)
+    if "contract_type" not in overrides:
+        # The contract type that fits the main CPV code, as eForms requires (BT-262):
+        # 45 works, 03-44 and 48 goods, the rest services.
+        cpv = str(fields.get("cpv_main") or "")
+        fields["contract_type"] = ("works" if cpv.startswith("45") else
+                                   "supplies" if cpv[:2] < "45" or cpv.startswith("48")
+                                   else "services")
     return fields
 
 
@@ -164,6 +182,10 @@ def make_notice(officer: User, authority: Organization) -> Callable[..., Notice]
     def factory(*, publish: bool = True, kind: str = "national", by: User | None = None,
                 buyer: Organization | None = None, lots: list[dict[str, Any]] | None = None,
                 at: datetime | None = None, **fields: Any) -> Notice:
+        if kind == "cn" and "contract_type" not in fields:
+            # Above the EEA threshold for services (works have a far higher one), with a CPV
+            # code of the services divisions, as eForms requires of a services contract.
+            fields = {"contract_type": "services", "cpv_main": "50700000", **fields}
         notice = services.notice_create(buyer=buyer or authority, by=by or officer, kind=kind,
                                         fields=notice_fields(start=at, **fields), lots=lots, now=at)
         if publish:
@@ -193,6 +215,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         # The last test: the session's test database is already torn down, and no later test
         # needs the seeded rows.
         return
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 
@@ -202,4 +227,15 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         for connection in connections.all():
             contents = getattr(connection, "_test_serialized_contents", None)
             if contents and not Threshold.objects.using(connection.alias).exists():
+                # A flush without serialized_rollback re-creates content types and
+                # permissions (post_migrate): empty every table again first, so the
+                # serialized rows go back into a clean database.
+                call_command("flush", interactive=False, inhibit_post_migrate=True,
+                             database=connection.alias, verbosity=0)
                 connection.creation.deserialize_db_from_string(contents)
+                # The rows came back with their ids: move the sequences past them.
+                sql = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+                if sql:
+                    with connection.cursor() as cursor:
+                        for statement in sql:
+                            cursor.execute(statement)

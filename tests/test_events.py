@@ -8,6 +8,7 @@ it (nothing about a draft was ever public); the trail of anything public is prot
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from django.contrib import admin
 from django.db import IntegrityError, models, transaction
 from django.db.models.deletion import ProtectedError
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
 from accounts import services as accounts
 from accounts.models import AccountEvent, AccountEventKind, Organization, Role, User
@@ -22,6 +24,7 @@ from backend.admin import ReadOnlyAdmin
 from backend.events import Event, EventImmutable
 from bids import committee
 from bids.models import BidEvent, BidEventKind
+from evaluation.models import EvaluationEvent, EvaluationEventKind
 from notices import services
 from notices.models import Notice, NoticeEvent, NoticeEventKind
 from notices.questions import services as questions
@@ -29,10 +32,11 @@ from notices.questions.models import Question, QuestionEvent, QuestionEventKind
 from tests.bids.conftest import enrol_fake_keys
 from tests.conftest import make_user
 
-EVENT_MODELS: list[type[Event]] = [NoticeEvent, QuestionEvent, BidEvent, AccountEvent]
+EVENT_MODELS: list[type[Event]] = [NoticeEvent, QuestionEvent, BidEvent, AccountEvent,
+                                   EvaluationEvent]
 KINDS: dict[type[Event], type[models.TextChoices]] = {
     NoticeEvent: NoticeEventKind, QuestionEvent: QuestionEventKind, BidEvent: BidEventKind,
-    AccountEvent: AccountEventKind}
+    AccountEvent: AccountEventKind, EvaluationEvent: EvaluationEventKind}
 
 
 @pytest.fixture
@@ -51,6 +55,12 @@ def trail(make_notice: Callable[..., Notice], officer: User, authority: Organiza
     enrol_fake_keys(draft, members, prefix="k")
     notice = services.notice_publish(notice=draft, by=officer)
     questions.question_ask(notice=notice, by=supplier_user, text="Kan vi levere i to omganger?")
+    # After the deadline a member declares impartiality (an evaluation event).
+    from evaluation.impartiality.services import impartiality_declare
+
+    Notice.objects.filter(pk=notice.pk).update(
+        submission_deadline=timezone.now() - timedelta(seconds=1))
+    impartiality_declare(notice=notice, by=members[0], has_conflict=False)
     accounts.supplier_signup(name="Vestland Elektro AS", email="kari@vestland.example",
                              password="correct horse battery staple", full_name="Kari",
                              org_number=_free_org_number())
@@ -136,13 +146,18 @@ def test_every_kind_written_is_a_member_of_its_enumeration(trail: dict[type[Even
 
 def test_the_kind_values_are_unchanged_stored_data() -> None:
     # A rename would orphan stored rows and change the public record.
+    assert NoticeEventKind.KIND_CHANGED == "notice.kind_changed"
     assert NoticeEventKind.PUBLISHED == "status.published"
     assert BidEventKind.LATE_REFUSED == "submission.late_refused"
     assert BidEventKind.OPENING_RUNNING == "opening.opening"
     assert QuestionEventKind.MERGE_RECEIVED == "question.merge_received"
     assert AccountEventKind.MEMBERSHIP_REMOVED == "membership.removed"
+    assert BidEventKind.REJECTED == "submission.rejected"
+    assert EvaluationEventKind.ACCESS_REFUSED == "impartiality.access_refused"
+    assert EvaluationEventKind.ADVISER_NAMED == "impartiality.adviser_named"
     assert len(NoticeEventKind) + len(QuestionEventKind) + len(BidEventKind) + len(
-        AccountEventKind) == 47
+        AccountEventKind) == 50  # + notice.kind_changed (notice type of a draft)
+    # + organization.updated (evaluation.contract: a supplier's company size)
 
 
 # --- cascades ---------------------------------------------------------------------------------

@@ -48,12 +48,12 @@ DECLARED_METHODS: dict[str, list[str]] = {
     "notices:detail": ["get"],
     "notices:workspace": ["get"],
     "notices:workspace-notice-preview": ["get"],
-    "accounts:account": ["get"],
     "following:inbox": ["get"],
     "following:saved-searches": ["get", "post"],
     "questions:question-ask": ["get", "post"],
     "questions:question-queue": ["get"],
     "bids:committee": ["get", "post"],
+    "bids:tasks": ["get"],
     "bids:enrol": ["get", "post"],
     "bids:bid": ["get"],
     "bids:receipt": ["get"],
@@ -143,6 +143,13 @@ class World:
     supplier: Any             # the bidder's organisation
     colleague: Any            # another membership in the bidder's organisation
     invitation_token: str
+    rejected_bid: Any = None  # the other supplier's opened bid on closed_notice, rejected
+    clarification: Any = None  # a clarification request to the bidder, answered
+    adviser: Any = None       # an external adviser named for closed_notice
+    award_letter: Any = None  # the bidder's award letter (closed_notice lot 0)
+    contract: Any = None      # evaluation.contract: the signed contract on closed_notice lot 0
+    suspension: Any = None    # evaluation.contract: an open complaint on closed_notice lot 0
+    library_template: Any = None  # criteria library: a template of the owner's authority
     kwargs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -243,9 +250,13 @@ def _build_world() -> World:
     # The closed tender: published 20 days ago, a bid, the deadline passed, opened by k = 2.
     start = now - timedelta(days=20)
     closed_notice = _tender(owner, members, keys, at=start)
+    from tests.evaluation.scores.conftest import add_criteria
+
+    add_criteria(closed_notice, owner)  # the award criteria, frozen at publication
     closed_notice = services.notice_publish(notice=closed_notice, by=owner, now=start)
     committee_services.manifest_ensure(notice=closed_notice, now=start)
     opened_bid = _seal_and_submit(closed_notice, supplier, bidder)
+    rejected_bid = _seal_and_submit(closed_notice, other_supplier, users["other_supplier"])
     Notice.objects.filter(pk=closed_notice.pk).update(
         submission_deadline=db_now() + timedelta(milliseconds=1))
     closed_notice.refresh_from_db()
@@ -260,6 +271,38 @@ def _build_world() -> World:
             opening.opening_add_shares(session=session, by=user, shares=shares)
     session.refresh_from_db()
     opened_bid.refresh_from_db()
+    rejected_bid.refresh_from_db()
+
+    # The evaluation of the closed tender: the owner and the member declared no conflict of
+    # interest; the other supplier's bid is rejected; the bidder answered a clarification.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluation.impartiality.services import adviser_add, impartiality_declare
+    from evaluation.qualification import services as qualification
+    from evaluation.services import evaluation_start
+
+    evaluation_start(notice=closed_notice, by=owner)
+    for user in (owner, members[0]):
+        impartiality_declare(notice=closed_notice, by=user, has_conflict=False)
+    clarification = qualification.clarification_request(
+        submission=opened_bid, kind="clarification", question="Forklar punkt 3.",
+        deadline=now + timedelta(days=3), by=owner)
+    qualification.clarification_answer(
+        request=clarification, by=bidder, answer="Se vedlegg.",
+        attachment=qualification.Attachment("svar.pdf", SimpleUploadedFile("svar.pdf", b"%PDF")))
+    qualification.bid_reject(submission=rejected_bid, ground="late", reasons="Kom for sent.",
+                             by=owner)
+    make_user("adviser@konsulent.example")
+    adviser = adviser_add(notice=closed_notice, by=owner, email="adviser@konsulent.example",
+                          role="Jurist")
+    # Lot 0 then goes on to scoring (evaluation/scores): no requirement is open.
+    from evaluation.services import evaluation_qualification_complete
+
+    evaluation_qualification_complete(
+        evaluation=closed_notice.evaluations.get(lot_number=0), by=owner)
+
+    # --- helper-award: lot 0 of the closed notice ranked and its award decision sent --------
+    award_letter = _award_world(closed_notice, owner, opened_bid)
 
     draft = services.notice_create(buyer=authority, by=owner, kind="national",
                                    fields=notice_fields(title="Utkast: skoleskyss"))
@@ -278,8 +321,73 @@ def _build_world() -> World:
                   bid=bid, opened_bid=opened_bid, session=session, seat=seat,
                   document=version, question=question, saved_search=saved, message=message,
                   supplier=supplier, colleague=colleague.memberships.get(),
-                  invitation_token=token)
+                  invitation_token=token, rejected_bid=rejected_bid,
+                  clarification=clarification, adviser=adviser, award_letter=award_letter)
+    _build_contract_block(world, owner)
+    # --- criteria library (evaluation/library): an own template of the owner's authority.
+    from evaluation.library.services import template_create
+
+    world.library_template = template_create(organization=authority, by=owner, data={
+        "area": "cleaning", "use": "contract", "ambition": "basic", "cpv_prefixes": ["9091"],
+        "title_nb": "Mikrofiber", "title_en": "Microfibre", "text_nb": "Bruk mikrofiber.",
+        "text_en": "Use microfibre.", "source": "Bergen kommune"})
     return world
+
+
+def _award_world(notice: Any, owner: Any, offer: Any) -> Any:
+    """helper-award: the closed notice's lot 0 goes from scoring to ranked (the consensus and
+    the price of its one offer; the members who never declared are not waited for), then
+    the award decision is drafted and sent: letters to the bidder and the rejected bidder.
+    Returns the bidder's letter."""
+    from evaluation.award import services as award
+    from evaluation.award.models import AwardLetter
+    from evaluation.criteria.models import AwardCriterion
+    from evaluation.models import EvaluationStatus
+    from evaluation.scores import services as scores
+    from evaluation.transitions import evaluation_flip
+
+    evaluation = notice.evaluations.get(lot_number=0)
+    evaluation_flip(evaluation, EvaluationStatus.SCORING, EvaluationStatus.CONSENSUS, by=owner,
+                    at=evaluation.started_at)
+    for criterion in AwardCriterion.objects.filter(notice=notice, lot_number=0):
+        if criterion.kind in ("price", "cost"):
+            scores.price_record(evaluation=evaluation, submission_id=offer.pk,
+                                criterion_id=criterion.pk, amount="1000000",
+                                document="tilbud.txt", by=owner)
+        else:
+            scores.consensus_record(evaluation=evaluation, submission_id=offer.pk,
+                                    criterion_id=criterion.pk, points="7",
+                                    justification="Godt beskrevet og realistisk plan.",
+                                    by=owner)
+    scores.evaluation_rank(evaluation=evaluation, by=owner)
+    evaluation.notice = notice
+    decision = award.award_draft(evaluation=evaluation, by=owner)
+    award.award_send(decision=decision, by=owner)
+    return AwardLetter.objects.get(decision=decision, submission=offer)
+
+
+# --- evaluation.contract (helper "contract"): a sent decision, a contract, a complaint ------
+
+
+def _build_contract_block(world: World, owner: Any) -> None:
+    """Lot 0 of the closed notice: a decision sent 11 days ago (standstill over) to the
+    bidder, the contract recorded (which publishes the award notice), then a complaint."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from evaluation.contract import services as contract_services
+
+    # The decision the award block sent; the contract is signed as of the standstill end.
+    decision = world.award_letter.decision
+    at = decision.standstill_end
+    today = timezone.localdate(at)
+    world.contract = contract_services.contract_sign(
+        decision=decision, supplier=world.opened_bid.supplier, title="Kontrakt",
+        value="1000000", signed_on=today, starts_on=today, by=owner, now=at,
+        document=SimpleUploadedFile("kontrakt.pdf", b"%PDF-1.4 kontrakt"))
+    world.suspension = contract_services.suspension_record(
+        notice=world.closed_notice, lot_number=0, kind="complaint", complainant="Nordlys",
+        description="Klage.", received_on=today, by=owner, now=at)
 
 
 @pytest.fixture(scope="module")
@@ -337,6 +445,29 @@ OPENING_API = r(OK, 404, OK, 404, 404, 404, 401)
 OPENING_WEB = r(OK, 404, OK, 404, 404, 404, LOGIN)
 # The bidder's organisation's members page: its administrator and platform staff.
 ORG_ADMIN_WEB = r(404, 404, 404, OK, 404, OK, LOGIN)
+# A lot's evaluation (closed notice, lot 0 at the scoring step): the owner and the member have
+# declared their impartiality; nobody else learns that the evaluation exists.
+EVALUATION_API = r(OK, 404, OK, 404, 404, 404, 401)
+EVALUATION_WEB = r(OK, 404, OK, 404, 404, 404, LOGIN)
+# Individual scoring is for the committee's members: the officer runs it but does not score.
+SCORER_API = r(403, 404, OK, 404, 404, 404, 401)
+SCORER_WEB = r(403, 404, OK, 404, 404, 404, LOGIN)
+# The evaluation (of the closed notice): not public; the owner and the member have declared
+# no conflict of interest, so both see bid content; decisions are the buyer's.
+DECIDE_API = r(OK, 404, 403, 404, 404, 404, 401)
+DECIDE_WEB = r(OK, 404, 403, 404, 404, 404, LOGIN)
+# The bidder's clarification request: the bidder and the cleared evaluators; the bidder
+# answers (409 here: answered already).
+CLARIFICATION_API = r(OK, 404, OK, OK, 404, 404, 401)
+CLARIFICATION_WEB = r(OK, 404, OK, OK, 404, 404, LOGIN)
+ANSWER_API = r(403, 404, 403, OK, 404, 404, 401)
+ANSWER_WEB = r(403, 404, 403, OK, 404, 404, LOGIN)
+# The other supplier's rejection letter: that supplier and the cleared evaluators.
+LETTER_API = r(OK, 404, OK, 404, OK, 404, 401)
+LETTER_WEB = r(OK, 404, OK, 404, OK, 404, LOGIN)
+# helper-award: the bidder's award letter: the bidder and the award's readers.
+AWARD_LETTER_API = r(OK, 404, OK, OK, 404, 404, 401)
+AWARD_LETTER_WEB = r(OK, 404, OK, OK, 404, 404, LOGIN)
 # Private things of one signed-in user (the bidder's saved search, inbox message).
 OWN_API = r(404, 404, 404, OK, 404, 404, 401)
 OWN_WEB = r(404, 404, 404, OK, 404, 404, LOGIN)
@@ -360,13 +491,15 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("api-notice-detail", "patch"): DRAFT_API,
     ("api-notice-detail", "delete"): DRAFT_API,
     ("api-notice-publish", "post"): DRAFT_API,
+    ("api-notice-kind", "post"): DRAFT_API,
     ("api-notice-change", "post"): BUYER_API,
-    ("api-notice-cancel", "post"): BUYER_API,
     ("api-notice-versions", "get"): PUBLIC,
     ("api-notice-documents", "get"): PUBLIC,
     ("api-notice-documents", "post"): BUYER_API,
     ("api-document-download", "get"): PUBLIC,
     ("api-notice-ocds", "get"): PUBLIC,
+    ("api-ocds-releases", "get"): PUBLIC,
+    ("api-ocds-record", "get"): PUBLIC,
     ("api-notice-eforms", "get"): PUBLIC,
     ("api-notice-follow", "get"): SIGNED_IN_API,
     ("api-notice-follow", "post"): SUPPLIERS_API,
@@ -423,8 +556,103 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("bids-opening-renew-key", "post"): r(OK, 404, 403, 404, 404, 404, 401),
     ("bids-opened-tar", "get"): OPENING_API,
     ("bids-opened-file", "get"): OPENING_API,
+    # the evaluation of a lot: prices, blind scores, consensus, ranking (evaluation/scores)
+    ("api-evaluation-prices", "get"): EVALUATION_API,
+    ("api-evaluation-prices", "post"): EVALUATION_API,
+    ("api-evaluation-prices-import", "post"): EVALUATION_API,
+    ("api-evaluation-scores", "get"): EVALUATION_API,
+    ("api-evaluation-scores", "put"): SCORER_API,
+    ("api-evaluation-scores-submit", "post"): SCORER_API,
+    ("api-evaluation-scoring-complete", "post"): EVALUATION_API,
+    ("api-evaluation-consensus", "get"): EVALUATION_API,
+    ("api-evaluation-consensus", "post"): EVALUATION_API,
+    ("api-evaluation-ranking", "get"): EVALUATION_API,
+    ("api-evaluation-ranking", "post"): EVALUATION_API,
+    ("api-evaluation-reopen", "post"): EVALUATION_API,
+    ("scores:prices", "get"): EVALUATION_WEB,
+    ("scores:prices", "post"): EVALUATION_WEB,
+    ("scores:prices-import", "post"): EVALUATION_WEB,
+    ("scores:scores", "get"): EVALUATION_WEB,
+    ("scores:scores", "post"): SCORER_WEB,
+    ("scores:scoring-complete", "post"): EVALUATION_WEB,
+    ("scores:consensus", "get"): EVALUATION_WEB,
+    ("scores:consensus", "post"): EVALUATION_WEB,
+    ("scores:ranking", "get"): EVALUATION_WEB,
+    ("scores:ranking", "post"): EVALUATION_WEB,
+    ("scores:reopen", "post"): EVALUATION_WEB,
+    # ESPD (evaluation/espd): the request is public with the notice; suppliers build and
+    # check responses (nothing stored); a bid's answers after opening are for evaluators who
+    # declared no conflict of interest (the owner and
+    # the member have, in scoring_world), 404 for everyone else.
+    ("api-espd-request", "get"): PUBLIC,
+    ("api-espd-response-build", "post"): SUPPLIERS_API,
+    ("api-espd-response-check", "post"): SUPPLIERS_API,
+    ("api-espd-answers", "get"): r(OK, 404, OK, 404, 404, 404, 401),
+    # helper-award: the award decision of the closed notice's lot 0 (ranked, decision sent):
+    # seen by the owner and the cleared member, decided by the cleared officer only.
+    ("api-award", "get"): EVALUATION_API,
+    ("api-award", "post"): DECIDE_API,
+    ("api-award-draft", "put"): DECIDE_API,
+    ("api-award-send", "post"): DECIDE_API,
+    ("api-award-withdraw", "post"): DECIDE_API,
+    ("api-award-lot-letters", "get"): EVALUATION_API,
+    ("api-award-letters", "get"): SIGNED_IN_API,
+    ("api-award-letter", "get"): AWARD_LETTER_API,
+    ("api-award-letter-pdf", "get"): AWARD_LETTER_API,
+    ("award:lot", "get"): EVALUATION_WEB,
+    ("award:draft", "post"): DECIDE_WEB,
+    ("award:update", "post"): DECIDE_WEB,
+    ("award:send", "post"): DECIDE_WEB,
+    ("award:withdraw", "post"): DECIDE_WEB,
+    ("award:letter", "get"): AWARD_LETTER_WEB,
+    ("award:letter-pdf", "get"): AWARD_LETTER_WEB,
+    # evaluation API (the closed notice)
+    ("api-evaluation", "get"): EVALUATION_API,
+    ("api-evaluation-start", "post"): DECIDE_API,
+    ("api-evaluation-declare", "post"): EVALUATION_API,
+    ("api-evaluation-advisers", "get"): EVALUATION_API,
+    ("api-evaluation-advisers", "post"): DECIDE_API,
+    ("api-evaluation-adviser-remove", "post"): DECIDE_API,
+    ("api-evaluation-grounds", "get"): EVALUATION_API,
+    ("api-evaluation-qualification", "get"): EVALUATION_API,
+    ("api-evaluation-complete", "post"): DECIDE_API,
+    ("api-evaluation-abnormally-low", "get"): EVALUATION_API,
+    ("api-evaluation-abnormally-low-ask", "post"): EVALUATION_API,
+    ("api-evaluation-abnormally-low-accept", "post"): DECIDE_API,
+    ("api-evaluation-bid", "get"): EVALUATION_API,
+    ("api-evaluation-assess", "post"): EVALUATION_API,
+    ("api-evaluation-clarify", "post"): EVALUATION_API,
+    ("api-evaluation-reject", "post"): DECIDE_API,
+    ("api-evaluation-rejection", "get"): LETTER_API,
+    ("api-evaluation-bid-file", "get"): EVALUATION_API,
+    # A supplier's own requests on the notice (possibly none); the committee sees them per bid.
+    ("api-evaluation-clarifications", "get"): r(403, 403, 403, OK, OK, 403, 401),
+    ("api-evaluation-clarification", "get"): CLARIFICATION_API,
+    ("api-evaluation-clarification-answer", "post"): ANSWER_API,
+    ("api-evaluation-clarification-attachment", "get"): CLARIFICATION_API,
+    # evaluation web
+    ("evaluation:overview", "get"): EVALUATION_WEB,
+    ("evaluation:start", "post"): DECIDE_WEB,
+    ("evaluation:declare", "post"): EVALUATION_WEB,
+    ("evaluation:adviser-add", "post"): DECIDE_WEB,
+    ("evaluation:adviser-remove", "post"): DECIDE_WEB,
+    ("evaluation:qualification", "get"): EVALUATION_WEB,
+    ("evaluation:complete", "post"): DECIDE_WEB,
+    ("evaluation:abnormally-low", "get"): EVALUATION_WEB,
+    ("evaluation:abnormally-low-ask", "post"): EVALUATION_WEB,
+    ("evaluation:abnormally-low-accept", "post"): DECIDE_WEB,
+    ("evaluation:bid", "get"): EVALUATION_WEB,
+    ("evaluation:assess", "post"): EVALUATION_WEB,
+    ("evaluation:clarify", "post"): EVALUATION_WEB,
+    ("evaluation:reject", "post"): DECIDE_WEB,
+    ("evaluation:bid-file", "get"): EVALUATION_WEB,
+    ("evaluation:letter", "get"): LETTER_WEB,
+    ("evaluation:clarification", "get"): CLARIFICATION_WEB,
+    ("evaluation:clarification", "post"): ANSWER_WEB,
+    ("evaluation:clarification-attachment", "get"): CLARIFICATION_WEB,
     # accounts web
     ("accounts:account", "get"): SIGNED_IN_WEB,
+    ("accounts:account", "post"): SIGNED_IN_WEB,
     ("accounts:login", "get"): PUBLIC,
     ("accounts:login", "post"): PUBLIC,
     ("accounts:logout", "post"): PUBLIC,
@@ -447,6 +675,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("accounts:password_reset_complete", "get"): PUBLIC,
     # feeds (a saved search's feed: its secret token is the credential)
     ("feeds:notices", "get"): PUBLIC,
+    ("opendata:open-data", "get"): PUBLIC,
+    ("opendata:open-data-file", "get"): PUBLIC,
     ("feeds:cpv", "get"): PUBLIC,
     ("feeds:saved", "get"): PUBLIC,
     # following web
@@ -467,6 +697,8 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     # bids web
     ("bids:committee", "get"): r(OK, 403, OK, 403, 403, 403, LOGIN),
     ("bids:committee", "post"): BUYER_WEB,
+    ("bids:committee-remind", "post"): BUYER_WEB,
+    ("bids:tasks", "get"): SIGNED_IN_WEB,
     ("bids:enrol", "get"): r(404, 404, OK, 404, 404, 404, LOGIN),
     ("bids:enrol", "post"): r(404, 404, OK, 404, 404, 404, LOGIN),
     ("bids:bid", "get"): SUPPLIERS_WEB,
@@ -486,42 +718,125 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("notices:workspace", "get"): SIGNED_IN_WEB,
     ("notices:workspace-notice-create", "get"): r(OK, OK, 403, 403, 403, 403, LOGIN),
     ("notices:workspace-notice-create", "post"): r(OK, OK, 403, 403, 403, 403, LOGIN),
+    # eForms upload: officers of an authority import their own notices (issue 12).
+    ("opendata:eforms-import", "get"): r(OK, OK, 403, 403, 403, 403, LOGIN),
+    ("opendata:eforms-import", "post"): r(OK, OK, 403, 403, 403, 403, LOGIN),
     ("notices:workspace-notice-preview", "get"): DRAFT_WEB,
     ("notices:workspace-notice-edit", "get"): DRAFT_WEB,
     ("notices:workspace-notice-edit", "post"): DRAFT_WEB,
     ("notices:workspace-notice-publish", "post"): DRAFT_WEB,
+    ("notices:workspace-notice-kind", "post"): DRAFT_WEB,
     ("notices:workspace-notice-documents", "get"): DRAFT_WEB,
     ("notices:workspace-notice-documents", "post"): DRAFT_WEB,
     ("notices:workspace-notice-change", "get"): BUYER_WEB,
     ("notices:workspace-notice-change", "post"): BUYER_WEB,
-    ("notices:workspace-notice-cancel", "get"): BUYER_WEB,
-    ("notices:workspace-notice-cancel", "post"): BUYER_WEB,
     ("notices:workspace-notice-delete", "get"): DRAFT_WEB,
     ("notices:workspace-notice-delete", "post"): DRAFT_WEB,
+    # evaluation: the evaluation model on the notice (public once published; the buyer's
+    # editors change it; the buyer's people, committee members too, simulate offers)
+    ("evaluation-api:model", "get"): PUBLIC,
+    ("evaluation-api:model", "put"): BUYER_API,
+    ("evaluation-api:model-change", "post"): BUYER_API,
+    ("evaluation-api:model-simulate", "post"): r(OK, 403, OK, 403, 403, 403, 401),
+    ("evaluation:criteria-model", "get"): BUYER_WEB,
+    ("evaluation:criteria-lot", "get"): BUYER_WEB,
+    ("evaluation:criteria-lot", "post"): BUYER_WEB,
+    ("evaluation:criteria-requirements", "get"): BUYER_WEB,
+    ("evaluation:criteria-requirements", "post"): BUYER_WEB,
+    ("evaluation:criteria-simulate", "get"): r(OK, 403, OK, 403, 403, 403, LOGIN),
+    ("evaluation:criteria-simulate", "post"): r(OK, 403, OK, 403, 403, 403, LOGIN),
+    # evaluation.contract (closed notice, lot 0): the award readers see the contract page and
+    # the signed document; only the buyer's editors act (the cleared member: 403).
+    ("contract:lot", "get"): EVALUATION_WEB,
+    ("contract:suspension-record", "post"): DECIDE_WEB,
+    ("contract:suspension-lift", "post"): DECIDE_WEB,
+    ("contract:sign", "post"): DECIDE_WEB,
+    ("contract:document", "get"): EVALUATION_WEB,
+    ("contract:award-notice-publish", "post"): DECIDE_WEB,
+    ("api-contract-lot", "get"): EVALUATION_API,
+    ("api-contract-suspensions", "post"): DECIDE_API,
+    ("api-contract-suspension-lift", "post"): DECIDE_API,
+    ("api-contract-sign", "post"): DECIDE_API,
+    ("api-contract-document", "get"): EVALUATION_API,
+    ("api-contract-award-notice", "post"): DECIDE_API,
+    # The supplier's company size: its administrators (and platform staff), like its members.
+    ("accounts:company-size", "post"): ORG_ADMIN_WEB,
+    # --- helper "protocol": the procurement protocol, the cancellation, the dashboard ------
+    # The protocol (closed notice) quotes bid content and scores: the buyer's editors and the
+    # cleared evaluators (the owner and the member have declared); 404 for everyone else.
+    ("evaluation:protocol", "get"): EVALUATION_WEB,
+    ("evaluation:protocol-pdf", "get"): EVALUATION_WEB,
+    ("api-evaluation-protocol", "get"): EVALUATION_API,
+    ("api-evaluation-protocol-pdf", "get"): EVALUATION_API,
+    # Cancelling the (public) closed notice: the buyer's editors (an empty form is a 400).
+    ("evaluation:cancel", "get"): BUYER_WEB,
+    ("evaluation:cancel", "post"): BUYER_WEB,
+    ("api-evaluation-cancel", "post"): BUYER_API,
+    # The dashboard: officers of an authority, each their own organisations' procurements.
+    ("evaluation:dashboard", "get"): r(OK, OK, 403, 403, 403, 403, LOGIN),
+    ("api-evaluation-dashboard", "get"): r(OK, OK, 403, 403, 403, 403, 401),
+    # criteria library (evaluation/library): the national library is public; an authority's
+    # own templates are its people's, kept by its editors; copying into a draft: its editors
+    ("evaluation-api:library-templates", "get"): PUBLIC,
+    ("evaluation-api:library-templates", "post"): SIGNED_IN_API,
+    ("evaluation-api:library-template", "get"): r(OK, 404, OK, 404, 404, 404, 404),
+    ("evaluation-api:library-template", "post"): r(OK, 404, 403, 404, 404, 404, 401),
+    ("evaluation-api:library-suggestions", "get"): PUBLIC,
+    ("evaluation-api:library-apply", "post"): DRAFT_API,
+    ("evaluation:library-apply", "post"): DRAFT_WEB,
+    ("evaluation:library-clause-remove", "post"): DRAFT_WEB,
+    ("evaluation:library-own", "get"): r(OK, OK, 403, 403, 403, 403, LOGIN),
+    ("evaluation:library-own", "post"): r(OK, OK, 403, 403, 403, 403, LOGIN),
+    ("evaluation:library-own-version", "get"): r(OK, 404, 403, 403, 403, 403, LOGIN),
+    ("evaluation:library-own-version", "post"): r(OK, 404, 403, 403, 403, 403, LOGIN),
+    # --- prod: health checks (backend/health.py), public and without data ---
+    ("healthz", "get"): PUBLIC,
+    ("readyz", "get"): PUBLIC,
 }
 
 # Which object each route is asked about (the rest: the open notice).
-DRAFT_ROUTES = {"api-notice-detail", "api-notice-publish", "notices:workspace-notice-preview",
+DRAFT_ROUTES = {"api-notice-detail", "api-notice-publish", "api-notice-kind",
+                "notices:workspace-notice-preview", "notices:workspace-notice-kind",
                 "notices:workspace-notice-edit", "notices:workspace-notice-publish",
-                "notices:workspace-notice-documents", "notices:workspace-notice-delete"}
+                "notices:workspace-notice-documents", "notices:workspace-notice-delete",
+                # criteria library
+                "evaluation-api:library-apply", "evaluation:library-apply",
+                "evaluation:library-clause-remove"}
 CLOSED_ROUTES = {"bids-opening-start", "bids:opening", "bids:opening-start",
                  "bids:opening-resume", "bids:protocol", "bids:protocol-pdf", "bids:opened-tar",
-                 "bids:opened-file"}
+                 "bids:opened-file", "api-espd-answers"}
+SCORES_ROUTES = {name for name, _method in EXPECTED
+                 if name.startswith(("api-evaluation-", "scores:", "api-award", "award:"))}
+CLOSED_ROUTES |= SCORES_ROUTES
+CLOSED_ROUTES |= {name for name, _method in EXPECTED
+                  if name.startswith(("contract:", "api-contract-"))}  # evaluation.contract
+
+
+LETTER_ROUTES = {"evaluation:letter", "api-evaluation-rejection"}
 
 
 def _kwargs(world: World, route: Route) -> dict[str, Any]:
     name = route.name
+    evaluation = name.startswith(("evaluation:", "api-evaluation"))
     notice = (world.draft if name in DRAFT_ROUTES
-              else world.closed_notice if name in CLOSED_ROUTES else world.open_notice)
-    submission = world.opened_bid if name in CLOSED_ROUTES or "opened" in name else world.bid
+              else world.closed_notice if name in CLOSED_ROUTES or evaluation
+              else world.open_notice)
+    submission = (world.rejected_bid if name in LETTER_ROUTES
+                  else world.opened_bid if name in CLOSED_ROUTES or "opened" in name
+                  or evaluation else world.bid)
     values = {
         "pk": notice.pk, "notice_id": notice.pk, "submission_id": submission.pk,
         "member_id": world.seat.pk, "document_id": world.document.document_id,
         "number": world.document.number, "index": 0, "session_id": world.session.pk,
         "question_id": world.question.pk, "org_id": world.supplier.pk,
         "membership_id": world.colleague.pk, "token": world.invitation_token,
-        "uidb64": "MQ", "division": "45",
+        "uidb64": "MQ", "division": "45", "lot": 0,
+        "adviser_id": world.adviser.pk, "clarification_id": world.clarification.pk,
+        "letter_id": world.award_letter.pk,
+        "contract_id": world.contract.pk, "suspension_id": world.suspension.pk,
     }
+    values["key"] = world.library_template.key
+    values["position"] = 1
     if name == "feeds:saved":
         values["token"] = world.saved_search.feed_token
     if name in ("api-saved-search", "following:saved-search-delete"):
@@ -530,6 +845,19 @@ def _kwargs(world: World, route: Route) -> dict[str, Any]:
         values["pk"] = world.message.pk
     if name in ("api-question-answer", "api-question-merge"):
         values["pk"] = world.question.pk
+    if name == "api-ocds-record":
+        from notices.exports.ocds import ocid
+
+        values["ocid"] = ocid(notice)
+    if name == "opendata:open-data-file":
+        # The day's exports of the open notice (written inside the row's savepoint).
+        from django.utils import timezone
+
+        from notices.exports.opendata import open_data_export_day
+
+        day = timezone.localdate(notice.published_at)
+        open_data_export_day(day=day)
+        values.update(day=day.isoformat(), format="ocds")
     if name == "accounts:password_reset_confirm":
         values["token"] = "set-password"
     if name == "api-token-detail":

@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "backend", "bids", "evaluation", "notices")
 # Models with a status (Notice, Question, Submission, OpeningSession, OpenedBid): the
 # constructors and managers that could write one.
-STATUS_MODELS = {"Notice", "Question", "Submission", "OpeningSession", "OpenedBid"}
+STATUS_MODELS = {"Notice", "Question", "Submission", "OpeningSession", "OpenedBid",
+                 "LotEvaluation"}
 CREATE_METHODS = {"create", "get_or_create", "update_or_create", "bulk_create"}
 
 

@@ -4,8 +4,10 @@
 status events the block wrote, and checks that for every row they form one unbroken chain of
 allowed edges from the status before to the status after, one event per edge, with the kind
 the transitions module names for it, and that no row changed without its events. An opened
-bid is recorded by its submission's `submission.opened` event (bids.opening.transitions).
-Used by tests/test_transitions.py and tests/bids/test_transitions.py.
+bid is recorded by its submission's `submission.opened` event (bids.opening.transitions); a lot
+evaluation by its EvaluationEvent of the kind evaluation.transitions.EVENT_OF names for the
+(old, new) edge; an award decision by its AwardEvent (evaluation.award.transitions). Used
+by tests/test_transitions.py, tests/bids/test_transitions.py and tests/evaluation.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from bids import transitions as bid_transitions
 from bids.models import BidEvent, BidEventKind, Submission
 from bids.opening import transitions as opening_transitions
 from bids.opening.models import OpenedBid, OpenedBidStatus, OpeningSession
+from evaluation import transitions as evaluation_transitions
+from evaluation.award import transitions as award_transitions
+from evaluation.award.models import AwardDecision, AwardEvent
+from evaluation.models import EvaluationEvent, LotEvaluation
 from notices import transitions as notice_transitions
 from notices.models import Notice, NoticeEvent
 from notices.questions import transitions as question_transitions
@@ -35,7 +41,8 @@ class Change:
 
 
 MODELS: dict[str, Any] = {"notice": Notice, "question": Question, "submission": Submission,
-                          "opening": OpeningSession, "opened_bid": OpenedBid}
+                          "opening": OpeningSession, "opened_bid": OpenedBid,
+                          "evaluation": LotEvaluation, "award": AwardDecision}
 EDGES: dict[str, Any] = {
     "notice": (notice_transitions.ALLOWED, notice_transitions.EVENT_OF),
     "question": (question_transitions.ALLOWED, question_transitions.EVENT_OF),
@@ -44,9 +51,14 @@ EDGES: dict[str, Any] = {
     "opened_bid": (opening_transitions.BID_ALLOWED, {
         OpenedBidStatus.OPENED: BidEventKind.OPENED,
         OpenedBidStatus.FAILED: BidEventKind.OPENING_BID_FAILED}),
+    # Keyed by (old, new): two edges lead to consensus, each with its own kind.
+    "evaluation": (evaluation_transitions.ALLOWED, evaluation_transitions.EVENT_OF),
+    "award": (award_transitions.ALLOWED, award_transitions.EVENT_OF),
 }
 SUBMISSION_KINDS = set(bid_transitions.EVENT_OF.values())
 OPENING_KINDS = set(opening_transitions.EVENT_OF.values())
+EVALUATION_KINDS = set(evaluation_transitions.EVENT_OF.values())
+AWARD_KINDS = set(award_transitions.EVENT_OF.values())
 
 
 def _snapshot() -> dict[str, dict[str, tuple[Any, ...]]]:
@@ -61,7 +73,7 @@ def _snapshot() -> dict[str, dict[str, tuple[Any, ...]]]:
 
 def _marks() -> dict[type, int]:
     return {model: (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
-            for model in (NoticeEvent, QuestionEvent, BidEvent)}
+            for model in (NoticeEvent, QuestionEvent, BidEvent, EvaluationEvent, AwardEvent)}
 
 
 Step = tuple[str, str, str]  # (kind, from, to)
@@ -95,6 +107,12 @@ def _steps(marks: dict[type, int], bids_by_submission: dict[str, str]
             # The submission's event has the submission's from/to: the bid's 'from' is
             # whatever the chain reached.
             steps["opened_bid", bid].append((str(bevent.kind), "", str(to)))
+    for eevent in EvaluationEvent.objects.filter(pk__gt=marks[EvaluationEvent]).order_by("pk"):
+        if eevent.kind in EVALUATION_KINDS:
+            steps["evaluation", str(eevent.evaluation_id)].append(step(eevent))
+    for aevent in AwardEvent.objects.filter(pk__gt=marks[AwardEvent]).order_by("pk"):
+        if aevent.kind in AWARD_KINDS and aevent.decision_id is not None:
+            steps["award", str(aevent.decision_id)].append(step(aevent))
     return steps
 
 
@@ -120,7 +138,8 @@ def one_event_per_transition() -> Iterator[list[Change]]:
                 if old != status:
                     problems.append(f"{aggregate} {pk}: event {kind} from {old}, row was "
                                     f"{status}")
-                if (old, new) not in allowed or kind != event_of.get(new):
+                if (old, new) not in allowed or kind != event_of.get((old, new),
+                                                                     event_of.get(new)):
                     problems.append(f"{aggregate} {pk}: {kind} {old} -> {new} is not an edge")
                 changes.append(Change(aggregate, pk, old, new))
                 status, stepped = new, True

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from backend.links import DEFAULT_ADDRESS, WILDCARD_HOSTS, site_url_for_address, split_address
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(os.environ.get("ANBUD_DATA_DIR", BASE_DIR / "data"))
 # The embedded profile keeps its database, files and search index here.
@@ -31,6 +33,11 @@ DEBUG = env_bool("DEBUG", False)
 # The embedded default runs without configuration; production must set SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "anbud-embedded-default-not-secret")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+if os.environ.get("ANBUD_RUN_ADDR") and "ALLOWED_HOSTS" not in os.environ:
+    # `make run ADDR=…`: the host it serves on answers too; a wildcard serves any name.
+    _run_host = split_address(os.environ["ANBUD_RUN_ADDR"])[0]
+    ALLOWED_HOSTS = (["*"] if _run_host in WILDCARD_HOSTS
+                     else sorted({*ALLOWED_HOSTS, _run_host.strip("[]")}))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -161,8 +168,47 @@ TENDER_DOCUMENT_EXTENSIONS = env_list(
     "pdf,docx,doc,xlsx,xls,odt,ods,odp,pptx,txt,csv,xml,json,zip,png,jpg,jpeg,dwg,dxf,ifc,sosi",
 )
 
+# Evaluation: individual scores of one offer and criterion that differ by at least this many
+# points (of 10) are flagged for the consensus discussion.
+EVALUATION_DIVERGENCE_THRESHOLD = float(
+    os.environ.get("ANBUD_EVALUATION_DIVERGENCE_THRESHOLD", "3"))
+
 # OCDS open data: the ocid prefix registered with the Open Contracting Partnership.
 OCDS_OCID_PREFIX = os.environ.get("ANBUD_OCDS_OCID_PREFIX", "ocds-anbud-")
+# OCDS open data: the ocid prefix registered with the Open Contracting Partnership
+# (`ocds-` and six lowercase letters or digits). The default only has the right form: an
+# operator registers their own (README, docs/open-data.md).
+OCDS_OCID_PREFIX = os.environ.get("ANBUD_OCDS_OCID_PREFIX", "ocds-anbud0")
+OCDS_PUBLISHER_NAME = os.environ.get("ANBUD_OCDS_PUBLISHER", "Anbud")
+# Licence of the open data (exports, feeds, API), shown on /open-data/ and in OCDS packages.
+OPEN_DATA_LICENSE_URL = os.environ.get(
+    "ANBUD_OPEN_DATA_LICENSE_URL", "https://data.norge.no/nlod/no/2.0")
+OPEN_DATA_LICENSE_NAME = os.environ.get(
+    "ANBUD_OPEN_DATA_LICENSE_NAME", "Norsk lisens for offentlige data (NLOD) 2.0")
+
+# eForms: the SDK folder (schemas/, schematrons/) used to validate imports; beside the
+# checkout by default. Without it (or without the saxonche wheel) imports get the built-in
+# checks only.
+_SHARED_EFORMS = BASE_DIR.parent / "shared" / "standards" / "eforms"
+EFORMS_SDK_DIR = os.environ.get("ANBUD_EFORMS_SDK_DIR",
+                                str(_SHARED_EFORMS) if _SHARED_EFORMS.is_dir() else "")
+EFORMS_SCHEMATRON_CACHE = os.environ.get("ANBUD_EFORMS_SCHEMATRON_CACHE",
+                                         str(DATA_DIR / "cache" / "eforms-schematron"))
+# The review body named in notices for TED (OPT-301-Lot-ReviewOrg): the court where a supplier
+# asks for an interim injunction. Empty values keep the defaults of notices/exports/eforms.py
+# (DEFAULT_REVIEW_BODY); set the court competent for your authorities.
+EFORMS_REVIEW_BODY = {
+    "name": os.environ.get("ANBUD_REVIEW_BODY_NAME", ""),
+    "company_id": os.environ.get("ANBUD_REVIEW_BODY_ORG_NUMBER", ""),
+    "street": os.environ.get("ANBUD_REVIEW_BODY_STREET", ""),
+    "postal_code": os.environ.get("ANBUD_REVIEW_BODY_POSTAL_CODE", ""),
+    "city": os.environ.get("ANBUD_REVIEW_BODY_CITY", ""),
+    "nuts": os.environ.get("ANBUD_REVIEW_BODY_NUTS", ""),
+    "email": os.environ.get("ANBUD_REVIEW_BODY_EMAIL", ""),
+    "website": os.environ.get("ANBUD_REVIEW_BODY_WEBSITE", ""),
+}
+# Bulk open data: where the daily exports go (inside the default storage).
+OPEN_DATA_EXPORT_PREFIX = "open-data"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -171,21 +217,34 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Celery: in-process (eager) unless a broker is configured.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Celery: in-process (eager) unless a broker is configured. ANBUD_BROKER_URL names the broker
+# (RabbitMQ recommended, docs/operations.md: amqp://user:password@host:5672/vhost); without
+# it REDIS_URL serves as the broker too.
+CELERY_BROKER_URL = os.environ.get("ANBUD_BROKER_URL", "").strip() or REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER",
+                                    CELERY_BROKER_URL == "memory://")
+# Long tasks (the opening) are acknowledged after they ran: a worker takes one at a time.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
-# One writer per search index: indexing has its own queue, served by a worker with
-# --concurrency 1 (docs/operations.md). Without a broker everything runs in-process.
-CELERY_TASK_ROUTES = ({"notices.tasks.search_index_notice": {"queue": "search"}}
-                      if REDIS_URL else {})
+# Search: every node's index follows the search outbox (docs/search.md). With a broker
+# (production) each node runs `manage.py search_follow`; without one (embedded) the web
+# process follows after each commit and before each search.
+SEARCH_FOLLOW_INLINE = env_bool("SEARCH_FOLLOW_INLINE", not REDIS_URL)
+SEARCH_FOLLOW_INTERVAL = float(os.environ.get("SEARCH_FOLLOW_INTERVAL", "0.5"))
+SEARCH_OUTBOX_GAP_SECONDS = float(os.environ.get("SEARCH_OUTBOX_GAP_SECONDS", "60"))
+SEARCH_OUTBOX_RETENTION_DAYS = float(os.environ.get("SEARCH_OUTBOX_RETENTION_DAYS", "7"))
 
 # The public address of the site, for links in e-mails and feeds.
-ANBUD_SITE_URL = os.environ.get("ANBUD_SITE_URL", "http://127.0.0.1:8000")
+# `make run ADDR=host:port` passes its address as ANBUD_RUN_ADDR; links follow it unless
+# ANBUD_SITE_URL names the public address.
+ANBUD_RUN_ADDR = os.environ.get("ANBUD_RUN_ADDR", "").strip()
+ANBUD_SITE_URL = (os.environ.get("ANBUD_SITE_URL", "").strip()
+                  or site_url_for_address(ANBUD_RUN_ADDR or DEFAULT_ADDRESS))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Anbud <noreply@anbud.localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
@@ -229,8 +288,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # One line per eager task drowns the console in the embedded profile.
-    "loggers": {"celery.app.trace": {"level": "WARNING"}},
+    # One line per eager task drowns the console in the embedded profile; a worker logs each
+    # task it ran (name, id, time; arguments are ids).
+    "loggers": {"celery.app.trace": {
+        "level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"}},
 }
 
 if not DEBUG and os.environ.get("ANBUD_HTTPS", "") == "1":
@@ -246,7 +307,19 @@ CELERY_BEAT_SCHEDULE = {
     "notices-retry-notifications": {
         "task": "notices.following_tasks.retry_unsent_notifications", "schedule": 300.0},
 }
+# Bulk open data: yesterday's notices as OCDS and eForms, written once (the task is cheap when
+# there is nothing to do, so it runs hourly).
+CELERY_BEAT_SCHEDULE["notices-open-data-daily"] = {"task": "notices.exports.open_data_daily",
+                                                   "schedule": 3600.0}
+# Beat's heartbeat (backend/health.py): proves beat and a worker are running.
+CELERY_BEAT_SCHEDULE["backend-heartbeat"] = {"task": "backend.heartbeat", "schedule": float(
+    os.environ.get("ANBUD_HEARTBEAT_SECONDS", "30"))}
+CELERY_BEAT_SCHEDULE["notices-search-prune-outbox"] = {"task": "notices.tasks.search_prune_outbox",
+                                                       "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE.update({"bids-close-due": {"task": "bids.tasks.close_due", "schedule": 15.0}, "bids-cleanup-unfinished": {"task": "bids.tasks.cleanup_unfinished", "schedule": 300.0}, "bids-tree-head": {"task": "bids.tasks.tree_head", "schedule": 300.0}})  # noqa: E501
+# The officer's award-notice reminders (evaluation/dashboard/tasks.py), idempotent.
+CELERY_BEAT_SCHEDULE["evaluation-award-notice-reminders"] = {
+    "task": "evaluation.dashboard.award_notice_reminders", "schedule": 3600.0}
 
 # --- Sign-in: throttling (django-axes) and API tokens (django-rest-knox) -----------------------
 from datetime import timedelta  # noqa: E402
@@ -317,3 +390,15 @@ if not DEBUG and os.environ.get("ANBUD_HTTPS", "") == "1":
     SECURE_HSTS_SECONDS = int(os.environ.get("ANBUD_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ANBUD_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("ANBUD_HSTS_PRELOAD", False)
+
+# The evaluation (evaluation/). An offer is flagged as abnormally low when its price lies this
+# share below the average of the other offers, or below the next lowest price; the committee
+# then asks the supplier to explain the price before it rejects or accepts (FOA § 24-9).
+# A guide for the committee, not a rule of the regulation, so a setting and not a dated row.
+EVALUATION_ABNORMALLY_LOW_BELOW_AVERAGE = float(
+    os.environ.get("ANBUD_ABNORMALLY_LOW_BELOW_AVERAGE", "0.40"))
+EVALUATION_ABNORMALLY_LOW_BELOW_NEXT = float(
+    os.environ.get("ANBUD_ABNORMALLY_LOW_BELOW_NEXT", "0.30"))
+# The largest document a supplier may send with an answer to a clarification request.
+EVALUATION_CLARIFICATION_MAX_BYTES = int(
+    os.environ.get("ANBUD_CLARIFICATION_MAX_BYTES", str(50 * 1024 * 1024)))

@@ -128,7 +128,7 @@ class ShareInSerializer(serializers.Serializer):
         cli = "context_hash" in attrs and "share" in attrs
         if browser == cli:
             raise serializers.ValidationError(
-                "Send either submission + resealed, or context_hash + share.")
+                _("Send either submission + resealed, or context_hash + share."))
         return attrs
 
 

@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from bids.models import LogEntry, Submission
 from bids.opening.models import OpeningSession
 from crypto import merkle
@@ -32,7 +34,7 @@ def verify_opened_set(session: OpeningSession) -> dict[str, Any]:
     opened = set(session.bids.values_list("submission__context_hash", flat=True))
     result: dict[str, Any] = {"ok": False, "problems": [], "opened": len(opened)}
     if sth is None:
-        result["problems"].append("No signed tree head was issued at the deadline.")
+        result["problems"].append(_("No signed tree head was issued at the deadline."))
         return result
     result.update(tree_size=sth.size, root=sth.root, timestamp=sth.timestamp,
                   public_key=sth.public_key, signature=sth.signature)
@@ -43,15 +45,15 @@ def verify_opened_set(session: OpeningSession) -> dict[str, Any]:
         result["signature_ok"] = True
     except EtbError:
         result["signature_ok"] = False
-        result["problems"].append("The tree head's signature does not verify.")
+        result["problems"].append(_("The tree head's signature does not verify."))
     rows = list(LogEntry.objects.filter(index__lt=sth.size).order_by("index")
                 .values_list("index", "leaf_hash", "entry", "notice_id", "kind"))
     if [r[0] for r in rows] != list(range(sth.size)):
-        result["problems"].append("The log is missing entries below the tree head's size.")
+        result["problems"].append(_("The log is missing entries below the tree head's size."))
         return result
     result["root_ok"] = merkle.root_of([bytes.fromhex(r[1]) for r in rows]).hex() == sth.root
     if not result["root_ok"]:
-        result["problems"].append("The log entries do not hash to the tree head's root.")
+        result["problems"].append(_("The log entries do not hash to the tree head's root."))
     ours = set(Submission.objects.filter(notice_id=session.notice_id)
                .values_list("context_hash", flat=True))
     balance: dict[str, int] = {}
@@ -69,15 +71,15 @@ def verify_opened_set(session: OpeningSession) -> dict[str, Any]:
     result["missing"] = sorted(received - opened)
     result["extra"] = sorted(opened - received)
     if closed is None:
-        result["problems"].append("The tender-closed entry is not inside the tree head.")
+        result["problems"].append(_("The tender-closed entry is not inside the tree head."))
     elif closed != received:
-        result["problems"].append("The tender-closed entry lists another set of bids than the "
-                                  "log received.")
+        result["problems"].append(_("The tender-closed entry lists another set of bids than "
+                                    "the log received."))
     if result["missing"]:
-        result["problems"].append(f"{len(result['missing'])} bid(s) received in the log before "
-                                  "the deadline are not being opened.")
+        result["problems"].append(_("%(n)s bid(s) received in the log before the deadline are "
+                                    "not being opened.") % {"n": len(result["missing"])})
     if result["extra"]:
-        result["problems"].append(f"{len(result['extra'])} bid(s) being opened were not "
-                                  "received in the log before the deadline.")
+        result["problems"].append(_("%(n)s bid(s) being opened were not received in the log "
+                                    "before the deadline.") % {"n": len(result["extra"])})
     result["ok"] = not result["problems"]
     return result

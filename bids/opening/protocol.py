@@ -14,9 +14,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.formatting import format_oslo
+from backend.formatting import format_number, format_oslo, format_size
 from bids.models import BidEvent, BidEventKind, Submission, SubmissionStatus
-from bids.opening.models import OpeningSession, OpeningShare
+from bids.opening.models import OpenedBidStatus, OpeningSession, OpeningShare
 from notices.models import Notice
 
 # The events the protocol lists as "arrived after the deadline", by name.
@@ -42,7 +42,10 @@ class ProtocolBid:
 
 
 @dataclass
-class ProtocolRejected:
+class ProtocolNotReceived:
+    """A bid that was not received: an upload never completed, or an attempt after the
+    deadline. Not a rejection (avvisning), which is a decision of its own."""
+
     supplier: str
     submission: str
     reason: str
@@ -64,7 +67,7 @@ class ProtocolData:
     deadline: datetime
     generated_at: datetime
     bids: list[ProtocolBid]
-    rejected: list[ProtocolRejected]
+    not_received: list[ProtocolNotReceived]
     withdrawn: int
     superseded: int
     openers: list[ProtocolOpener]
@@ -72,14 +75,17 @@ class ProtocolData:
     tree_head: dict[str, Any]
 
 
-def _rejected(notice: Notice, deadline: datetime) -> list[ProtocolRejected]:
-    """Submissions that never got a receipt before the deadline (late or incomplete), and late
-    attempts the submission side recorded. An upload the supplier cancelled itself before the
-    deadline is not a rejection and is left out."""
-    rows: list[ProtocolRejected] = []
+def _not_received(notice: Notice, deadline: datetime) -> list[ProtocolNotReceived]:
+    """Submissions that never got a receipt before the deadline (an upload never completed),
+    and late attempts the submission side recorded. An upload the supplier cancelled itself
+    before the deadline is left out. None of these is called a rejection: that is a formal
+    decision, recorded as such (status "rejected")."""
+    rows: list[ProtocolNotReceived] = []
+    # A bid the evaluation rejected after opening is an opened bid here, not "not received".
     unfinished = Submission.objects.filter(
         notice=notice, status__in=[SubmissionStatus.UPLOADING, SubmissionStatus.ABANDONED,
-                                   SubmissionStatus.REJECTED]).select_related("supplier")
+                                   SubmissionStatus.REJECTED]).exclude(
+        opened__status=OpenedBidStatus.OPENED).select_related("supplier")
     events = BidEvent.objects.filter(notice=notice, submission__in=unfinished)
     cancelled = set(events.filter(kind=BidEventKind.ABANDONED, by__isnull=False,
                                   at__lt=deadline).values_list("submission_id", flat=True))
@@ -94,11 +100,10 @@ def _rejected(notice: Notice, deadline: datetime) -> list[ProtocolRejected]:
         if sub.status == SubmissionStatus.REJECTED:
             reason = _("Rejected")
         elif sub.pk in uploaded or sub.sealing == "server":
-            reason = _("Upload not finalised before the deadline (late or incomplete); no "
-                       "receipt, not opened")
+            reason = _("Upload never completed before the deadline: no receipt, not opened")
         else:
             reason = _("Started, but nothing was uploaded before the deadline")
-        rows.append(ProtocolRejected(supplier=sub.supplier.name, submission=str(sub.pk),
+        rows.append(ProtocolNotReceived(supplier=sub.supplier.name, submission=str(sub.pk),
                                      reason=reason, at=sub.created_at))
     seen: set[Any] = set()
     for event in late:
@@ -107,7 +112,7 @@ def _rejected(notice: Notice, deadline: datetime) -> list[ProtocolRejected]:
                 continue
             seen.add(event.submission_id)
         refused = event.submission
-        rows.append(ProtocolRejected(
+        rows.append(ProtocolNotReceived(
             supplier=refused.supplier.name if refused else str(event.data.get("supplier", "")),
             submission=str(refused.pk) if refused else "", at=event.at,
             reason=_("Arrived after the deadline; nothing was accepted")))
@@ -143,7 +148,7 @@ def protocol_data(session: OpeningSession, *, now: datetime | None = None) -> Pr
     return ProtocolData(
         notice=notice, session=session, deadline=session.deadline,
         generated_at=now or timezone.now(), bids=bids,
-        rejected=_rejected(notice, session.deadline),
+        not_received=_not_received(notice, session.deadline),
         withdrawn=counts[SubmissionStatus.WITHDRAWN],
         superseded=counts[SubmissionStatus.SUPERSEDED],
         openers=list(openers.values()),
@@ -151,14 +156,14 @@ def protocol_data(session: OpeningSession, *, now: datetime | None = None) -> Pr
         tree_head=check)
 
 
-def _when(moment: datetime | None) -> str:
+def _when(moment: datetime | str | None) -> str:
     return format_oslo(moment, "seconds", empty="-")
 
 
 def _size(n: int) -> str:
-    if n >= 1 << 20:
-        return f"{n / (1 << 20):.1f} MiB ({n:,} B)".replace(",", " ")
-    return f"{n:,} B".replace(",", " ")
+    if n >= 1 << 10:
+        return f"{format_size(n)} ({format_number(n)} B)"
+    return format_size(n)
 
 
 def _hex_lines(value: str, width: int = 32) -> str:
@@ -226,13 +231,13 @@ def protocol_pdf(data: ProtocolData, *, compress: bool = True) -> bytes:
     if not data.bids:
         rows.append([p(_("No bids were received."), small), "", "", "", ""])
     story.append(grid(rows, [36 * mm, 26 * mm, 24 * mm, 50 * mm, 38 * mm]))
-    story += [Spacer(1, 4 * mm), p(_("Bids rejected as late or incomplete"),
+    story += [Spacer(1, 4 * mm), p(_("Bids not received before the deadline"),
                                    styles["Heading3"])]
-    if data.rejected:
+    if data.not_received:
         rrows: list[list[Any]] = [[p(_("Supplier"), small), p(_("When"), small),
                                    p(_("Reason"), small)]]
         rrows += [[p(r.supplier, small), p(_when(r.at), small), p(r.reason, small)]
-                  for r in data.rejected]
+                  for r in data.not_received]
         story.append(grid(rrows, [60 * mm, 34 * mm, 80 * mm]))
     else:
         story.append(p(_("None.")))
@@ -249,8 +254,9 @@ def protocol_pdf(data: ProtocolData, *, compress: bool = True) -> bytes:
                                    styles["Heading3"])]
     if th.get("tree_size") is not None:
         story += [
-            p(_("Size %(size)s, signed %(ts)s") % {"size": th.get("tree_size"),
-                                                   "ts": th.get("timestamp")}),
+            p(_("Size %(size)s, signed %(ts)s (Norwegian time; %(utc)s UTC)") % {
+                "size": format_number(int(th.get("tree_size") or 0)),
+                "ts": _when(th.get("timestamp")), "utc": th.get("timestamp")}),
             p(_("Root: %(root)s") % {"root": _hex_lines(th.get("root") or "")}, mono),
             p(_("Signature (Ed25519): %(sig)s") % {"sig": _hex_lines(th.get("signature") or "")},
               mono),

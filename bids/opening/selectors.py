@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.selectors import AnyUser
 from backend.errors import NotFound
@@ -23,7 +24,7 @@ def session_get(*, session_id: Any, user: AnyUser) -> OpeningSession:
     except (ValueError, ValidationError):
         session = None
     if session is None or not permissions.takes_part_in_opening(user, session.notice):
-        raise NotFound("No such opening session.")
+        raise NotFound(_("No such opening session."))
     return session
 
 

@@ -56,6 +56,7 @@ from bids.models import (
     Submission,
     SubmissionStatus,
 )
+from bids.notifications import announce
 from bids.opening.models import (
     OpenedBid,
     OpenedBidStatus,
@@ -167,7 +168,8 @@ def is_active_member(user: User | Any, notice: Notice) -> bool:
 
 
 def may_read_opened(user: User | Any, notice: Notice) -> bool:
-    """Opened content: the committee and the buyer's editors (bids.permissions)."""
+    """Opened content: the committee, the procurement officers and the external advisers,
+    each after a declaration of no conflict of interest (bids.permissions)."""
     return permissions.may_read_opened(user, notice)
 
 
@@ -215,7 +217,7 @@ def opening_start(*, notice: Notice, by: User, now: datetime | None = None) -> O
     session.bytes_total = sum(plaintext_bytes(s) for s in subs)
     session.tree_head = _deadline_tree_head(notice, now=now)
     session.save(update_fields=["bids_total", "bytes_total", "tree_head"])
-    _event(session, BidEventKind.OPENING_STARTED, by=by, at=now, bids=len(subs))
+    announce(_event(session, BidEventKind.OPENING_STARTED, by=by, at=now, bids=len(subs)))
     if not subs:
         session.log_check = check_log(session)
         session.save(update_fields=["log_check"])
@@ -740,6 +742,11 @@ def check_log(session: OpeningSession) -> dict[str, Any]:
 
 def opened_bid_get(*, session: OpeningSession, submission_id: Any, user: User | Any) -> OpenedBid:
     if not may_read_opened(user, session.notice):
+        # An evaluator without a declaration of no conflict is refused (403) and the refusal
+        # recorded; everyone else learns nothing (404).
+        from evaluation.impartiality.services import bid_content_gate
+
+        bid_content_gate(user=user, notice=session.notice, what=f"opened bid {submission_id}")
         raise NotFound(_("No such bid."))
     bid = session.bids.filter(submission_id=submission_id,
                               status=OpenedBidStatus.OPENED).select_related("submission").first()

@@ -275,11 +275,58 @@ def nuts_lookup(query: str, limit: int = 20) -> list[NutsEntry]:
     return _rank(_cache.nuts_entries(), query, limit)
 
 
+def _index(entries: list[tuple[Any, str]]) -> dict[str, Any]:
+    """Codes to entries, built once per loaded list (the list object is cached)."""
+    key = id(entries)
+    found = _indexes.get(key)
+    if found is None:
+        found = {entry.code: entry for entry, _labels in entries}
+        _indexes.clear()
+        _indexes[key] = found
+    return found
+
+
+_indexes: dict[int, dict[str, Any]] = {}
+
+
 def cpv_label(code: str, language: str = "nb") -> str:
-    for entry, _labels in _cache.cpv_entries():
-        if entry.code == code:
-            return entry.label_nb if language.startswith("nb") else entry.label_en
-    return ""
+    entry = _index(_cache.cpv_entries()).get(code)
+    if entry is None:
+        return ""
+    return entry.label_nb if language.startswith(("nb", "no", "nn")) else entry.label_en
+
+
+@dataclass(frozen=True)
+class CodeLabel:
+    """A code as people read it: its label, or (with only the divisions loaded) the label of
+    the nearest broader code it belongs to."""
+
+    code: str
+    label: str
+    broader: str = ""  # the code whose label this is, when not the code's own
+
+
+def cpv_describe(code: str, language: str = "nb") -> CodeLabel:
+    """The label of a CPV code in the language, or of the nearest broader code in the list
+    (45420000 -> 45400000 -> 45000000), or none."""
+    code = (code or "").split("-")[0]
+    candidates = [code] + [code[:n].ljust(8, "0") for n in range(7, 1, -1)
+                           if code[:n].ljust(8, "0") != code]
+    for candidate in dict.fromkeys(candidates):
+        label = cpv_label(candidate, language)
+        if label:
+            return CodeLabel(code, label, "" if candidate == code else candidate)
+    return CodeLabel(code, "")
+
+
+def nuts_describe(code: str) -> CodeLabel:
+    """The name of a NUTS region (or of the broader region it belongs to)."""
+    index = _index(_cache.nuts_entries())
+    for n in range(len(code or ""), 1, -1):
+        entry = index.get(code[:n])
+        if entry is not None:
+            return CodeLabel(code, entry.label, "" if n == len(code) else code[:n])
+    return CodeLabel(code, "")
 
 
 # --- validation ---------------------------------------------------------------------------

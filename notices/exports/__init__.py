@@ -7,7 +7,6 @@ the public saw in each version, never an unpublished draft.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -17,9 +16,6 @@ from django.utils.translation import gettext as _
 
 from backend.errors import Conflict, NotFound
 from notices.models import Notice, NoticeStatus, NoticeVersion
-
-# Stable identifiers: the same notice always exports the same UUIDs.
-ANBUD_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://anbud.no/ns/notices")
 
 
 class NotExportable(Conflict):
@@ -44,16 +40,6 @@ def pick_version(versions: list[NoticeVersion], number: int | None) -> NoticeVer
         if version.number == number:
             return version
     raise NotFound(_("This notice has no version %(n)s.") % {"n": number})
-
-
-def procedure_uuid(notice: Notice) -> str:
-    """eForms procedure identifier (BT-04): stable across all notices of the procedure."""
-    return str(uuid.uuid5(ANBUD_NAMESPACE, f"procedure/{notice.reference}"))
-
-
-def notice_uuid(notice: Notice, number: int) -> str:
-    """eForms notice identifier (BT-701) of one published version (each change is a notice)."""
-    return str(uuid.uuid5(ANBUD_NAMESPACE, f"notice/{notice.reference}/{number}"))
 
 
 def lot_id(number: int) -> str:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, time
 from typing import Any
 
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -16,8 +19,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.errors import NotFound
 from backend.schema import described
 from notices.exports import eforms, ocds
+from notices.exports.ocds_releases import public_notices, releases_page
+from notices.models import NoticeStatus
 from notices.selectors import notice_get_visible
 
 
@@ -69,6 +75,8 @@ class OcdsReleaseSerializer(serializers.Serializer):
 
 class OcdsReleasePackageSerializer(serializers.Serializer):
     uri = serializers.URLField()
+    license = serializers.URLField(required=False, help_text="The open-data licence.")
+    publicationPolicy = serializers.URLField(required=False)
     version = serializers.CharField(help_text="The OCDS version, 1.1.")
     extensions = serializers.ListField(child=serializers.URLField())
     publishedDate = serializers.CharField(help_text="RFC 3339 date-time.")
@@ -128,7 +136,9 @@ class NoticeEformsApi(APIView):
                    responses={(200, "application/xml"): OpenApiResponse(
                        response=OpenApiTypes.STR,
                        description="eForms XML (SDK 1.15): subtype 16/4 above the EEA "
-                                   "threshold, Norwegian national E3/E2 below it."),
+                                   "threshold, Norwegian national E3/E2 below it; an award "
+                                   "notice as result notice 29 / E4 once an award decision "
+                                   "of its contract notice is sent (409 before)."),
                        **ERRORS},
                    summary="eForms XML of a published notice")
     def get(self, request: Request, pk: int) -> HttpResponse:
@@ -140,3 +150,94 @@ class NoticeEformsApi(APIView):
         response["Content-Disposition"] = f'inline; filename="{notice.reference}.xml"'
         return response
 
+
+
+class OcdsReleasesQuerySerializer(serializers.Serializer):
+    since = serializers.CharField(required=False, help_text=(
+        "Only releases dated at or after this date (2026-03-01, read as midnight Oslo time) "
+        "or moment (RFC 3339)."))
+    cursor = serializers.CharField(required=False, max_length=200, help_text=(
+        "The `cursor` of the next page, from the previous page's Link header."))
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
+
+    def validate_since(self, value: str) -> datetime:
+        from django.utils.dateparse import parse_date, parse_datetime
+
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            if day is None:
+                raise serializers.ValidationError(
+                    _("Use a date (2026-03-01) or a moment (2026-03-01T12:00:00+01:00)."))
+            moment = datetime.combine(day, time.min)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        return moment
+
+
+class OcdsRecordSerializer(serializers.Serializer):
+    ocid = serializers.CharField()
+    releases = OcdsReleaseSerializer(many=True)
+    compiledRelease = OcdsReleaseSerializer(help_text="The procedure's latest state.")
+
+
+class OcdsRecordPackageSerializer(serializers.Serializer):
+    uri = serializers.URLField()
+    version = serializers.CharField()
+    extensions = serializers.ListField(child=serializers.URLField())
+    publishedDate = serializers.CharField()
+    publisher = OcdsPublisherSerializer()
+    records = OcdsRecordSerializer(many=True)
+
+
+class OcdsReleasesApi(APIView):
+    # Open data: every published release, to anyone without an account.
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OcdsReleasesQuerySerializer],
+        responses={(200, "application/json"): OpenApiResponse(
+            response=OcdsReleasePackageSerializer, description=(
+                "An OCDS 1.1.5 release package with up to `limit` releases, oldest first. "
+                "When there are more, the `Link` header (rel=\"next\") gives the next page; "
+                "an empty page has no releases.")),
+            **described(400, "`since`, `cursor` or `limit` is not valid.")},
+        summary="All OCDS releases, paginated")
+    def get(self, request: Request) -> Response:
+        query = OcdsReleasesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        page = releases_page(since=data.get("since"), cursor=data.get("cursor"),
+                             limit=data["limit"])
+        uri = request.build_absolute_uri()
+        published = (ocds.parse_moment(page.releases[-1]["date"]) if page.releases
+                     else timezone.now())
+        package = ocds.package_metadata(uri=uri, published=published)
+        package["releases"] = page.releases
+        response = Response(package, content_type="application/json")
+        if page.next_cursor:
+            params = request.query_params.copy()
+            params["cursor"] = page.next_cursor
+            next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+            response["Link"] = f'<{next_url}>; rel="next"'
+        return response
+
+
+class OcdsRecordApi(APIView):
+    # Open data: the record of a published procedure, to anyone.
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={(200, "application/json"): OpenApiResponse(
+        response=OcdsRecordPackageSerializer,
+        description="An OCDS 1.1.5 record package: the procedure's releases and its compiled "
+                    "release."), **described(404, "No published procedure with this ocid.")},
+        summary="The OCDS record of one procedure")
+    def get(self, request: Request, ocid: str) -> Response:
+        prefix = f"{ocds.ocid_prefix()}-"
+        if not ocid.startswith(prefix):
+            raise NotFound(_("No procedure with this ocid."))
+        notice = public_notices().filter(reference=ocid[len(prefix):]).first()
+        if notice is None or notice.status == NoticeStatus.DRAFT:
+            raise NotFound(_("No procedure with this ocid."))
+        return Response(ocds.record_package([notice], uri=request.build_absolute_uri()),
+                        content_type="application/json")

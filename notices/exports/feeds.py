@@ -16,8 +16,10 @@ from backend.formatting import format_oslo
 from backend.text import xml_safe
 from notices.following.models import SavedSearch
 from notices.following.saved_searches import (
+    NOT_FILTERS,
     saved_search_get_by_token,
     saved_search_notices,
+    search_filters,
     search_page_path,
 )
 from notices.following.services import notice_path
@@ -81,24 +83,37 @@ class NoticeFeed(Feed):
 
 
 class AllNoticesFeed(NoticeFeed):
-    def title(self) -> str:
+    """All notices, or those a search finds: /feeds/notices/?q=brøyting&cpv=90620000 takes the
+    search page's (and the API's) parameters, so every search has its feed."""
+
+    def get_object(self, request: HttpRequest) -> dict[str, Any]:  # type: ignore[override]
+        params = {key: (values if len(values) > 1 else values[0])
+                  for key, values in request.GET.lists() if key not in NOT_FILTERS}
+        return {key: value for key, value in params.items() if value not in ("", [])}
+
+    def title(self, obj: dict[str, Any]) -> str:
+        if obj:
+            return _("Anbud: notices for your search")
         return _("Anbud: all procurement notices")
 
-    def link(self) -> str:
-        return search_page_path({})
+    def link(self, obj: dict[str, Any]) -> str:
+        return search_page_path(obj)
 
-    def subtitle(self) -> str:
+    def subtitle(self, obj: dict[str, Any]) -> str:
+        if obj:
+            return _("Newly published procurement notices matching %(criteria)s.") % {
+                "criteria": ", ".join(f"{k}={v}" for k, v in sorted(obj.items()))}
         return _("Newly published procurement notices.")
 
-    def items(self, obj: Any = None) -> QuerySet[Notice]:
-        return notice_list_public(filters=NoticeFilters()).order_by(
+    def items(self, obj: dict[str, Any] | None = None) -> QuerySet[Notice]:
+        return notice_list_public(filters=search_filters(obj or {})).order_by(
             "-published_at", "-pk")[:FEED_SIZE]
 
 
 class CpvDivisionFeed(NoticeFeed):
     def get_object(self, request: HttpRequest, division: str) -> str:  # type: ignore[override]
         if len(division) != 2 or not division.isdigit():
-            raise Http404("A CPV division has two digits.")
+            raise Http404(_("A CPV division has two digits."))
         return division
 
     def title(self, obj: str) -> str:
@@ -121,7 +136,7 @@ class SavedSearchFeed(NoticeFeed):
         try:
             return saved_search_get_by_token(token=token)
         except NotFound:
-            raise Http404("No such feed.") from None
+            raise Http404(_("No such feed.")) from None
 
     def title(self, obj: SavedSearch) -> str:
         return _("Anbud: %(name)s") % {"name": obj.name}

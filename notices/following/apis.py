@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -59,10 +60,18 @@ class FollowApi(APIView):
 class InboxMessageSerializer(serializers.ModelSerializer):
     notice = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=InboxKind.choices)
+    url = serializers.CharField(read_only=True,
+                                help_text="The absolute link to the page the message is about.")
+    has_attachment = serializers.SerializerMethodField(
+        help_text="The e-mail carried a file (a bid's receipt); it is also on the linked page.")
 
     class Meta:
         model = InboxMessage
-        fields = ["id", "kind", "subject", "body", "created_at", "read_at", "notice"]
+        fields = ["id", "kind", "subject", "body", "url", "has_attachment", "created_at",
+                  "read_at", "notice"]
+
+    def get_has_attachment(self, obj: InboxMessage) -> bool:
+        return bool((obj.attachment or {}).get("name"))
 
     @extend_schema_field({"type": "object", "properties": {
         "id": {"type": "integer"}, "reference": {"type": "string"},
@@ -118,7 +127,7 @@ class InboxMessageReadApi(APIView):
                    summary="Mark one inbox message read", operation_id="inbox_message_mark_read")
     def post(self, request: Request, pk: int) -> Response:
         if not following.inbox_list(user=request.user).filter(pk=pk).exists():
-            raise NotFound("No such message.")
+            raise NotFound(_("No such message."))
         marked = following.inbox_mark_read(user=request_user(request), ids=[pk])
         return Response({"marked": marked,
                          "unread": following.inbox_unread_count(user=request.user)})

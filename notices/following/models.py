@@ -34,31 +34,67 @@ class InboxKind(models.TextChoices):
     ANSWER = "answer", _("Answer published")
     PRIVATE_ANSWER = "private_answer", _("Answer to your question")
     CANCELLED = "cancelled", _("Notice cancelled")
+    QUESTION = "question", _("New question from a supplier")
+    RECEIPT = "receipt", _("Bid received")
+    COMMITTEE = "committee", _("Named to an opening committee")
+    KEY_NEEDED = "key_needed", _("Your opening key is needed")
+    OPENING_READY = "opening_ready", _("The opening can start")
+    OPENING_STARTED = "opening_started", _("The opening has started")
+    # Messages of the evaluation to one supplier (evaluation.qualification), with no
+    # NoticeEvent behind them: `path` points at the page to act on.
+    CLARIFICATION = "clarification", _("Request for clarification")
+    REJECTION = "rejection", _("Bid rejected")
+    # The end of the procedure (evaluation.award): letters to every bidder of a lot, and
+    # the tasks the officer's dashboard shows (standstill ending, award notice due).
+    AWARD = "award", _("Award decision")
+    AWARD_WITHDRAWN = "award_withdrawn", _("Award decision withdrawn")
+    PROCUREMENT_CANCELLED = "proc_cancelled", _("Procurement cancelled")
+    AWARD_TASK = "award_task", _("Award step waiting for you")
 
 
 class InboxMessage(models.Model):
-    """One message to one person about one event. (user, event) is unique, so a retried
-    notification never writes or mails a message twice."""
+    """One message to one person about one thing, in that person's language, with a link to
+    the page it is about. (user, key) is unique (and (user, event) for notice events), so a
+    retried notification never writes or mails a message twice."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="inbox")
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey(NoticeEvent, on_delete=models.CASCADE, related_name="+")
+    # The notice event told about; messages about bids, committees and questions have none.
+    event = models.ForeignKey(NoticeEvent, on_delete=models.CASCADE, related_name="+",
+                              null=True, blank=True)
+    # What the message is about, e.g. "receipt:<submission>": one message per user and key.
+    key = models.CharField(max_length=120, blank=True, default="")
     kind = models.CharField(_("kind"), max_length=16, choices=InboxKind.choices)
     subject = models.CharField(_("subject"), max_length=300)
     body = models.TextField(_("message"))
+    # The page the message is about (a path on the site; links are made absolute from it).
+    path = models.CharField(max_length=300, blank=True, default="")
+    # A file sent with the e-mail: {"name", "content_type", "content"} (text), e.g. a receipt.
+    attachment = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField()
     emailed_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["user", "event"],
-                                               name="inbox_message_once_per_event")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"],
+                                    name="inbox_message_once_per_event"),
+            models.UniqueConstraint(fields=["user", "key"], condition=~models.Q(key=""),
+                                    name="inbox_message_once_per_key"),
+        ]
         indexes = [models.Index(fields=["user", "read_at"])]
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def url(self) -> str:
+        """The absolute link to the page the message is about, on the configured site."""
+        from backend.links import absolute_url
+
+        return absolute_url(self.path or f"/notices/{self.notice_id}/")
 
 
 class Frequency(models.TextChoices):

@@ -202,7 +202,8 @@ def feed_path(saved_search: SavedSearch) -> str:
 
 
 def _digest_mail(saved_search: SavedSearch, notices: list[Notice]) -> EmailMessage:
-    with translation.override(settings.LANGUAGE_CODE):
+    # In the person's own language (My account), else the site's.
+    with translation.override(saved_search.user.language or settings.LANGUAGE_CODE):
         subject = _("[Anbud] %(n)s new notices for “%(name)s”") % {
             "n": len(notices), "name": saved_search.name}
         lines = [_("New notices matching your saved search “%(name)s”:")

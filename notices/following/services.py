@@ -9,7 +9,7 @@ compare-and-swap on `emailed_at`, so a retried or doubled task never mails anyon
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -242,10 +242,31 @@ def _compose(event: NoticeEvent) -> tuple[str, str, str, list[int]] | None:
     return kind, subject[:300], body, sorted(set(recipients))
 
 
-def notification_send(*, event_id: int, now: datetime | None = None) -> int:
-    """Tell everyone concerned about one NoticeEvent: inbox and e-mail. Idempotent.
+def _event_path(event: NoticeEvent) -> str:
+    """The page a notice event is about: the notice, at the answer or document concerned."""
+    data = event.data or {}
+    path = notice_path(event.notice_id)
+    if event.kind == NoticeEventKind.ANSWER_PUBLISHED and data.get("answer_id"):
+        return f"{path}#answer-{data['answer_id']}"
+    if event.kind == NoticeEventKind.ANSWERED_PRIVATELY and data.get("question_ids"):
+        return f"{path}#question-{data['question_ids'][0]}"
+    if event.kind == NoticeEventKind.DOCUMENT_VERSION_ADDED:
+        return f"{path}#documents"
+    return path
 
-    Returns the number of e-mails sent by this call.
+
+def _languages(user_ids: Iterable[int]) -> dict[str, list[int]]:
+    """The recipients grouped by the language of their e-mails and inbox."""
+    groups: dict[str, list[int]] = {}
+    for pk, language in User.objects.filter(pk__in=list(user_ids)).values_list("pk",
+                                                                             "language"):
+        groups.setdefault(language or settings.LANGUAGE_CODE, []).append(pk)
+    return groups
+
+
+def notification_send(*, event_id: int, now: datetime | None = None) -> int:
+    """Tell everyone concerned about one NoticeEvent, each in their own language: inbox and
+    e-mail. Idempotent. Returns the number of e-mails sent by this call.
     """
     now = now or timezone.now()
     event = NoticeEvent.objects.select_related("notice").filter(pk=event_id).first()
@@ -255,12 +276,43 @@ def notification_send(*, event_id: int, now: datetime | None = None) -> int:
         composed = _compose(event)
     if composed is None:
         return 0
-    kind, subject, body, user_ids = composed
-    InboxMessage.objects.bulk_create(
-        [InboxMessage(user_id=uid, notice=event.notice, event=event, kind=kind,
-                      subject=subject, body=body, created_at=now) for uid in user_ids],
-        ignore_conflicts=True)
+    rows = []
+    for language, user_ids in _languages(composed[3]).items():
+        with translation.override(language):
+            kind, subject, body, _recipients = _compose(event) or composed
+        rows += [InboxMessage(user_id=uid, notice=event.notice, event=event, kind=kind,
+                              key=f"notice-event:{event.pk}", subject=subject, body=body,
+                              path=_event_path(event), created_at=now) for uid in user_ids]
+    InboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     return _mail_pending(InboxMessage.objects.filter(event=event), now=now)
+
+
+Compose = Callable[[User], tuple[str, list[str]]]
+
+
+def inbox_deliver(*, users: Iterable[User], notice: Notice, kind: str, key: str, path: str,
+                  compose: Compose, attachment: dict[str, str] | None = None,
+                  now: datetime | None = None) -> int:
+    """Tell each of `users` about one thing (not a notice event: a committee seat, a receipt,
+    a question): an inbox message and an e-mail in the person's own language, ending with the
+    absolute link to `path`. `compose(user)` returns (subject, lines) and runs with the
+    user's language active. Idempotent per (user, key). Returns the e-mails sent."""
+    now = now or timezone.now()
+    rows, ids = [], []
+    for user in users:
+        if not user.is_active:
+            continue
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            subject, lines = compose(user)
+            link = _("Open the page: %(url)s") % {"url": absolute_url(path)}
+        rows.append(InboxMessage(user=user, notice=notice, kind=kind, key=key,
+                                 subject=subject[:300], body="\n".join([*lines, "", link]),
+                                 path=path, attachment=attachment, created_at=now))
+        ids.append(user.pk)
+    if not rows:
+        return 0
+    InboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    return _mail_pending(InboxMessage.objects.filter(key=key, user_id__in=ids), now=now)
 
 
 def _mail_pending(messages: QuerySet[InboxMessage], *, now: datetime) -> int:
@@ -277,12 +329,21 @@ def _mail_pending(messages: QuerySet[InboxMessage], *, now: datetime) -> int:
         claimed = InboxMessage.objects.filter(pk__in=[m.pk for m in pending],
                                               emailed_at__isnull=True).update(emailed_at=now)
         if claimed != len(pending):
-            raise Conflict("inbox messages were claimed by another run")
-        mails = [EmailMessage(subject=f"[Anbud] {m.subject}", body=m.body, to=[m.user.email])
-                 for m in pending if m.user.email]
+            raise Conflict(_("Inbox messages were claimed by another run."))
+        mails = [_email(m) for m in pending if m.user.email]
         with get_connection() as connection:
             connection.send_messages(mails)
     return len(mails)
+
+
+def _email(message: InboxMessage) -> EmailMessage:
+    mail = EmailMessage(subject=f"[Anbud] {message.subject}", body=message.body,
+                        to=[message.user.email])
+    attachment = message.attachment or {}
+    if attachment.get("name"):
+        mail.attach(attachment["name"], attachment.get("content", ""),
+                    attachment.get("content_type") or "application/octet-stream")
+    return mail
 
 
 def notification_retry_unsent(*, now: datetime | None = None) -> int:
@@ -295,6 +356,35 @@ def notification_retry_unsent(*, now: datetime | None = None) -> int:
     except (Conflict, OSError) as exc:
         logger.warning("retrying unsent notifications failed: %s", exc)
         return 0
+
+
+@transaction.atomic
+def inbox_send(*, users: Iterable[User], notice: Notice, kind: str, subject: str, body: str,
+               link: str = "", now: datetime | None = None) -> list[InboxMessage]:
+    """A message to named people that no NoticeEvent stands behind (the evaluation's letters
+    and requests to one supplier): one InboxMessage each, e-mailed after commit (the periodic
+    retry picks up what fails)."""
+    now = now or timezone.now()
+    messages = InboxMessage.objects.bulk_create([
+        InboxMessage(user=user, notice=notice, event=None, kind=kind, subject=subject[:300],
+                     body=body, path=link, created_at=now)
+        for user in {u.pk: u for u in users if u.is_active}.values()])
+    ids = [m.pk for m in messages]
+
+    def _send() -> None:
+        try:
+            following_tasks.mail_messages.delay(ids)
+        except Exception:
+            logger.exception("e-mailing inbox messages %s failed", ids)
+    if ids:
+        transaction.on_commit(_send)
+    return messages
+
+
+def inbox_mail(*, message_ids: Iterable[int], now: datetime | None = None) -> int:
+    """E-mail the given inbox messages that nobody has mailed yet."""
+    return _mail_pending(InboxMessage.objects.filter(pk__in=list(message_ids)),
+                         now=now or timezone.now())
 
 
 def notice_event_announce(*, event: NoticeEvent, to_followers: bool) -> None:

@@ -29,3 +29,21 @@ def retry_unsent_notifications() -> int:
 
     return notification_retry_unsent()
 
+
+
+@shared_task(name="notices.following_tasks.mail_messages", autoretry_for=(Exception,),
+             retry_backoff=True, max_retries=5)
+def mail_messages(message_ids: list[int]) -> int:
+    """E-mail inbox messages written by inbox_send. Idempotent (claimed by emailed_at)."""
+    from notices.following.services import inbox_mail
+
+    return inbox_mail(message_ids=message_ids)
+
+
+@shared_task(name="notices.following_tasks.notify_question_asked", autoretry_for=(Exception,),
+             retry_backoff=True, max_retries=5)
+def notify_question_asked(question_id: int) -> int:
+    """Tell the buyer's officers that a question waits for an answer. Idempotent."""
+    from notices.questions.services import question_notify_buyer
+
+    return question_notify_buyer(question_id=question_id)

@@ -160,7 +160,7 @@ class NoticeQuestionsApi(APIView):
         if body.validated_data.get("supplier") is not None:
             supplier = Organization.objects.filter(pk=body.validated_data["supplier"]).first()
             if supplier is None:
-                raise Forbidden("You cannot ask on behalf of that organisation.")
+                raise Forbidden(_("You cannot ask on behalf of that organisation."))
         question = questions.question_ask(notice=notice, by=request_user(request),
                                           text=body.validated_data["text"], supplier=supplier)
         return Response(QuestionSerializer(question).data, status=status.HTTP_201_CREATED)
@@ -198,7 +198,7 @@ class QuestionMergeApi(APIView):
         into = Question.objects.filter(pk=body.validated_data["into"],
                                        notice_id=question.notice_id).first()
         if into is None:
-            raise NotFound("This notice has no such question to merge into.")
+            raise NotFound(_("This notice has no such question to merge into."))
         merged = questions.question_merge(question=question, into=into, by=request_user(request))
         return Response(BuyerQuestionSerializer(merged).data)
 

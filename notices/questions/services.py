@@ -9,6 +9,7 @@ notification path as change notices.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +24,7 @@ from backend.errors import ApplicationError, Conflict, Forbidden, NotFound
 from backend.formatting import format_oslo
 from notices.deadlines import notice_lock
 from notices.following.services import notice_event_announce
-from notices.models import Notice, NoticeEventKind, NoticeStatus
+from notices.models import Notice, NoticeEventKind, NoticeKind, NoticeStatus
 from notices.permissions import is_buyer_editor, is_buyer_member
 from notices.questions.models import (
     Answer,
@@ -37,6 +38,7 @@ from notices.rules import checks as rules
 from notices.services import notice_event
 
 MAX_TEXT = 5000
+logger = logging.getLogger(__name__)
 
 
 def question_deadline_of(notice: Notice) -> datetime | None:
@@ -89,6 +91,9 @@ def question_ask(*, notice: Notice, by: User, text: str,
     # The clock decides in the transaction that writes: lock the notice row, then read the
     # database clock (never the close job's status flip).
     notice, now = notice_lock(notice.pk, now=now)
+    if notice.kind == NoticeKind.AWARD:
+        raise Conflict(_("An award notice takes no questions; ask the contracting authority "
+                         "directly."), code="not_open")
     if notice.status != NoticeStatus.PUBLISHED:
         raise Conflict(_("Questions can only be asked while the competition is open; this "
                          "notice is %(status)s.")
@@ -103,7 +108,57 @@ def question_ask(*, notice: Notice, by: User, text: str,
     question = Question.objects.create(notice=notice, asked_by=by, supplier=supplier, text=text,
                                        created_at=now)
     _event(question, QuestionEventKind.ASKED, by=by, at=now)
+    _announce_question(question.pk)
     return question
+
+
+def _announce_question(question_id: int) -> None:
+    """After commit: the buyer's officers hear that a question waits for an answer."""
+    from notices.following import tasks
+
+    def send() -> None:
+        try:
+            tasks.notify_question_asked.delay(question_id)
+        except Exception:
+            logger.exception("telling the buyer about question %s failed", question_id)
+
+    transaction.on_commit(send)
+
+
+def question_notify_buyer(*, question_id: int, now: datetime | None = None) -> int:
+    """Tell the buyer's procurement officers (and administrators) about a new question, each
+    in their own language, with a link to the question queue. Idempotent per question."""
+    from django.urls import reverse
+
+    from accounts.models import NOTICE_EDITOR_ROLES
+    from notices.following.models import InboxKind
+    from notices.following.services import inbox_deliver
+
+    question = Question.objects.select_related("notice__buyer").filter(pk=question_id).first()
+    if question is None:
+        return 0
+    notice = question.notice
+    officers = User.objects.filter(memberships__organization_id=notice.buyer_id,
+                                   memberships__role__in=list(NOTICE_EDITOR_ROLES),
+                                   is_active=True).distinct().order_by("pk")
+    head = f"{notice.reference} {notice.title}"
+    deadline = question_deadline_of(notice)
+
+    def compose(user: User) -> tuple[str, list[str]]:
+        lines = [_("A supplier has asked a question about %(notice)s:") % {"notice": head}, "",
+                 question.text, ""]
+        lines.append(_("Answer it in the question queue. A public answer is published to "
+                       "everyone without the asker's name; a private one reaches only the "
+                       "asker."))
+        if deadline is not None:
+            lines.append(_("Questions can be asked until %(deadline)s.")
+                         % {"deadline": format_oslo(deadline, "datetime")})
+        return _("New question: %(notice)s") % {"notice": head}, lines
+
+    path = reverse("questions:question-queue", kwargs={"pk": notice.pk})
+    return inbox_deliver(users=officers, notice=notice, kind=InboxKind.QUESTION,
+                         key=f"question:{question.pk}", path=f"{path}#question-{question.pk}",
+                         compose=compose, now=now)
 
 
 @transaction.atomic
@@ -232,7 +287,8 @@ def question_queue(*, notice: Notice, user: AnyUser) -> QuerySet[Question]:
 def questions_open(*, notice: Notice, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     deadline = question_deadline_of(notice)
-    return notice.status == NoticeStatus.PUBLISHED and (deadline is None or now < deadline)
+    return (notice.status == NoticeStatus.PUBLISHED and notice.kind != NoticeKind.AWARD
+            and (deadline is None or now < deadline))
 
 
 __all__ = [

@@ -12,10 +12,9 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from backend.formatting import format_oslo
+from backend.formatting import format_number, format_oslo
 from notices.models import (
     ContractType,
     DeadlineRule,
@@ -31,10 +30,7 @@ from notices.rules.models import DeadlinePhase, LateChangeRule, ThresholdKind
 
 def nok(amount: Decimal | int) -> str:
     """NOK 1,300,000 in English, NOK 1 300 000 in Norwegian: thousands separated, no decimals."""
-    text = f"{int(amount):,}"
-    if (get_language() or "").startswith("nb"):
-        text = text.replace(",", "\u00a0")
-    return f"NOK {text}"
+    return f"NOK {format_number(int(amount))}"
 
 
 @dataclass(frozen=True)
@@ -112,6 +108,26 @@ SUGGESTED_KIND = {
 }
 # Kinds that open a competition, and so need deadlines.
 COMPETITION_KINDS = {NoticeKind.CONTRACT, NoticeKind.NATIONAL, NoticeKind.VOLUNTARY}
+
+
+def suggested_kind(kind: str, result: RegimeResult) -> str | None:
+    """The notice type to publish as instead, when `kind` does not fit the regime."""
+    if result.regime in KIND_REGIMES[kind]:
+        return None
+    return str(SUGGESTED_KIND[Regime(result.regime)])
+
+
+def kind_suggestion(notice: Notice, *, at: datetime) -> str | None:
+    """The type the preview offers to convert a draft to, if its own does not fit (None when
+    it fits or the regime cannot be told yet)."""
+    if notice.estimated_value is None or not notice.buyer.buyer_type or not notice.contract_type:
+        return None
+    try:
+        result = regime_for(value=notice.estimated_value, buyer_type=notice.buyer.buyer_type,
+                            contract_type=notice.contract_type, on=timezone.localdate(at))
+    except (RulesMissing, ValueError):
+        return None
+    return suggested_kind(notice.kind, result)
 
 
 def deadline_rule(*, regime: str, procedure_type: str, phase: str,
@@ -209,14 +225,14 @@ def check_publishable(notice: Notice, *, at: datetime,
             problems.append(_("No thresholds are recorded for %(date)s; ask platform staff to "
                               "add them.") % {"date": on.isoformat()})
             return problems
-        allowed = KIND_REGIMES[notice.kind]
-        if result.regime not in allowed:
+        suggested = suggested_kind(notice.kind, result)
+        if suggested is not None:
             # Labels keep their case: "Part II" must not become "part ii".
             problems.append(_("The notice type “%(kind)s” does not fit this procurement: "
                               "%(why)s Publish it as “%(suggested)s” instead.") % {
                 "kind": NoticeKind(notice.kind).label,
                 "why": result.explain(notice.estimated_value),
-                "suggested": NoticeKind(SUGGESTED_KIND[Regime(result.regime)]).label})
+                "suggested": NoticeKind(suggested).label})
         regime: str = result.regime
     else:
         regime = ""
@@ -230,6 +246,11 @@ def check_publishable(notice: Notice, *, at: datetime,
     if notice.kind in COMPETITION_KINDS:
         problems.extend(_check_deadlines(notice, at=at, start=start, regime=regime, on=on,
                                          changing=published_at is not None))
+    # What the notice's eForms export needs from its data (English texts for TED, contract
+    # terms, the buyer's contact details, a CPV code that fits the contract type).
+    from notices.exports.eforms_checks import eforms_problems
+
+    problems.extend(eforms_problems(notice, regime=regime, at=start))
     return problems
 
 

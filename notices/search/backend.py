@@ -73,6 +73,14 @@ class SearchHits:
     total: int = 0                                   # exact number of matching documents
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """"Did you mean": the query respelled from the index vocabulary, and its hits."""
+
+    query: str
+    total: int
+
+
 class SearchBackend(Protocol):
     def index(self, notices: Iterable[IndexDoc]) -> None:
         """Add or replace these notices (by id). Single writer: one caller at a time."""
@@ -82,7 +90,15 @@ class SearchBackend(Protocol):
 
     def search(self, query: str, filters: SearchFilters, sort: Sort = "relevance",
                offset: int = 0, limit: int = 20) -> SearchHits:
-        """Ids of matching notices in order and the exact total. Empty query: filters only."""
+        """Ids of matching notices in order and the exact total. Empty query: filters only.
+
+        A word matches as written, without æ/ø/å, in another inflection (its bokmål or
+        English stem) and as the first or last part of a compound word; as written ranks
+        highest."""
+
+    def suggest(self, query: str, filters: SearchFilters, total: int) -> Suggestion | None:
+        """For a query that found `total` (few) notices: the query with misspelt words
+        replaced by words of the index that finds more with the same filters, or None."""
 
     def rebuild(self, notices: Iterable[IndexDoc]) -> int:
         """Replace the whole index with these notices; return how many were indexed."""

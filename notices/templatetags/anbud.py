@@ -14,10 +14,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from backend.formatting import format_oslo
+from backend.formatting import format_number, format_oslo, format_size
 from backend.links import absolute_url
 from notices import fields as notice_fields
 from notices.rules.checks import nok as _nok
+from notices.templatetags.following_tags import oslo_time
 
 register = template.Library()
 
@@ -28,15 +29,26 @@ def oslo(value: datetime | None) -> str:
     return format_oslo(value or None, "datetime")
 
 
+# 01.12.2026 12:00 (also in following_tags, for the pages that load only those).
+register.filter("oslo_time", oslo_time)
+
+
 @register.filter
 def oslo_date(value: datetime | None) -> str:
     return format_oslo(value or None, "date")
 
 
 @register.filter
-def oslo_seconds(value: datetime | None) -> str:
-    """01.12.2026 12:00:00 in Oslo time: the opening protocol, where the second matters."""
+def oslo_seconds(value: datetime | str | None) -> str:
+    """01.12.2026 12:00:00 in Oslo time: the opening protocol, where the second matters.
+    Also for signed timestamps written as UTC text (tree heads)."""
     return format_oslo(value or None, "seconds")
+
+
+@register.filter
+def oslo_precise(value: datetime | str | None) -> str:
+    """01.12.2026 12:00:00.123456 in Oslo time: a receipt's own time."""
+    return format_oslo(value or None, "precise")
 
 
 @register.filter
@@ -80,17 +92,14 @@ def nok(value: Decimal | int | None) -> str:
 
 @register.filter
 def filesize(size: int | None) -> str:
-    if size is None:
-        return ""
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            text = f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-            if (get_language() or "nb").startswith("nb"):
-                text = text.replace(".", ",")
-            return text
-        value /= 1024
-    return f"{size} B"
+    """26,0 MiB in bokmål, 26.0 MiB in English."""
+    return format_size(None if size is None or size == "" else int(size))
+
+
+@register.filter
+def number(value: int | float | Decimal | None) -> str:
+    """1 300 000 in bokmål, 1,300,000 in English."""
+    return "" if value is None or value == "" else format_number(value)
 
 
 @register.filter
@@ -127,3 +136,26 @@ def is_checkbox(field: BoundField) -> bool:
 @register.simple_tag
 def hash_block(sha256: str) -> SafeString:
     return format_html('<code class="hash" translate="no">{}</code>', sha256)
+
+
+@register.simple_tag
+def cpv_text(code: str) -> str:
+    """A CPV code's label in the page's language ("Snekkerarbeid" / "Carpentry work"); with
+    only the divisions loaded, "part of: <division label>"."""
+    from notices.codelists.services import cpv_describe
+
+    found = cpv_describe(code, get_language() or "nb")
+    if found.broader:
+        return _("part of %(code)s: %(label)s") % {"code": found.broader, "label": found.label}
+    return found.label
+
+
+@register.simple_tag
+def nuts_text(code: str) -> str:
+    """A NUTS region's name; for a broader match, "in <region>"."""
+    from notices.codelists.services import nuts_describe
+
+    found = nuts_describe(code)
+    if found.broader:
+        return _("in %(label)s") % {"label": found.label}
+    return found.label

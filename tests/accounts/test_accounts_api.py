@@ -55,6 +55,30 @@ def test_a_supplier_signs_up_itself(api_for):
     assert org.events.filter(kind="organization.registered").exists()
 
 
+def test_an_sme_says_its_company_size_at_sign_up(api_for):
+    response = api_for(None).post("/api/suppliers/", _signup(company_size="small"),
+                                  format="json")
+    assert response.status_code == 201, response.content
+    assert Organization.objects.get(org_number="974760673").company_size == "small"
+    other = api_for(None).post("/api/suppliers/", _signup(
+        name="Stor Entreprenør ASA", org_number="", country="SE", national_id="556677-8899",
+        email="per@stor.example"), format="json")
+    assert other.status_code == 201
+    assert Organization.objects.get(country="SE").company_size == ""
+
+
+def test_the_service_refuses_an_unknown_company_size():
+    from accounts.services import supplier_signup
+    from backend.errors import ApplicationError
+
+    with pytest.raises(ApplicationError) as refused:
+        supplier_signup(name="Vestland Elektro AS", org_number="974760673", full_name="Kari",
+                        email="kari@vestlandelektro.example", password="et langt passord 2026",
+                        company_size="huge")
+    assert "company_size" in refused.value.fields
+    assert not Organization.objects.exists() and not User.objects.exists()
+
+
 def test_a_foreign_supplier_signs_up_with_country_and_national_id(api_for):
     response = api_for(None).post("/api/suppliers/", _signup(
         country="SE", org_number="", national_id="556677-8899"), format="json")
@@ -67,6 +91,7 @@ def test_a_foreign_supplier_signs_up_with_country_and_national_id(api_for):
     ({"org_number": "12345"}, "org_number", "9 digits"),
     ({"password": "123"}, "password", ""),
     ({"country": "SE", "org_number": "", "national_id": ""}, "national_id", "national"),
+    ({"company_size": "huge"}, "company_size", ""),
 ])
 def test_a_bad_signup_says_what_to_fix_and_creates_nothing(api_for, overrides, field, words):
     response = api_for(None).post("/api/suppliers/", _signup(**overrides), format="json")

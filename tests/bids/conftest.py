@@ -63,6 +63,15 @@ def enrol_fake_keys(notice: Notice, users: Sequence[User], *, prefix: str = "m",
             member=member, by=user, wrapped_key=fake_wrapped(f"{prefix}{i}", generate_member_key()))
 
 
+def declare_impartiality(notice: Notice, users: Sequence[User]) -> None:
+    """Each of `users` declares no conflict of interest for the notice (after its deadline):
+    opened bid content is for evaluators who have (evaluation.permissions)."""
+    from evaluation.impartiality.services import impartiality_declare
+
+    for user in users:
+        impartiality_declare(notice=notice, by=user, has_conflict=False)
+
+
 def storage_fails_on_second_read(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """The opening job's second read of a sealed blob raises, as when storage goes away;
     returns the read counter ({"n": reads so far})."""

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import Organization, Role, User
@@ -41,7 +42,7 @@ from crypto.member_keys import generate_member_key, wrap_member_key
 from crypto.payload import read_header
 from crypto.shares import open_share
 from notices.models import Notice
-from tests.bids.conftest import storage_fails_on_second_read
+from tests.bids.conftest import declare_impartiality, storage_fails_on_second_read
 from tests.conftest import make_user
 
 MARKER = b"PRICE-MARKER-7f3a9c"
@@ -185,6 +186,7 @@ def test_it_opens_every_bid_with_k_of_n_members(
     assert session.status == OpeningStatus.OPENED, session.error
     assert session.bids_done == 2 and session.bytes_done == session.bytes_total > 0
     assert session.log_check["ok"], session.log_check
+    declare_impartiality(tender.notice, [tender.officer, tender.members[1]])
     for sub in tender.bids:
         sub.refresh_from_db()
         assert sub.status == SubmissionStatus.OPENED
@@ -383,7 +385,10 @@ def test_the_log_check_catches_a_bid_missing_from_the_opening(
 def opened(tender: Tender, django_capture_on_commit_callbacks: Any) -> OpeningSession:
     session = opening.opening_start(notice=tender.notice, by=tender.officer)
     send(session, tender, tender.members[0], django_capture_on_commit_callbacks)
-    return send(session, tender, tender.members[1], django_capture_on_commit_callbacks)
+    session = send(session, tender, tender.members[1], django_capture_on_commit_callbacks)
+    # Bid content is read after a declaration of no conflict of interest.
+    declare_impartiality(tender.notice, [tender.officer, *tender.members])
+    return session
 
 
 def test_committee_and_procurement_officers_read_opened_bids(
@@ -465,7 +470,7 @@ def test_nothing_secret_is_left_after_the_opening(
     assert not [p for p in scratch.rglob("*") if p.is_file()]
 
 
-def test_the_protocol_lists_unfinished_uploads_as_rejected(
+def test_the_protocol_names_an_unfinished_upload_as_never_completed(
         make_notice: Callable[..., Notice], officer: User, authority: Organization,
         supplier: Organization, supplier_user: User, other_supplier: Organization,
         other_supplier_user: User) -> None:
@@ -488,9 +493,18 @@ def test_the_protocol_lists_unfinished_uploads_as_rejected(
         data = protocol_data(session)
         text = protocol_pdf(data, compress=False).decode("latin-1")
     assert [b.supplier for b in data.bids] == ["Fjordbygg AS"]
-    assert [r.supplier for r in data.rejected] == ["Nordlys Renhold AS"]
-    assert "not finalised before the deadline" in data.rejected[0].reason
-    assert "Nordlys Renhold AS" in text
+    assert [r.supplier for r in data.not_received] == ["Nordlys Renhold AS"]
+    assert data.not_received[0].reason == ("Upload never completed before the deadline: no "
+                                           "receipt, not opened")
+    assert "Nordlys Renhold AS" in text and "Bids not received before the deadline" in text
+    assert "ejected" not in text  # no rejection (avvisning): nobody decided one
+    with translation.override("nb"):
+        data = protocol_data(session)
+        text = protocol_pdf(data, compress=False).decode("latin-1")
+        page = render_to_string("bids/protocol.html", {"p": data, "notice": t.notice})
+    assert data.not_received[0].reason.startswith("Opplastingen ble aldri fullført før fristen")
+    assert "avvist" not in page.lower() and "Avvist" not in text
+    assert "Tilbud som ikke ble mottatt innen fristen" in page
 
 
 def test_the_protocol_lists_a_late_attempt_once(
@@ -509,7 +523,7 @@ def test_the_protocol_lists_a_late_attempt_once(
     session = opening.opening_start(notice=t.notice, by=officer)
     with translation.override("en"):
         data = protocol_data(session)
-    assert [(r.supplier, r.reason) for r in data.rejected] == [
+    assert [(r.supplier, r.reason) for r in data.not_received] == [
         ("Fjordbygg AS", "Arrived after the deadline; nothing was accepted")]
 
 

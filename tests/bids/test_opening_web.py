@@ -55,7 +55,15 @@ def test_it_runs_the_opening_through_the_api(
     assert status["bids_done"] == status["bids_total"] == 2
     assert status["log_check"]["ok"]
     sub = tender.bids[0]
-    got = api_for(tender.members[2]).get(f"/api/openings/{session_id}/bids/{sub.pk}/files/0")
+    url = f"/api/openings/{session_id}/bids/{sub.pk}/files/0"
+    refused = api_for(tender.members[2]).get(url)  # impartiality first (FOA § 7-5)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "impartiality_not_declared"
+    declared = api_for(tender.members[2]).post(
+        f"/api/notices/{tender.notice.pk}/evaluation/declaration", {"has_conflict": False},
+        format="json")
+    assert declared.status_code == 201, declared.content
+    got = api_for(tender.members[2]).get(url)
     assert got.status_code == 200 and MARKER in b"".join(got.streaming_content)
     assert BidEvent.objects.filter(kind="opened.read", by=tender.members[2]).count() == 1
 

@@ -199,3 +199,24 @@ def test_a_body_that_is_not_an_object_is_a_clear_400(tender: Tender, supplier_ap
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_body"
     assert not Submission.objects.exists()
+
+
+def test_the_refusals_are_in_bokmal_for_a_norwegian_page(
+        tender: Tender, supplier_api: Any, supplier_user: Any, client: Any) -> None:
+    """A late bid, a bid on a tender without electronic bids, and the wrong passphrase at the
+    opening: in bokmål when the page is Norwegian (the browser sends its language)."""
+    started = start(supplier_api, tender.notice)
+    sealed = seal_for(started, b"sent just too late")
+    upload_all(supplier_api, tender.notice, started["id"], sealed.blob)
+    supplier_api.post(f"{base(tender.notice)}{started['id']}/sealed-shares", sealed.shares,
+                      format="json")
+    set_deadline(tender.notice, timedelta(seconds=-1))
+    response = supplier_api.post(f"{base(tender.notice)}{started['id']}/finalize",
+                                 sealed.digest, format="json", HTTP_ACCEPT_LANGUAGE="nb")
+    assert response.status_code == 409
+    assert error(response).startswith("Fristen kl. ")
+    assert error(response).endswith("(norsk tid) har gått ut; ingenting ble levert.")
+    client.force_login(tender.members[0].user)
+    client.cookies["django_language"] = "nb"
+    opening_page = client.get(f"/bids/notices/{tender.notice.pk}/opening/").content.decode()
+    assert "Feil passordfrase: n\\u00f8kkelen din kunne ikke l\\u00e5ses opp." in opening_page

@@ -215,3 +215,31 @@ def test_it_writes_one_event_when_the_session_key_has_expired(
         session = opening.opening_run(session_id=session.pk)
     assert changes == [Change("opening", str(session.pk), "opening", "failed")]
     assert "expired" in session.error
+
+
+# --- the evaluation's rejection ----------------------------------------------------------------
+
+
+def test_it_writes_one_event_when_the_evaluation_rejects_an_opened_bid(
+        two_bids: Tender, django_capture_on_commit_callbacks: Any) -> None:
+    from evaluation.qualification.services import bid_reject
+    from evaluation.services import evaluation_start
+    from tests.bids.conftest import declare_impartiality
+
+    tender = two_bids
+    session = opening.opening_start(notice=tender.notice, by=tender.officer)
+    send(session, tender, tender.members[0], django_capture_on_commit_callbacks)
+    send(session, tender, tender.members[1], django_capture_on_commit_callbacks)
+    evaluation_start(notice=tender.notice, by=tender.officer)
+    declare_impartiality(tender.notice, [tender.officer])
+    sub = tender.bids[0]
+    with one_event_per_transition() as changes:
+        bid_reject(submission=sub, ground="substantial_deviation",
+                   reasons="Forbeholdet i punkt 2 er et vesentlig avvik.", by=tender.officer)
+    assert changes == [sub_change(sub, "opened", "rejected")]
+    event = BidEvent.objects.get(submission=sub, kind="submission.rejected")
+    assert event.data["ground"] == "substantial_deviation"
+    # Only an opened bid is rejected: no edge from sealed.
+    with pytest.raises(TransitionNotAllowed):
+        submission_flip(tender.bids[1], SubmissionStatus.SEALED, SubmissionStatus.REJECTED,
+                        by=None, at=sub.created_at)

@@ -174,6 +174,12 @@ def test_a_bid_is_sealed_received_and_opened_by_two_members(
             with member_page.expect_download() as pdf:
                 member_page.get_by_role("link", name="Download the protocol (PDF)").click()
             assert Path(pdf.value.path()).read_bytes().startswith(b"%PDF")
+            # Impartiality first: the member declares no conflict, then reads the bids.
+            member_page.get_by_role("link", name="Declare impartiality").click()
+            member_page.get_by_label("I have no conflict of interest in this procurement").check()
+            member_page.get_by_role("button", name="Declare", exact=True).click()
+            member_page.wait_for_selector("#my-declaration")
+            member_page.goto(f"{base}/bids/notices/{notice.pk}/opening/")
             with member_page.expect_download() as opened_file:
                 member_page.get_by_role("link", name="tilbud.pdf").click()
             assert MARKER in Path(opened_file.value.path()).read_bytes()

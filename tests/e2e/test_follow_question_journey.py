@@ -50,8 +50,7 @@ def test_a_supplier_follows_asks_and_hears_the_answer(live_server, browser):
     supplier = make_org("supplier", "Fjordbygg AS")
     make_user("anna@fjordbygg.example", supplier, Role.SUPPLIER_ADMIN, password=PASSWORD)
     now = timezone.now()
-    common = {"description": "Rammeavtale.", "contract_type": "services",
-              "procedure_type": "open", "estimated_value": "1800000",
+    common = {"description": "Rammeavtale.", "procedure_type": "open", "estimated_value": "1800000",
               "submission_deadline": now + timedelta(days=25),
               "question_deadline": now + timedelta(days=15)}
     notices = {}
@@ -61,7 +60,9 @@ def test_a_supplier_follows_asks_and_hears_the_answer(live_server, browser):
             ("other_cpv", "Drift av skolenes IT", "72000000", "NO0A2")]:
         notice = services.notice_create(buyer=authority, by=officer, kind="national",
                                         fields={"title": title, "cpv_main": cpv, "nuts": nuts,
-                                                **common})
+                                                # eForms: the contract type fits the CPV code.
+                                                "contract_type": "works" if cpv.startswith("45")
+                                                else "services", **common})
         notices[key] = services.notice_publish(notice=notice, by=officer)
     target = notices["target"]
 

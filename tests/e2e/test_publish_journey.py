@@ -60,7 +60,7 @@ def test_it_publishes_a_notice_that_a_visitor_finds_and_downloads(live_server, b
     page.get_by_label("Tittel (påkrevd)").fill("Rammeavtale om vedlikehold av skolebygg")
     page.locator("#id_description").fill(
         "Bergen kommune skal inngå rammeavtale om snekker- og tømrerarbeid på skolene.")
-    page.locator("#id_contract_type").select_option("services")
+    page.locator("#id_contract_type").select_option("works")  # eForms: fits CPV 45
     page.locator("#id_procedure_type").select_option("open")
     page.locator("#id_cpv_main").fill("45000000")
     page.locator("#id_nuts").fill("NO0A2")
@@ -211,9 +211,11 @@ def test_it_explains_problems_and_shows_changes_before_publishing_them(live_serv
     assert "Version 2: Change notice" in page.locator("#history ~ section").first.inner_text()
     shot(page, "16-history-en")
 
-    page.goto(f"{live_server.url}/workspace/notices/{published.pk}/cancel/")
-    page.get_by_label("Reason for the cancellation (required)").fill("The need has gone away.")
-    page.get_by_label("I understand").check()
+    page.goto(f"{live_server.url}/evaluation/notices/{published.pk}/cancel/")
+    page.get_by_label("The need has changed or fallen away", exact=False).check()
+    page.get_by_label("Reasons for the cancellation", exact=False).fill(
+        "The need has gone away.")
+    page.get_by_label("I understand", exact=False).check()
     shot(page, "17-cancel-en")
     page.get_by_role("button", name="Cancel the procurement").click()
     page.wait_for_url(f"**/notices/{published.pk}/")

@@ -34,6 +34,7 @@ LOTS = [
     {"title": "Malerarbeider", "description": "Maling av bygg.", "cpv": "45442100",
      "estimated_value": "1500000"},
 ]
+EEA_LOTS = [{**lot, "title_en": f"Lot {n}"} for n, lot in enumerate(LOTS, start=1)]
 
 
 def _load(name: str) -> ModuleType:
@@ -98,12 +99,14 @@ def text(xml: bytes, xpath: str) -> list[str]:
 
 @pytest.fixture
 def eea_notice(make_notice: Any) -> Notice:
-    """A Part III contract notice with two lots (Bergen kommune, NOK 5 M, open, 35 days)."""
+    """A Part III works contract notice with two lots (Bergen kommune, NOK 90 M, open,
+    35 days)."""
     start = timezone.now()
-    return make_notice(kind="cn", lots=LOTS, estimated_value=Decimal("5000000"),
+    return make_notice(kind="cn", lots=EEA_LOTS, estimated_value=Decimal("90000000"),
+                       contract_type="works", cpv_main="45000000",
                        submission_deadline=start + timedelta(days=35),
                        question_deadline=start + timedelta(days=25),
-                       cpv_additional=["45450000"])
+                       cpv_additional=["45450000"], max_lots_submitted=2)
 
 
 @pytest.fixture
@@ -120,12 +123,16 @@ def national_with_lots(make_notice: Any) -> Notice:
 
 @pytest.fixture
 def pin_notice(make_notice: Any) -> Notice:
-    return make_notice(kind="pin", estimated_value=Decimal("5000000"))
+    return make_notice(kind="pin", estimated_value=Decimal("5000000"), contract_type="services",
+                       planned_notice_date=timezone.localdate() + timedelta(days=60),
+                       cpv_main="50700000", title_en="Planned maintenance services",
+                       description_en="Maintenance of municipal buildings.")
 
 
 @pytest.fixture
 def national_pin(make_notice: Any) -> Notice:
-    return make_notice(kind="pin", estimated_value=Decimal("1500000"))
+    return make_notice(kind="pin", estimated_value=Decimal("1500000"), contract_type="works",
+                       cpv_main="45000000")
 
 
 @pytest.fixture
@@ -168,12 +175,12 @@ def test_it_exports_valid_ocds(fixture: str, request: Any, tmp_path: Path) -> No
 def test_it_maps_a_contract_notice_with_lots_to_ocds(eea_notice: Notice) -> None:
     package = ocds.release_package(eea_notice, uri="https://anbud.example/x")
     (release,) = package["releases"]
-    assert release["ocid"] == f"ocds-anbud-{eea_notice.reference}"
+    assert release["ocid"] == f"ocds-anbud0-{eea_notice.reference}"
     assert release["tag"] == ["tender"]
     tender = release["tender"]
     assert tender["status"] == "active"
     assert tender["procurementMethod"] == "open"
-    assert tender["value"] == {"amount": 5000000, "currency": "NOK"}
+    assert tender["value"] == {"amount": 90000000, "currency": "NOK"}
     assert [lot["id"] for lot in tender["lots"]] == ["LOT-0001", "LOT-0002"]
     assert tender["lots"][0]["value"] == {"amount": 2500000, "currency": "NOK"}
     assert [item.get("relatedLot") for item in tender["items"]] == [None, "LOT-0001", "LOT-0002"]
@@ -251,7 +258,7 @@ def test_it_writes_a_part_iii_contract_notice_as_subtype_16(eea_notice: Notice) 
     assert text(xml, "//efac:Company/cac:PartyLegalEntity/cbc:CompanyID")[0] == \
         eea_notice.buyer.org_number
     assert text(xml, "//cac:Country/cbc:IdentificationCode")[0] == "NOR"
-    assert text(xml, "/*/cbc:NoticeLanguageCode") == ["NOR"]
+    assert text(xml, "/*/cbc:NoticeLanguageCode") == ["ENG"]  # TED: an EU language
 
 
 def test_it_writes_a_national_notice_with_the_norwegian_tailoring(national_notice: Notice
@@ -309,8 +316,8 @@ def test_it_writes_a_change_notice_pointing_at_the_previous_version(changed_noti
     changes = "//efac:Changes"
     assert text(change, f"{changes}/efbc:ChangedNoticeIdentifier") == [f"{first_id}-01"]
     assert text(change, f"{changes}/efac:ChangeReason/cbc:ReasonCode") == ["update-add"]
-    assert text(change, f"{changes}/efac:ChangeReason/efbc:ReasonDescription")[0].startswith(
-        "Fristen forlenges")
+    # The reason is written in Norwegian: a TED notice leaves it out (BT-762 is optional).
+    assert text(change, f"{changes}/efac:ChangeReason/efbc:ReasonDescription") == []
     assert set(text(change, f"{changes}/efac:Change/efac:ChangedSection/"
                             "efbc:ChangedSectionIdentifier")) == {"LOT-0001", "LOT-0002"}
     assert text(first, changes) == []
@@ -423,6 +430,19 @@ def test_it_exports_award_notices_as_ocds_but_not_yet_as_eforms(make_notice: Any
     assert response.status_code == 409
     assert response["Content-Type"].startswith("application/json")
     assert "award decision" in response.json()["error"]["message"]
+
+
+def test_the_eforms_api_gives_the_result_notice_once_the_award_is_sent(
+        make_notice: Any, officer: Any, api_for: Any) -> None:
+    from tests.notices.eforms_scenarios import national_can_one_winner
+
+    award = national_can_one_winner(make_notice, officer)
+    response = api_for(None).get(f"/api/notices/{award.pk}/eforms")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/xml")
+    doc = etree.fromstring(response.content)
+    assert text(response.content, "//efac:NoticeSubType/cbc:SubTypeCode") == ["E4"]
+    assert etree.QName(doc).localname == "ContractAwardNotice"
 
 
 def test_it_names_the_review_body_from_settings(eea_notice: Notice, settings: Any) -> None:

@@ -157,7 +157,8 @@ def test_it_checks_a_two_stage_part_iii_procedure_per_phase(make_notice, now, pr
     def notice_with(request, tender):
         return make_notice(publish=False, kind="cn", estimated_value=PART_III,
                            procedure_type=procedure, request_deadline=request,
-                           submission_deadline=tender, question_deadline=now + 20 * DAY)
+                           submission_deadline=tender, question_deadline=now + 20 * DAY,
+                           candidates_min=5)
 
     exact = notice_with(now + 30 * DAY, now + 55 * DAY)
     assert rules.check_publishable(exact, at=now) == []
@@ -182,7 +183,9 @@ def test_it_uses_the_reduced_days_of_each_phase_when_shortened(make_notice, now)
     notice = make_notice(publish=False, kind="cn", estimated_value=PART_III,
                          procedure_type="restricted", request_deadline=now + 15 * DAY,
                          submission_deadline=now + 25 * DAY, question_deadline=now + 10 * DAY,
-                         accelerated=True, accelerated_reason="Forhåndskunngjøring 2026-03.")
+                         accelerated=True, accelerated_reason="Forhåndskunngjøring 2026-03.",
+                         accelerated_reason_en="Prior information notice 2026-03.",
+                         candidates_min=5)
     assert rules.check_publishable(notice, at=now) == []
     notice.submission_deadline -= JUST_SHORT
     [problem] = minimum_problems(notice, now)
@@ -310,7 +313,7 @@ def test_it_extends_the_tender_deadline_after_the_requests_are_in(make_notice, o
 
     published = now - 40 * DAY
     notice = make_notice(kind="cn", estimated_value=PART_III, procedure_type="restricted",
-                         at=published, request_deadline=published + 30 * DAY,
+                         at=published, request_deadline=published + 30 * DAY, candidates_min=5,
                          submission_deadline=published + 60 * DAY,
                          question_deadline=published + 50 * DAY)
     assert notice.request_deadline < now  # the requests are in

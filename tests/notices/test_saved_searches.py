@@ -228,3 +228,21 @@ def test_another_user_cannot_delete_my_search(client, supplier_user, other_suppl
 
 def test_the_page_needs_sign_in(client):
     assert client.get(reverse("following:saved-searches")).status_code == 302
+
+
+def test_the_digest_is_written_in_the_persons_own_language(supplier_user, make_notice,
+                                                           settings):
+    from django.core import mail
+
+    settings.LANGUAGE_CODE = "nb"  # the site speaks bokmål; this person chose English
+    from accounts.models import User
+    from notices.following import saved_searches as ss
+
+    User.objects.filter(pk=supplier_user.pk).update(language="en")
+    supplier_user.refresh_from_db()
+    saved = ss.saved_search_create(user=supplier_user, name="Bygg", params={"cpv": "45000000"},
+                                   frequency="immediate")
+    make_notice(cpv_main="45000000")
+    ss.saved_search_send_digests()
+    [sent] = [m for m in mail.outbox if m.to == [supplier_user.email]]
+    assert "new notices for “Bygg”" in sent.subject and saved.name in sent.body

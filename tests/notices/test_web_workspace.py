@@ -19,12 +19,12 @@ def form_data(**overrides):
     start = timezone.now()
     data = {
         "kind": "national", "title": "Vedlikehold av kommunale bygg",
-        "description": "Rammeavtale om snekkerarbeid.", "contract_type": "services",
+        "description": "Rammeavtale om snekkerarbeid.", "contract_type": "works",
         "procedure_type": "open", "cpv_main": "45000000", "cpv_additional": "",
         "nuts": "NO0A2", "estimated_value": "1 800 000",
         "submission_deadline": local_input(start + timedelta(days=25)),
         "question_deadline": local_input(start + timedelta(days=15)),
-        "accelerated_reason": "",
+        "accelerated_reason": "", "duration_months": "24", "tender_validity_days": "90",
         "lots-TOTAL_FORMS": "3", "lots-INITIAL_FORMS": "0",
         "lots-MIN_NUM_FORMS": "0", "lots-MAX_NUM_FORMS": "1000",
         "next": "preview",
@@ -224,15 +224,19 @@ def test_it_refuses_a_change_notice_without_changes(client, officer, make_notice
     assert "Ingenting er endret" in response.content.decode()
 
 
-def test_it_cancels_only_with_a_reason_and_confirmation(client, officer, make_notice):
+def test_it_cancels_only_with_a_ground_reasons_and_confirmation(client, officer, make_notice):
     notice = make_notice()
     client.force_login(officer)
-    response = client.post(f"/workspace/notices/{notice.pk}/cancel/", {"reason": "Feil."})
+    page = client.get(f"/workspace/notices/{notice.pk}/")
+    assert f"/evaluation/notices/{notice.pk}/cancel/" in page.content.decode()
+    response = client.post(f"/evaluation/notices/{notice.pk}/cancel/",
+                           {"reasons": "Behovet er falt bort.", "confirm": "on"})
     assert response.status_code == 400
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.PUBLISHED
-    response = client.post(f"/workspace/notices/{notice.pk}/cancel/",
-                           {"reason": "Behovet er falt bort.", "confirm": "on"})
+    response = client.post(f"/evaluation/notices/{notice.pk}/cancel/",
+                           {"ground": "changed_needs", "reasons": "Behovet er falt bort.",
+                            "confirm": "on"})
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.CANCELLED

@@ -7,6 +7,7 @@ import {
   plaintextBlob, receiptMatches, sealEnvelope, sealedSize, toHex, verifySignedReceipt,
 } from "/static/etb1/index.js";
 import { api, downloadJson, formatBytes, formatDuration, HttpError, osloTime, serverClock, setStatus, t } from "./common.js";
+import { espdEntry } from "/static/espd/bid_espd.js";
 
 const PART_BYTES = 4 * 1048576 + 0; // four sealed chunks per upload part
 const MAX_ATTEMPTS = 6;
@@ -220,11 +221,14 @@ async function submitBid(event) {
   const ui = progressUi();
   const dir = await opfs();
   try {
+    // The ESPD response (evaluation/espd), if the notice asks for one: sealed as a file of the bid.
+    const espd = await espdEntry(form, files);
     setStatus(status, t("starting"), "busy");
     const sub = await api(form.dataset.apiBase, { method: "POST", json: { supplier: form.supplier?.value || "" } });
     if (sub.manifest_hash !== form.dataset.manifestHash) throw new Error(t("manifest_mismatch"));
     const base = `${form.dataset.apiBase}${sub.id}/`;
     const entries = files.map((f) => ({ name: f.name, data: f }));
+    if (espd) entries.push(espd);
     const mtime = Math.floor(Date.now() / 1000);
     const total = sealedSize(plaintextBlob(entries, { mtime }).size);
     const sealing = {

@@ -44,11 +44,19 @@ export async function api(url, { method = "GET", json, body, headers = {}, raw =
   return data;
 }
 
+/** A number in the page's language: 1 300 000,5 in bokmål, 1,300,000.5 in English. */
+export function formatNumber(n, decimals = 0) {
+  const lang = document.documentElement.lang || "nb";
+  return new Intl.NumberFormat(lang, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(n);
+}
+
+/** Bytes as backend/formatting.py format_size() writes them: 26,0 MiB / 26.0 MiB. */
 export function formatBytes(n) {
-  if (n >= 1 << 30) return `${(n / (1 << 30)).toFixed(2)} GiB`;
-  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(0)} KiB`;
-  return `${n} B`;
+  const units = [["TiB", 2 ** 40, 2], ["GiB", 2 ** 30, 2], ["MiB", 2 ** 20, 1], ["KiB", 2 ** 10, 0]];
+  for (const [unit, factor, decimals] of units) {
+    if (n >= factor) return `${formatNumber(n / factor, decimals)}\u00a0${unit}`;
+  }
+  return `${formatNumber(n)}\u00a0B`;
 }
 
 export function formatDuration(seconds) {

@@ -67,7 +67,13 @@ async function sendShares(event) {
     setStatus(out, t("unlocking"), "busy");
     const keys = new Map();
     for (const record of mine.keys) {
-      if (todo.some((s) => s.key_id === record.key_id)) keys.set(record.key_id, await unwrapMemberKey(record, passphrase));
+      if (!todo.some((s) => s.key_id === record.key_id)) continue;
+      try {
+        keys.set(record.key_id, await unwrapMemberKey(record, passphrase));
+      } catch {
+        // The library's own words are English; a wrong passphrase is the likely cause.
+        throw new Error(t("wrong_passphrase"));
+      }
     }
     input.value = "";
     const sessionKey = fromHex(mine.public_key);
@@ -102,5 +108,6 @@ async function sendShares(event) {
 if (root) {
   render(state);
   document.getElementById("member-form")?.addEventListener("submit", sendShares);
+  root.dataset.ready = "true"; // the form is wired up (tests and assistive tools can tell)
   setTimeout(poll, 1500);
 }

@@ -1,7 +1,8 @@
 """Rebuild the search index from the database (the source of truth).
 
 Safe to run while the site is up: searches keep answering from the old index until the
-rebuild commits; index updates from the indexing task wait for the writer lock.
+rebuild commits; this node's follower (search_follow) waits for the rebuild, which records the
+outbox position it reflects, and then goes on from there.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from notices.search import index_dir, reindex_all
+from notices.search import index_dir, rebuild_index
 
 
 class Command(BaseCommand):
@@ -19,6 +20,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        count = reindex_all()
+        count = rebuild_index()
         self.stdout.write(f"Indexed {count} notices in {time.perf_counter() - started:.1f} s "
                           f"({index_dir()})")

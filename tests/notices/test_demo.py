@@ -1,0 +1,133 @@
+"""The demo a newcomer can bid on (`make run` → `load_demo`).
+
+Several open notices have an opening committee whose members enrolled real ETB-1 keys
+wrapped with the printed passphrases, so a demo supplier can submit a sealed bid at once;
+a practice tender's deadline passes minutes after loading, so the opening can be tried;
+loading again adds nothing; the README lists every demo user the loader prints.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from accounts.models import Membership, Organization, User
+from bids.models import Committee, CommitteeMember, LogEntry, Manifest, SubmissionStatus
+from crypto.member_keys import unwrap_member_key
+from notices.demo import PRACTICE_TITLE, DemoData, demo_passphrase, load_demo
+from notices.models import Notice, NoticeEvent, NoticeStatus, TenderDocument
+from tests.bids.conftest import bid_storage, submit  # noqa: F401 (fixture)
+from tests.conftest import api_client_for
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@pytest.fixture
+def demo(db: Any, bid_storage: Path) -> DemoData:  # noqa: F811
+    return load_demo(now=timezone.now())
+
+
+def _open_with_keys() -> list[Notice]:
+    return [c.notice for c in Committee.objects.filter(
+        electronic_bids=True, notice__status=NoticeStatus.PUBLISHED,
+        notice__submission_deadline__gt=timezone.now()).select_related("notice")
+        if Manifest.objects.filter(notice=c.notice).exists()
+        and all(m.has_key for m in c.members.filter(removed_at__isnull=True))]
+
+
+def test_it_gives_several_open_notices_a_committee_whose_members_have_keys(
+        demo: DemoData) -> None:
+    notices = _open_with_keys()
+    assert len(notices) >= 4
+    assert len({n.buyer_id for n in notices}) >= 3
+    for notice in notices:
+        committee = notice.committee
+        assert committee.k == 2 and committee.members.count() == 3
+
+
+def test_it_prints_the_passphrases_that_unlock_the_members_keys(demo: DemoData) -> None:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    printed = dict(re.findall(r"(\S+@\S+\.demo)\s.*\(key passphrase: (\S+)\)", out.getvalue()))
+    seated = User.objects.filter(committee_seats__wrapped_key__isnull=False).distinct()
+    assert seated.count() >= 6 and set(printed) == {u.email for u in seated}
+    for user in seated:
+        assert printed[user.email] == demo_passphrase(user.email)
+        for seat in CommitteeMember.objects.filter(user=user):
+            assert seat.wrapped_key is not None and seat.wrapped_key["iterations"] >= 600_000
+            # The same unwrap the CLI and the browser do; a wrong passphrase would raise.
+            key = unwrap_member_key(seat.wrapped_key, printed[user.email])
+            assert key is not None
+    assert "password for all demo users: anbud-demo-2026" in out.getvalue()
+
+
+def test_it_lets_a_demo_supplier_submit_a_sealed_bid_at_once(demo: DemoData) -> None:
+    supplier = User.objects.get(email="post@fjordbygg.demo")
+    client = api_client_for(supplier)
+    other = next(n for n in _open_with_keys() if n != demo.practice)
+    for notice in (demo.practice, other):
+        _started, response = submit(client, notice, b"Tilbud: 1 000 000 kroner")
+        assert response.status_code == 201, response.json()
+        assert response.json()["receipt"]["tender"] == notice.reference
+    assert supplier.memberships.get().organization.submissions.filter(
+        status=SubmissionStatus.SEALED).count() == 2
+
+
+def test_it_has_a_practice_tender_whose_deadline_passes_minutes_after_loading(
+        demo: DemoData) -> None:
+    practice = demo.practice
+    assert practice.title == PRACTICE_TITLE and practice.status == NoticeStatus.PUBLISHED
+    assert practice.submission_deadline is not None
+    left = practice.submission_deadline - timezone.now()
+    assert timedelta(minutes=5) < left <= timedelta(minutes=11)
+    assert practice in _open_with_keys()
+    assert practice.documents.exists()
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in (
+        User, Organization, Membership, Notice, NoticeEvent, TenderDocument, Committee,
+        CommitteeMember, Manifest, LogEntry)}
+
+
+def test_it_adds_nothing_when_loaded_again(demo: DemoData) -> None:
+    before = _counts()
+    again = load_demo(now=timezone.now() + timedelta(minutes=2))
+    assert _counts() == before
+    assert again.practice == demo.practice
+    assert again.logins == demo.logins
+
+
+def test_it_publishes_a_new_practice_round_only_after_the_last_one_closed(
+        demo: DemoData) -> None:
+    before = _counts()
+    later = timezone.now() + timedelta(minutes=30)
+    again = load_demo(now=later)
+    assert again.practice != demo.practice
+    assert again.practice.title == f"{PRACTICE_TITLE} (runde 2)"
+    deadline = again.practice.submission_deadline
+    assert deadline is not None and deadline > later
+    assert _counts()["Notice"] == before["Notice"] + 1
+    assert _counts()["User"] == before["User"]
+    assert load_demo(now=later + timedelta(minutes=1)).practice == again.practice
+
+
+def test_the_readme_lists_every_demo_user_with_its_role_and_passphrase(
+        demo: DemoData) -> None:
+    readme = README.read_text(encoding="utf-8")
+    for login in demo.logins:
+        row = next((line for line in readme.splitlines()
+                    if line.startswith(f"| `{login.email}` |")), "")
+        assert row, f"README does not list {login.email}"
+        assert login.role.split(" (")[0] in row.lower(), f"README: the role of {login.email}"
+        if login.passphrase:
+            assert f"`{login.passphrase}`" in row, f"README: the passphrase of {login.email}"
+        else:
+            assert row.rstrip(" |").endswith(login.organisation), row
