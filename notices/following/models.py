@@ -50,6 +50,9 @@ class InboxKind(models.TextChoices):
     AWARD_WITHDRAWN = "award_withdrawn", _("Award decision withdrawn")
     PROCUREMENT_CANCELLED = "proc_cancelled", _("Procurement cancelled")
     AWARD_TASK = "award_task", _("Award step waiting for you")
+    # Ethical-trade follow-up of a contract (evaluation.ethics, evaluation.audits).
+    FOLLOW_UP = "follow_up", _("Ethical-trade follow-up")
+    AUDIT_TASK = "audit_task", _("Audit step waiting for you")
 
 
 class InboxMessage(models.Model):
