@@ -46,3 +46,11 @@ class EvaluationConfig(AppConfig):
             name=library.SNAPSHOT_KEY,
             label=_("Sustainability requirements and contract conditions"),
             build=library.snapshot_part, display=library.clauses_summary))
+        # Ethical trade (evaluation/ethics): the chosen terms are part of every published
+        # version; the follow-up reminders register their task.
+        from evaluation.ethics import selectors as ethics
+        from evaluation.ethics import tasks as ethics_tasks  # noqa: F401
+
+        register_snapshot_part(SnapshotPart(
+            name=ethics.SNAPSHOT_KEY, label=_("Contract terms for ethical trade"),
+            build=ethics.snapshot_part, display=ethics.terms_display))

@@ -8,12 +8,17 @@ sees none of it, ever. Predicates answer yes or no and never raise.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from accounts.models import Role
 from accounts.permissions import has_role
 from accounts.selectors import AnyUser
 from evaluation.models import ImpartialityDeclaration
 from notices.models import Notice
 from notices.permissions import is_buyer_editor
+
+if TYPE_CHECKING:
+    from evaluation.ethics.models import FollowUpPlan
 
 
 def is_evaluator(user: AnyUser, notice: Notice) -> bool:
@@ -202,3 +207,34 @@ def may_see_template(user: AnyUser, owner_id: int | None) -> bool:
 def may_apply_template(user: AnyUser, notice: Notice) -> bool:
     """Copies a template into a notice: the buyer's editors (as for the evaluation model)."""
     return is_buyer_editor(user, notice)
+
+
+# --- ethical trade: the terms on a notice and the follow-up plan (evaluation/ethics) ---------
+
+
+def may_choose_ethical_terms(user: AnyUser, notice: Notice) -> bool:
+    """Chooses or removes the ethical-trade terms of a notice: the buyer's editors (on a
+    draft, or by a change notice), as for the evaluation model."""
+    return is_buyer_editor(user, notice)
+
+
+def may_see_follow_up(user: AnyUser, plan: FollowUpPlan) -> bool:
+    """A contract's follow-up plan: the buyer's members (any role) and the contracted
+    supplier's users. Nobody else learns that it exists."""
+    from accounts.permissions import is_member_of, is_supplier_user
+
+    contract = plan.contract
+    return is_member_of(user, contract.notice.buyer_id) or is_supplier_user(
+        user, contract.supplier_id)
+
+
+def may_review_follow_up(user: AnyUser, plan: FollowUpPlan) -> bool:
+    """Reviews the self-report and closes the plan: the buyer's editors."""
+    return is_buyer_editor(user, plan.contract.notice)
+
+
+def may_report_follow_up(user: AnyUser, plan: FollowUpPlan) -> bool:
+    """Writes and submits the self-report: the contracted supplier's users."""
+    from accounts.permissions import is_supplier_user
+
+    return is_supplier_user(user, plan.contract.supplier_id)

@@ -25,6 +25,8 @@ from bids.opening.models import OpenedBid, OpenedBidStatus, OpeningSession
 from evaluation import transitions as evaluation_transitions
 from evaluation.award import transitions as award_transitions
 from evaluation.award.models import AwardDecision, AwardEvent
+from evaluation.ethics import transitions as ethics_transitions
+from evaluation.ethics.models import FollowUpEvent, FollowUpPlan, SelfReport
 from evaluation.models import EvaluationEvent, LotEvaluation
 from notices import transitions as notice_transitions
 from notices.models import Notice, NoticeEvent
@@ -42,7 +44,8 @@ class Change:
 
 MODELS: dict[str, Any] = {"notice": Notice, "question": Question, "submission": Submission,
                           "opening": OpeningSession, "opened_bid": OpenedBid,
-                          "evaluation": LotEvaluation, "award": AwardDecision}
+                          "evaluation": LotEvaluation, "award": AwardDecision,
+                          "follow_up": FollowUpPlan, "self_report": SelfReport}
 EDGES: dict[str, Any] = {
     "notice": (notice_transitions.ALLOWED, notice_transitions.EVENT_OF),
     "question": (question_transitions.ALLOWED, question_transitions.EVENT_OF),
@@ -54,11 +57,16 @@ EDGES: dict[str, Any] = {
     # Keyed by (old, new): two edges lead to consensus, each with its own kind.
     "evaluation": (evaluation_transitions.ALLOWED, evaluation_transitions.EVENT_OF),
     "award": (award_transitions.ALLOWED, award_transitions.EVENT_OF),
+    # evaluation.ethics: the follow-up plan and the self-report, keyed by (old, new).
+    "follow_up": (ethics_transitions.PLAN_ALLOWED, ethics_transitions.PLAN_EVENT_OF),
+    "self_report": (ethics_transitions.REPORT_ALLOWED, ethics_transitions.REPORT_EVENT_OF),
 }
 SUBMISSION_KINDS = set(bid_transitions.EVENT_OF.values())
 OPENING_KINDS = set(opening_transitions.EVENT_OF.values())
 EVALUATION_KINDS = set(evaluation_transitions.EVENT_OF.values())
 AWARD_KINDS = set(award_transitions.EVENT_OF.values())
+PLAN_KINDS = set(ethics_transitions.PLAN_EVENT_OF.values())
+REPORT_KINDS = set(ethics_transitions.REPORT_EVENT_OF.values())
 
 
 def _snapshot() -> dict[str, dict[str, tuple[Any, ...]]]:
@@ -73,7 +81,8 @@ def _snapshot() -> dict[str, dict[str, tuple[Any, ...]]]:
 
 def _marks() -> dict[type, int]:
     return {model: (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
-            for model in (NoticeEvent, QuestionEvent, BidEvent, EvaluationEvent, AwardEvent)}
+            for model in (NoticeEvent, QuestionEvent, BidEvent, EvaluationEvent, AwardEvent,
+                          FollowUpEvent)}
 
 
 Step = tuple[str, str, str]  # (kind, from, to)
@@ -113,6 +122,11 @@ def _steps(marks: dict[type, int], bids_by_submission: dict[str, str]
     for aevent in AwardEvent.objects.filter(pk__gt=marks[AwardEvent]).order_by("pk"):
         if aevent.kind in AWARD_KINDS and aevent.decision_id is not None:
             steps["award", str(aevent.decision_id)].append(step(aevent))
+    for fevent in FollowUpEvent.objects.filter(pk__gt=marks[FollowUpEvent]).order_by("pk"):
+        if fevent.kind in REPORT_KINDS and "report" in fevent.data:
+            steps["self_report", str(fevent.data["report"])].append(step(fevent))
+        elif fevent.kind in PLAN_KINDS:
+            steps["follow_up", str(fevent.plan_id)].append(step(fevent))
     return steps
 
 

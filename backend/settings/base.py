@@ -320,6 +320,12 @@ CELERY_BEAT_SCHEDULE.update({"bids-close-due": {"task": "bids.tasks.close_due", 
 # The officer's award-notice reminders (evaluation/dashboard/tasks.py), idempotent.
 CELERY_BEAT_SCHEDULE["evaluation-award-notice-reminders"] = {
     "task": "evaluation.dashboard.award_notice_reminders", "schedule": 3600.0}
+# The ethical-trade self-report reminders (evaluation/ethics/tasks.py), idempotent; the days
+# before the due date on which the supplier is told.
+CELERY_BEAT_SCHEDULE["evaluation-follow-up-reminders"] = {
+    "task": "evaluation.ethics.follow_up_reminders", "schedule": 3600.0}
+ANBUD_FOLLOW_UP_REMINDER_DAYS = [int(d) for d in os.environ.get(
+    "ANBUD_FOLLOW_UP_REMINDER_DAYS", "14,3").split(",") if d.strip()]
 
 # --- Sign-in: throttling (django-axes) and API tokens (django-rest-knox) -----------------------
 from datetime import timedelta  # noqa: E402

@@ -372,6 +372,11 @@ def _contract_sign(*, decision: AwardDecision, supplier: Organization | int | st
            value=str(amount), signed_on=signed.isoformat(), document=stored.name,
            size=stored.size, sha256=stored.sha256,
            standstill_end=locked.standstill_end.isoformat() if locked.standstill_end else None)
+    # A notice that carries the ethical-trade terms: the follow-up plan starts with the
+    # contract, in this transaction (evaluation/ethics/services.py).
+    from evaluation.ethics.services import follow_up_plan_create
+
+    follow_up_plan_create(contract=contract, by=by, at=clock)
     _award_notice_sync(notice, by=by, now=clock)
     return contract
 

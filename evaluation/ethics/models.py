@@ -153,3 +153,39 @@ class FollowUpEvent(Event):
 
     class Meta(Event.Meta):
         indexes = [models.Index(fields=["plan", "at"])]
+
+
+class ReportStatus(models.TextChoices):
+    """The supplier's self-report: drafted, submitted, then accepted by the buyer or returned
+    for more information (and submitted again). Owned by evaluation/ethics/transitions.py."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, waiting for review")
+    RETURNED = "returned", _("Returned for more information")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class SelfReport(models.Model):
+    """The supplier's self-report on a follow-up plan (one per plan; a returned report is
+    edited and submitted again, each submission frozen in its event's data)."""
+
+    plan = models.OneToOneField(FollowUpPlan, on_delete=models.PROTECT,
+                                related_name="self_report")
+    status = models.CharField(_("status"), max_length=12, choices=ReportStatus.choices,
+                              default=ReportStatus.DRAFT)
+    policies = models.TextField(_("policy and routines"), blank=True)
+    risk_analysis = models.TextField(_("risk analysis"), blank=True)
+    # Traceability: [{"name", "country", "produces"}], checked by the services.
+    supply_chain = models.JSONField(_("supply chain"), default=list, blank=True)
+    # How many times it has been submitted.
+    rounds = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField()
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The buyer's reason when it asks for more (shown to the supplier).
+    review_note = models.TextField(_("review note"), blank=True)
+
+    def __str__(self) -> str:
+        return f"self-report of plan {self.plan_id}"

@@ -132,7 +132,10 @@ SOURCES: list[Source] = [
     Source(AwardEvent, "notice"),
 ]
 # Event tables that are not about one procurement, with the reason.
-NOT_A_PROCUREMENT = {"accounts.AccountEvent": "organisations, memberships and invitations"}
+NOT_A_PROCUREMENT = {"accounts.AccountEvent": "organisations, memberships and invitations",
+                     # evaluation.ethics: the follow-up of a signed contract, after the
+                     # procurement (its own record on the plan page).
+                     "evaluation.FollowUpEvent": "the ethical-trade follow-up of a contract"}
 
 
 # --- the data ------------------------------------------------------------------------------

@@ -1,0 +1,152 @@
+"""The follow-up plan: created with the contract, the self-report, the review, closing."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from backend.errors import ApplicationError, Conflict, Forbidden
+from evaluation.award.models import Contract
+from evaluation.ethics import services
+from evaluation.ethics.models import (
+    FollowUpEvent,
+    FollowUpEventKind,
+    FollowUpPlan,
+    PlanStatus,
+    ReportStatus,
+    SelfReport,
+)
+from notices.following.models import InboxKind, InboxMessage
+from tests.evaluation.contract.conftest import Awarded
+from tests.evaluation.ethics.conftest import REPORT
+from tests.transitions_check import one_event_per_transition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_adds_months_keeping_the_day_or_the_month_end() -> None:
+    assert services.add_months(datetime.date(2026, 1, 31), 1) == datetime.date(2026, 2, 28)
+    assert services.add_months(datetime.date(2028, 11, 30), 3) == datetime.date(2029, 2, 28)
+    assert services.add_months(datetime.date(2028, 1, 31), 1) == datetime.date(2028, 2, 29)
+    assert services.add_months(datetime.date(2026, 10, 15), 3) == datetime.date(2027, 1, 15)
+
+
+def test_it_creates_the_plan_with_the_contract(sign: Callable[..., Contract],
+                                               awarded: Awarded, supplier_user: Any,
+                                               django_capture_on_commit_callbacks: Any) -> None:
+    signed = datetime.date.today().replace(day=1) - datetime.timedelta(days=1)  # a month end
+    with django_capture_on_commit_callbacks(execute=True):
+        contract = sign(signed_on=signed)
+    plan = FollowUpPlan.objects.get(contract=contract)
+    assert plan.status == PlanStatus.ACTIVE
+    assert plan.self_report_due == services.add_months(signed, 3)
+    assert plan.terms.key == "ethical-trade" and plan.category.code == "textiles"
+    event = FollowUpEvent.objects.get(plan=plan)
+    assert event.kind == FollowUpEventKind.PLAN_CREATED
+    assert event.data["self_report_due"] == plan.self_report_due.isoformat()
+    # The contracted supplier's users are told, in the inbox and by e-mail.
+    message = InboxMessage.objects.get(kind=InboxKind.FOLLOW_UP)
+    assert message.user == supplier_user
+    assert message.path == f"/follow-ups/{plan.pk}/"
+    assert [m.to for m in mail.outbox if "follow-up" in m.subject.lower()
+            or "oppfølging" in m.subject.lower()] == [[supplier_user.email]]
+
+
+def test_a_contract_without_terms_has_no_plan(sign: Callable[..., Contract]) -> None:
+    contract = sign(terms=False)
+    assert not FollowUpPlan.objects.filter(contract=contract).exists()
+
+
+def test_the_supplier_reports_and_the_buyer_asks_for_more_then_accepts(
+        plan: FollowUpPlan, supplier_user: Any, officer: Any) -> None:
+    with one_event_per_transition() as changes:
+        services.self_report_save(plan=plan, by=supplier_user, data=REPORT)
+        report = services.self_report_submit(plan=plan, by=supplier_user)
+    assert [(c.aggregate, c.old, c.new) for c in changes] == [
+        ("self_report", "draft", "submitted")]
+    assert report.supply_chain[0] == {"name": "Dhaka Garments Ltd", "country": "BD",
+                                      "produces": "Sying av arbeidsklær"}
+    submitted = FollowUpEvent.objects.get(kind=FollowUpEventKind.SELF_REPORT_SUBMITTED)
+    assert submitted.data["round"] == 1 and submitted.data["supply_chain"] == report.supply_chain
+    # The buyer's editors are told a report waits.
+    assert InboxMessage.objects.filter(user=officer, key=f"followup:{plan.pk}:submitted:1")
+    # Submitted: the supplier cannot edit it.
+    with pytest.raises(Conflict):
+        services.self_report_save(plan=plan, by=supplier_user, data=REPORT)
+
+    with pytest.raises(ApplicationError) as exc:
+        services.self_report_review(plan=plan, by=officer, outcome="more_information")
+    assert "note" in exc.value.fields
+    with one_event_per_transition() as changes:
+        services.self_report_review(plan=plan, by=officer, outcome="more_information",
+                                    note="Oppgi fabrikkens adresse.")
+    assert [(c.old, c.new) for c in changes] == [("submitted", "returned")]
+    reviewed = FollowUpEvent.objects.get(kind=FollowUpEventKind.SELF_REPORT_REVIEWED)
+    assert reviewed.data["outcome"] == "more_information"
+    assert InboxMessage.objects.filter(user=supplier_user,
+                                       key=f"followup:{plan.pk}:reviewed:1").exists()
+
+    services.self_report_save(plan=plan, by=supplier_user,
+                              data={**REPORT, "policies": "Oppdatert."})
+    with one_event_per_transition() as changes:
+        services.self_report_submit(plan=plan, by=supplier_user)
+        services.self_report_review(plan=plan, by=officer, outcome="accepted")
+    assert [(c.old, c.new) for c in changes] == [("returned", "submitted"),
+                                                 ("submitted", "accepted")]
+    assert SelfReport.objects.get(plan=plan).rounds == 2
+
+    with one_event_per_transition() as changes:
+        services.follow_up_close(plan=plan, by=officer)
+    assert [(c.aggregate, c.old, c.new) for c in changes] == [("follow_up", "active", "closed")]
+    assert list(FollowUpEvent.objects.filter(plan=plan).values_list("kind", flat=True)
+                .order_by("pk")) == [
+        FollowUpEventKind.PLAN_CREATED, FollowUpEventKind.SELF_REPORT_SUBMITTED,
+        FollowUpEventKind.SELF_REPORT_REVIEWED, FollowUpEventKind.SELF_REPORT_SUBMITTED,
+        FollowUpEventKind.SELF_REPORT_REVIEWED, FollowUpEventKind.PLAN_CLOSED]
+    with pytest.raises(Conflict):
+        services.self_report_save(plan=plan, by=supplier_user, data=REPORT)
+
+
+def test_an_incomplete_report_is_refused_naming_the_fields(plan: FollowUpPlan,
+                                                           supplier_user: Any) -> None:
+    with pytest.raises(ApplicationError) as exc:
+        services.self_report_submit(plan=plan, by=supplier_user,
+                                    data={"policies": "Ja.", "supply_chain": []})
+    assert set(exc.value.fields) == {"risk_analysis", "supply_chain"}
+    assert not SelfReport.objects.filter(plan=plan).exists()  # nothing half-written
+    bad = {**REPORT, "supply_chain": [{"name": "X", "country": "Norway", "produces": "Y"}]}
+    with pytest.raises(ApplicationError) as exc:
+        services.self_report_save(plan=plan, by=supplier_user, data=bad)
+    assert "supply_chain" in exc.value.fields and "Row 1" in exc.value.fields["supply_chain"][0]
+    with pytest.raises(ApplicationError):
+        services.self_report_save(plan=plan, by=supplier_user, data="not an object")
+
+
+def test_only_the_right_people_act(plan: FollowUpPlan, supplier_user: Any, officer: Any,
+                                   other_supplier_user: Any, other_officer: Any) -> None:
+    with pytest.raises(Forbidden):
+        services.self_report_save(plan=plan, by=other_supplier_user, data=REPORT)
+    with pytest.raises(Forbidden):
+        services.self_report_save(plan=plan, by=officer, data=REPORT)
+    services.self_report_submit(plan=plan, by=supplier_user, data=REPORT)
+    for user in (supplier_user, other_officer, other_supplier_user):
+        with pytest.raises(Forbidden):
+            services.self_report_review(plan=plan, by=user, outcome="accepted")
+        with pytest.raises(Forbidden):
+            services.follow_up_close(plan=plan, by=user, note="Slutt.")
+
+
+def test_closing_without_an_accepted_report_needs_a_reason(plan: FollowUpPlan,
+                                                           officer: Any) -> None:
+    with pytest.raises(ApplicationError) as exc:
+        services.follow_up_close(plan=plan, by=officer)
+    assert "note" in exc.value.fields
+    services.follow_up_close(plan=plan, by=officer, note="Kontrakten er avsluttet.")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.CLOSED and plan.closed_at is not None
+    with pytest.raises(Conflict):
+        services.follow_up_close(plan=plan, by=officer, note="Igjen.")
