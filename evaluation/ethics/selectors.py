@@ -160,6 +160,11 @@ def plan_get(*, user: AnyUser, plan_id: int) -> FollowUpPlan:
     return plan
 
 
+def plan_get_unchecked(plan_id: int) -> FollowUpPlan:
+    """A plan read fresh after a write (the caller has checked who asks)."""
+    return _plans().get(pk=plan_id)
+
+
 def report_of(plan: FollowUpPlan) -> SelfReport | None:
     return SelfReport.objects.filter(plan=plan).first()
 

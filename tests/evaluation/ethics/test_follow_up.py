@@ -17,7 +17,6 @@ from evaluation.ethics.models import (
     FollowUpEventKind,
     FollowUpPlan,
     PlanStatus,
-    ReportStatus,
     SelfReport,
 )
 from notices.following.models import InboxKind, InboxMessage
