@@ -149,3 +149,40 @@ def test_closing_without_an_accepted_report_needs_a_reason(plan: FollowUpPlan,
     assert plan.status == PlanStatus.CLOSED and plan.closed_at is not None
     with pytest.raises(Conflict):
         services.follow_up_close(plan=plan, by=officer, note="Igjen.")
+
+
+def test_reminders_are_sent_once_each_step(plan: FollowUpPlan, supplier_user: Any,
+                                           officer: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    due = plan.self_report_due
+
+    def at(days_before: int) -> Any:
+        return timezone.make_aware(datetime.datetime.combine(
+            due - timedelta(days=days_before), datetime.time(12)))
+
+    assert services.follow_up_remind(now=at(30)) == 0
+    assert services.follow_up_remind(now=at(14)) == 1
+    assert services.follow_up_remind(now=at(13)) == 0  # the same step, not again
+    assert services.follow_up_remind(now=at(3)) == 1
+    assert services.follow_up_remind(now=at(-1)) == 1
+    assert services.follow_up_remind(now=at(-2)) == 0
+    keys = sorted(InboxMessage.objects.filter(user=supplier_user, key__contains=":due-")
+                  .values_list("key", flat=True))
+    assert keys == [f"followup:{plan.pk}:due-14", f"followup:{plan.pk}:due-3"]
+    assert InboxMessage.objects.filter(user=supplier_user,
+                                       key=f"followup:{plan.pk}:overdue").exists()
+    assert not InboxMessage.objects.filter(user=officer, key__contains=":due-").exists()
+
+
+def test_a_submitted_report_is_not_reminded(plan: FollowUpPlan, supplier_user: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    services.self_report_submit(plan=plan, by=supplier_user, data=REPORT)
+    late = timezone.make_aware(datetime.datetime.combine(
+        plan.self_report_due + timedelta(days=5), datetime.time(12)))
+    assert services.follow_up_remind(now=late) == 0
