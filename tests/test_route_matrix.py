@@ -150,6 +150,7 @@ class World:
     contract: Any = None      # evaluation.contract: the signed contract on closed_notice lot 0
     suspension: Any = None    # evaluation.contract: an open complaint on closed_notice lot 0
     library_template: Any = None  # criteria library: a template of the owner's authority
+    follow_up: Any = None     # evaluation.ethics: the follow-up plan of world.contract
     kwargs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -331,7 +332,24 @@ def _build_world() -> World:
         "area": "cleaning", "use": "contract", "ambition": "basic", "cpv_prefixes": ["9091"],
         "title_nb": "Mikrofiber", "title_en": "Microfibre", "text_nb": "Bruk mikrofiber.",
         "text_en": "Use microfibre.", "source": "Bergen kommune"})
+    _build_ethics_block(world, owner)
     return world
+
+
+def _build_ethics_block(world: World, owner: Any) -> None:
+    """evaluation.ethics: the closed notice carries the terms (its row, as if chosen on the
+    draft) and the contract's follow-up plan is made as signing makes it."""
+    from django.utils import timezone
+
+    from evaluation.ethics.models import EthicalTerms, NoticeEthicalTerms, RiskCategory
+    from evaluation.ethics.services import follow_up_plan_create
+
+    NoticeEthicalTerms.objects.create(
+        notice=world.closed_notice, terms=EthicalTerms.objects.get(version=1),
+        category=RiskCategory.objects.get(code="textiles"), chosen_at=timezone.now(),
+        chosen_by=owner)
+    world.follow_up = follow_up_plan_create(contract=world.contract, by=owner,
+                                            at=timezone.now())
 
 
 def _award_world(notice: Any, owner: Any, offer: Any) -> Any:
@@ -789,6 +807,26 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("evaluation:library-own", "post"): r(OK, OK, 403, 403, 403, 403, LOGIN),
     ("evaluation:library-own-version", "get"): r(OK, 404, 403, 403, 403, 403, LOGIN),
     ("evaluation:library-own-version", "post"): r(OK, 404, 403, 403, 403, 403, LOGIN),
+    # --- evaluation.ethics: the terms on a draft (the owner's editors), and the follow-up of
+    # the closed notice's contract: the buyer's members read (the member too), its editors
+    # review and close, the contracted supplier (the bidder) reports; nobody else learns that
+    # the plan exists. POST/PUT with an empty body: 400 or 409 (past the permission check).
+    ("evaluation:ethical-terms", "get"): DRAFT_WEB,
+    ("evaluation:ethical-terms", "post"): DRAFT_WEB,
+    ("evaluation-api:ethical-terms", "get"): DRAFT_API,
+    ("evaluation-api:ethical-terms", "put"): DRAFT_API,
+    ("evaluation-api:ethical-terms", "delete"): DRAFT_API,
+    ("evaluation:follow-ups", "get"): SIGNED_IN_WEB,
+    ("evaluation-api:follow-ups", "get"): SIGNED_IN_API,
+    ("evaluation:follow-up", "get"): r(OK, 404, OK, OK, 404, 404, LOGIN),
+    ("evaluation-api:follow-up", "get"): r(OK, 404, OK, OK, 404, 404, 401),
+    ("evaluation:follow-up-report", "post"): r(403, 404, 403, OK, 404, 404, LOGIN),
+    ("evaluation-api:follow-up-report", "put"): r(403, 404, 403, OK, 404, 404, 401),
+    ("evaluation-api:follow-up-report-submit", "post"): r(403, 404, 403, OK, 404, 404, 401),
+    ("evaluation:follow-up-review", "post"): r(OK, 404, 403, 403, 404, 404, LOGIN),
+    ("evaluation-api:follow-up-review", "post"): r(OK, 404, 403, 403, 404, 404, 401),
+    ("evaluation:follow-up-close", "post"): r(OK, 404, 403, 403, 404, 404, LOGIN),
+    ("evaluation-api:follow-up-close", "post"): r(OK, 404, 403, 403, 404, 404, 401),
     # --- prod: health checks (backend/health.py), public and without data ---
     ("healthz", "get"): PUBLIC,
     ("readyz", "get"): PUBLIC,
@@ -801,7 +839,9 @@ DRAFT_ROUTES = {"api-notice-detail", "api-notice-publish", "api-notice-kind",
                 "notices:workspace-notice-documents", "notices:workspace-notice-delete",
                 # criteria library
                 "evaluation-api:library-apply", "evaluation:library-apply",
-                "evaluation:library-clause-remove"}
+                "evaluation:library-clause-remove",
+                # ethical trade
+                "evaluation:ethical-terms", "evaluation-api:ethical-terms"}
 CLOSED_ROUTES = {"bids-opening-start", "bids:opening", "bids:opening-start",
                  "bids:opening-resume", "bids:protocol", "bids:protocol-pdf", "bids:opened-tar",
                  "bids:opened-file", "api-espd-answers"}
@@ -836,6 +876,7 @@ def _kwargs(world: World, route: Route) -> dict[str, Any]:
         "contract_id": world.contract.pk, "suspension_id": world.suspension.pk,
     }
     values["key"] = world.library_template.key
+    values["plan_id"] = world.follow_up.pk
     values["position"] = 1
     if name == "feeds:saved":
         values["token"] = world.saved_search.feed_token
