@@ -120,7 +120,8 @@ def terms_view(value: dict[str, Any] | None) -> dict[str, Any] | None:
     if not value:
         return None
     language = (get_language() or "nb")[:2]
-    row = EthicalTerms.objects.filter(key=value.get("key"), version=value.get("version")).first()
+    row = EthicalTerms.objects.filter(key=str(value.get("key")),
+                                      version=int(value.get("version") or 0)).first()
     return {**value, "title": value.get(f"title_{language}") or value.get("title_en"),
             "category_name": value.get(f"category_{language}") or value.get("category_en"),
             "text": row.text(language) if row else ""}

@@ -41,7 +41,7 @@ class SelfReportSerializer(serializers.Serializer[Any]):
 class FollowUpEventSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     at = serializers.DateTimeField()
-    data = serializers.JSONField()
+    details = serializers.JSONField(source="data")
 
 
 class FollowUpPlanSerializer(serializers.Serializer[Any]):
