@@ -36,7 +36,6 @@ from bids.serializers import (
     CommitteeConfiguredSerializer,
     CommitteeSerializer,
     ConsistencyProofSerializer,
-    DigestSerializer,
     EnrolledKeySerializer,
     FinalizeSerializer,
     InclusionProofSerializer,
