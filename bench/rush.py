@@ -118,7 +118,7 @@ def setup_data(clients: int) -> dict[str, Any]:
     notice = notice_services.notice_create(
         buyer=authority, by=officer, kind="national", fields={
             "title": "Rammeavtale: rush-benchmark", "description": "Benchmark tender.",
-            "contract_type": "services", "procedure_type": "open", "cpv_main": "45000000",
+            "contract_type": "works", "procedure_type": "open", "cpv_main": "45000000",
             "nuts": "NO0A2", "estimated_value": Decimal("1800000"),
             "submission_deadline": now + timedelta(days=21),
             "question_deadline": now + timedelta(days=14)})
