@@ -29,7 +29,7 @@ from tests.bids.conftest import Tender, base, finalize, seal_for, set_deadline, 
 # Finalising through the API, a later bid that supersedes an earlier one (the costlier
 # case). On SQLite: before this change 39 queries for finalise plus 13 for the separate
 # sealed-shares request; now 35 for finalise carrying the shares, and no shares request.
-# PostgreSQL adds the log's advisory lock, taken once now (three times before: 42).
+# PostgreSQL adds the log's advisory lock, taken once now (three times before).
 FINALIZE_MAX_QUERIES = {"sqlite": 35, "postgresql": 36}
 
 
