@@ -163,11 +163,13 @@ def submission_start(*, notice: Notice, supplier: Organization, by: User,
 
 # --- parts -----------------------------------------------------------------------------------
 
-def _require_uploading(submission: Submission) -> None:
-    if submission.status != SubmissionStatus.UPLOADING:
+def _require_uploading(submission: Submission, status: str | None = None) -> None:
+    """`status`: the row's status as just read under its lock, if newer than the object's."""
+    status = status or submission.status
+    if status != SubmissionStatus.UPLOADING:
         raise Conflict(_("This bid is %(status)s; parts can only be uploaded before it is "
                          "finalised. Start a new submission to change your bid.")
-                       % {"status": submission.get_status_display().lower()},
+                       % {"status": SubmissionStatus(status).label.lower()},
                        code="not_uploading")
 
 
@@ -411,9 +413,7 @@ def _commit(submission: Submission, digest: BlobDigest,
         now = now or clock
         status = (Submission.objects.select_for_update().filter(pk=submission.pk)
                   .values_list("status", flat=True).get())
-        if status != SubmissionStatus.UPLOADING:
-            submission.status = status
-            _require_uploading(submission)
+        _require_uploading(submission, status)
         if _parts_fingerprint(submission) != parts:
             raise Conflict(_("Parts changed while the bid was being finalised; finalise "
                              "again."))
