@@ -36,8 +36,8 @@ from bids.serializers import (
     CommitteeConfiguredSerializer,
     CommitteeSerializer,
     ConsistencyProofSerializer,
-    DigestSerializer,
     EnrolledKeySerializer,
+    FinalizeSerializer,
     InclusionProofSerializer,
     KeysSerializer,
     LatestTreeHeadSerializer,
@@ -415,18 +415,30 @@ class SubmissionSharesApi(APIView):
 
 
 class SubmissionFinalizeApi(APIView):
-    """POST the digest you computed; answers with the signed receipt."""
+    """POST the digest you computed (and the sealed shares); answers with the signed receipt."""
 
     @extend_schema(
         summary="Finalise a submission; answers with the signed receipt",
-        request=DigestSerializer,
+        description=(
+            "Send the sealed shares in the same body (`sealed_shares`, optional "
+            "`context_hash`/`manifest_hash` checks): they are stored in the transaction that "
+            "issues the receipt. Without `sealed_shares`, the shares sent earlier to "
+            "`sealed-shares` are used (400 `shares_missing` if there are none)."),
+        request=FinalizeSerializer,
         responses={201: SignedReceiptSerializer, **errors(409)},
     )
     def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
-        claimed = _valid(DigestSerializer, request)
+        body = _valid(FinalizeSerializer, request)
+        shares = None
+        if "sealed_shares" in body:
+            shares = {"sealed_shares": [dict(item) for item in body.pop("sealed_shares")]}
+            for name in ("context_hash", "manifest_hash"):
+                if name in body:
+                    shares[name] = body[name]
+        body.pop("manifest_hash", None)
         done = services.submission_finalize(submission=submission, by=request_user(request),
-                                            claimed=claimed)
+                                            claimed=body, shares=shares)
         return Response(_signed(done.receipt), status=201)
 
 

@@ -102,6 +102,18 @@ class DigestSerializer(serializers.Serializer):
                         help_text="Optional: the context hash in the blob header.")
 
 
+class FinalizeSerializer(DigestSerializer):
+    """The digest, and (optional, recommended) the sealed shares in the same request: a bid is
+    then start, PUT the part(s), finalise. Without them, POST .../sealed-shares first."""
+
+    sealed_shares = SealedShareSerializer(many=True, allow_empty=False, required=False,
+                                          help_text=(
+                                              "One per committee member; stored with the "
+                                              "receipt in one transaction."))
+    manifest_hash = _hex(64, required=False, help_text=(
+        "Optional check: the manifest hash the shares were made for."))
+
+
 class ReceiptSerializer(serializers.Serializer):
     """Exactly the ETB-1 §9 receipt fields (crypto.receipts.RECEIPT_KEYS)."""
 

@@ -53,7 +53,7 @@ from bids.storage import (
     part_prefix,
     store_stream,
 )
-from bids.tlog import log_append, sth_after_append, sth_issue
+from bids.tlog import log_append, log_append_many, sth_after_append, sth_issue
 from bids.transitions import submission_flip
 from crypto.canonical import context_hash as compute_context_hash
 from crypto.constants import SEALED_SHARE_LEN
@@ -70,6 +70,7 @@ log = logging.getLogger(__name__)
 class DeadlinePassed(ApplicationError):
     status_code = 409
     default_code = "deadline_passed"
+    deadline: datetime | None = None
 
 
 def deadline_text(deadline: datetime) -> str:
@@ -78,8 +79,10 @@ def deadline_text(deadline: datetime) -> str:
 
 def _late(notice: Notice) -> DeadlinePassed:
     assert notice.submission_deadline is not None
-    return DeadlinePassed(_("The deadline %(deadline)s has passed; nothing was submitted.")
+    late = DeadlinePassed(_("The deadline %(deadline)s has passed; nothing was submitted.")
                           % {"deadline": deadline_text(notice.submission_deadline)})
+    late.deadline = notice.submission_deadline
+    return late
 
 
 def max_bid_bytes(committee: Committee) -> int:
@@ -160,11 +163,13 @@ def submission_start(*, notice: Notice, supplier: Organization, by: User,
 
 # --- parts -----------------------------------------------------------------------------------
 
-def _require_uploading(submission: Submission) -> None:
-    if submission.status != SubmissionStatus.UPLOADING:
+def _require_uploading(submission: Submission, status: str | None = None) -> None:
+    """`status`: the row's status as just read under its lock, if newer than the object's."""
+    status = status or submission.status
+    if status != SubmissionStatus.UPLOADING:
         raise Conflict(_("This bid is %(status)s; parts can only be uploaded before it is "
                          "finalised. Start a new submission to change your bid.")
-                       % {"status": submission.get_status_display().lower()},
+                       % {"status": SubmissionStatus(status).label.lower()},
                        code="not_uploading")
 
 
@@ -356,71 +361,89 @@ class Finalised:
 
 
 def submission_finalize(*, submission: Submission, by: User, claimed: Any,
-                        now: datetime | None = None) -> Finalised:
-    """Verify the stored blob against the claimed digest, then seal it in before the deadline."""
+                        shares: Any = None, now: datetime | None = None) -> Finalised:
+    """Verify the stored blob against the claimed digest, then seal it in before the deadline.
+
+    `shares` (optional): the sealed shares document ({"sealed_shares": [...], optional
+    "context_hash", "manifest_hash"}), stored in the same transaction as the receipt, so a
+    bid costs three requests (start, part, finalise). Without it the shares must have been
+    sent before (POST .../sealed-shares).
+    """
     _require_supplier(by, submission.supplier)
     _require_uploading(submission)
     committee = _bids_committee(submission.notice)
+    # Checked before any byte is read: a bad share document is a 400 that changes nothing.
+    cleaned = _clean_shares(submission, shares) if shares is not None else None
     try:
-        # An early answer from a fresh read (the caller's notice may be stale); the binding
-        # check is in _commit, with the row locked.
+        # An early answer from a fresh read (the caller's notice may be stale), so a late
+        # attempt is refused as late before any byte is read; the binding check is in
+        # _commit, with the row locked.
         _check_open(Notice.objects.get(pk=submission.notice_id))
         parts = _parts_fingerprint(submission)
         digest = _verify_stored_blob(submission, parts)
         _check_claim(digest, claimed, submission)
         if digest.size > max_bid_bytes(committee):
             raise TooLarge(_too_large_text(max_bid_bytes(committee)))
-        return _commit(submission, digest, parts, by=by, now=now)
-    except DeadlinePassed:
-        _record_late(submission, by=by)
+        return _commit(submission, digest, parts, by=by, now=now, shares=cleaned)
+    except DeadlinePassed as late:
+        _record_late(submission, by=by, deadline=late.deadline)
         raise
 
 
-def _record_late(submission: Submission, *, by: User | None) -> None:
+def _record_late(submission: Submission, *, by: User | None,
+                 deadline: datetime | None = None) -> None:
     """A refused late finalisation, for the opening protocol. Written after the rollback of
     the refused attempt, so it is the only trace of it; nothing about the bid changes."""
     clock = db_now()
+    deadline = deadline or submission.notice.submission_deadline
     with transaction.atomic():
         BidEvent.objects.create(
             notice_id=submission.notice_id, submission=submission,
             kind=BidEventKind.LATE_REFUSED, by=by, at=clock,
             data={"attempted_at": _rfc3339(clock),
-                  "deadline": _rfc3339(submission.notice.submission_deadline)
-                  if submission.notice.submission_deadline else ""})
+                  "deadline": _rfc3339(deadline) if deadline else ""})
 
 
 def _commit(submission: Submission, digest: BlobDigest,
             parts: list[tuple[int, str, str, int]], *, by: User,
-            now: datetime | None) -> Finalised:
+            now: datetime | None, shares: list[tuple[str, str]] | None = None) -> Finalised:
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=submission.notice_id)
         clock = _check_open(notice)  # the database clock, with the tender row locked
         now = now or clock
-        locked = Submission.objects.select_for_update().get(pk=submission.pk)
-        _require_uploading(locked)
+        status = (Submission.objects.select_for_update().filter(pk=submission.pk)
+                  .values_list("status", flat=True).get())
+        _require_uploading(submission, status)
         if _parts_fingerprint(submission) != parts:
             raise Conflict(_("Parts changed while the bid was being finalised; finalise "
                              "again."))
-        shares = set(SealedShare.objects.filter(submission=submission)
-                     .values_list("key_id", flat=True))
-        if shares != set(submission.manifest.key_ids):
+        if shares is not None:
+            # Carried with the finalisation: stored with the receipt, or not at all.
+            SealedShare.objects.filter(submission=submission).delete()
+            SealedShare.objects.bulk_create(
+                [SealedShare(submission=submission, key_id=k, sealed_share=v) for k, v in shares])
+        elif set(SealedShare.objects.filter(submission=submission)
+                 .values_list("key_id", flat=True)) != set(submission.manifest.key_ids):
             raise ApplicationError(_("Send the sealed shares (one per committee member) before "
-                                     "finalising; nothing was submitted."),
+                                     "or with the finalisation; nothing was submitted."),
                                    code="shares_missing")
         superseded = []
         earlier = (Submission.objects.select_for_update()
                    .filter(notice=notice, supplier=submission.supplier,
                            status=SubmissionStatus.SEALED).exclude(pk=submission.pk))
+        entries: list[tuple[str, dict[str, Any]]] = []
         for old in earlier:
             submission_flip(old, SubmissionStatus.SEALED, SubmissionStatus.SUPERSEDED, by=by,
                             at=now)
-            log_append(kind="submission.superseded", at=clock, data={
+            entries.append(("submission.superseded", {
                 "context_hash": old.context_hash, "by_context_hash": submission.context_hash,
-                "at": clock.isoformat()})
+                "at": clock.isoformat()}))
             superseded.append(old)
-        entry = log_append(kind="submission.received", at=clock, data={
+        entries.append(("submission.received", {
             "context_hash": submission.context_hash, "header_hash": digest.header_hash.hex(),
-            "root": digest.root.hex(), "received_at": _rfc3339(clock)})
+            "root": digest.root.hex(), "received_at": _rfc3339(clock)}))
+        # One log lock and one read of the log's end for every entry of this bid.
+        entry = log_append_many(entries, at=clock)[-1]
         receipt_body = build_receipt(
             submission=str(submission.pk), tender=notice.reference,
             bidder=submission.supplier.identifier, digest=digest, received_at=clock,
@@ -430,11 +453,14 @@ def _commit(submission: Submission, digest: BlobDigest,
             submission, SubmissionStatus.UPLOADING, SubmissionStatus.SEALED, by=by, at=now,
             size=digest.size, chunks=digest.chunks, root=digest.root.hex(),
             header_hash=digest.header_hash.hex(), received_at=clock, log_index=entry.index,
-            blob_name=f"bids/{notice.pk}/{submission.pk}/")
+            blob_name=f"bids/{notice.pk}/{submission.pk}/",
+            data={"key_ids": [k for k, _v in shares]} if shares is not None else None)
         receipt = Receipt.objects.create(submission=submission, receipt=signed["receipt"],
                                          signature=signed["signature"],
                                          public_key=platform_public_key_hex(), issued_at=clock)
-        sth_after_append(at=clock)  # so the receipt's inclusion proof is there at once
+        # So the receipt's inclusion proof is there at once; the log lock is already held and
+        # the tree size known from the entry just appended.
+        sth_after_append(at=clock, size=entry.index + 1)
         # The bidder follows the notice from now on, and hears of its receipt (attached).
         follow_create(user=by, notice=notice, now=now)
         announce(sealed_event)
@@ -560,7 +586,7 @@ def submission_seal_on_server(*, notice: Notice, supplier: Organization, by: Use
                        now=now)
     except ApplicationError as exc:
         if isinstance(exc, DeadlinePassed):
-            _record_late(submission, by=by)
+            _record_late(submission, by=by, deadline=exc.deadline)
         _abandon_quietly(submission)
         raise
 

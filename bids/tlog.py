@@ -31,16 +31,27 @@ from notices.models import Notice
 def log_append(*, kind: str, data: dict[str, Any], notice: Notice | None = None,
                at: datetime | None = None) -> LogEntry:
     """Append one entry; the caller's transaction holds the log lock until it commits."""
+    return log_append_many([(kind, data)], notice=notice, at=at)[0]
+
+
+def log_append_many(entries: list[tuple[str, dict[str, Any]]], *, notice: Notice | None = None,
+                    at: datetime | None = None) -> list[LogEntry]:
+    """Append (kind, data) entries in order: one lock, one read of the log's end, one insert."""
     assert transaction.get_connection().in_atomic_block, "log_append needs a transaction"
     lock_log()
     at = at or db_now()
     last = LogEntry.objects.aggregate(last=Max("index"))["last"]
-    index = 0 if last is None else last + 1
-    entry = {"kind": kind, **data}
-    raw = entry_bytes(entry)
-    return LogEntry.objects.create(index=index, kind=kind, entry=raw.decode("utf-8"),
-                                   leaf_hash=entry_leaf_hash(raw).hex(), notice=notice,
-                                   created_at=at)
+    first = 0 if last is None else last + 1
+    rows = []
+    for offset, (kind, data) in enumerate(entries):
+        raw = entry_bytes({"kind": kind, **data})
+        rows.append(LogEntry(index=first + offset, kind=kind, entry=raw.decode("utf-8"),
+                             leaf_hash=entry_leaf_hash(raw).hex(), notice=notice,
+                             created_at=at))
+    if len(rows) == 1:
+        rows[0].save(force_insert=True)
+        return rows
+    return LogEntry.objects.bulk_create(rows)
 
 
 def log_size() -> int:
@@ -65,8 +76,13 @@ def sth_issue(*, reason: str = "periodic", notice: Notice | None = None,
               at: datetime | None = None) -> SignedTreeHead:
     """Sign the tree head over every entry appended so far."""
     lock_log()
+    return _sth_sign(size=LogEntry.objects.count(), reason=reason, notice=notice, at=at)
+
+
+def _sth_sign(*, size: int, reason: str, notice: Notice | None,
+              at: datetime | None) -> SignedTreeHead:
+    """The log lock is held by the caller's transaction."""
     at = at or db_now()
-    size = LogEntry.objects.count()
     root = merkle.root_of(_leaves(size))
     signed = sign_tree_head(tree_head(size=size, root=root, timestamp=at),
                             platform_signing_key())
@@ -87,13 +103,17 @@ def sth_latest() -> SignedTreeHead | None:
     return SignedTreeHead.objects.order_by("-size", "-created_at", "-pk").first()
 
 
-def sth_after_append(*, at: datetime | None = None) -> SignedTreeHead:
+def sth_after_append(*, at: datetime | None = None, size: int | None = None) -> SignedTreeHead:
     """Inside the appending transaction: sign a head over the entries just appended.
 
+    `size`: the log's size after this transaction's appends (last index + 1), when the caller
+    knows it; its log_append took the log lock, held until commit, so no count is needed.
     Never tied to a notice: a notice's own tree head is its deadline head (tender_close).
     """
     assert transaction.get_connection().in_atomic_block, "sth_after_append needs a transaction"
-    return sth_issue(reason="append", at=at)
+    if size is None:
+        return sth_issue(reason="append", at=at)
+    return _sth_sign(size=size, reason="append", notice=None, at=at)
 
 
 def sth_periodic(*, now: datetime | None = None) -> SignedTreeHead | None:

@@ -207,15 +207,19 @@ def start(client: APIClient, notice: Notice) -> dict[str, Any]:
 
 
 def submit(client: APIClient, notice: Notice, plaintext: bytes) -> tuple[dict[str, Any], Any]:
-    """The whole client route; returns (start answer, finalize response)."""
+    """The whole client route, three requests: start, the parts, finalise with the sealed
+    shares. Returns (start answer, finalize response)."""
     started = start(client, notice)
     sealed = seal_for(started, plaintext)
     upload_all(client, notice, started["id"], sealed.blob)
-    response = client.post(f"{base(notice)}{started['id']}/sealed-shares", sealed.shares,
-                           format="json")
-    assert response.status_code == 201, response.json()
-    return started, client.post(f"{base(notice)}{started['id']}/finalize", sealed.digest,
-                                format="json")
+    return started, finalize(client, notice, started["id"], sealed)
+
+
+def finalize(client: APIClient, notice: Notice, sid: str, sealed: Sealed,
+             *, with_shares: bool = True) -> Any:
+    """POST finalize: the digest, and the sealed shares in the same body unless told not."""
+    body = {**sealed.digest, **sealed.shares} if with_shares else sealed.digest
+    return client.post(f"{base(notice)}{sid}/finalize", body, format="json")
 
 
 @pytest.fixture

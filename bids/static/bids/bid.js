@@ -182,7 +182,11 @@ async function uploadFromFile(pending, file, onProgress) {
 }
 
 async function finalize(pending) {
-  const signed = await api(`${pending.base}finalize`, { method: "POST", json: pending.digest });
+  // The sealed shares travel with the finalisation (stored with the receipt, in one
+  // transaction). A pending upload saved by an older page has none: its shares were sent
+  // before the upload, and the server uses those.
+  const body = { ...pending.digest, ...(pending.shares || {}) };
+  const signed = await api(`${pending.base}finalize`, { method: "POST", json: body });
   await showReceipt(signed, {
     contextHash: pending.contextHash, headerHash: pending.digest.header_hash,
     root: pending.digest.root, size: pending.digest.size, chunks: pending.digest.chunks,
@@ -256,13 +260,12 @@ async function submitBid(event) {
     }
     pending.contextHash = toHex(result.contextHash);
     pending.digest = { header_hash: toHex(result.headerHash), root: toHex(result.root), size: result.size, chunks: result.chunks };
-    await api(`${base}sealed-shares`, {
-      method: "POST",
-      json: {
-        context_hash: pending.contextHash, manifest_hash: sub.manifest_hash,
-        sealed_shares: result.sealedShares.map((s) => ({ key_id: s.key_id, sealed_share: toHex(s.sealed_share) })),
-      },
-    });
+    // Sealed to the committee's keys: kept with the pending upload (for a resume) and sent
+    // with the finalisation, so a bid is three requests: start, parts, finalise.
+    pending.shares = {
+      context_hash: pending.contextHash, manifest_hash: sub.manifest_hash,
+      sealed_shares: result.sealedShares.map((s) => ({ key_id: s.key_id, sealed_share: toHex(s.sealed_share) })),
+    };
     if (file) {
       localStorage.setItem(PENDING, JSON.stringify({ ...pending, saved: new Date().toISOString() }));
       await uploadFromFile(pending, file, ui.upload);
