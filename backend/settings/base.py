@@ -320,6 +320,9 @@ CELERY_BEAT_SCHEDULE.update({"bids-close-due": {"task": "bids.tasks.close_due", 
 # The officer's award-notice reminders (evaluation/dashboard/tasks.py), idempotent.
 CELERY_BEAT_SCHEDULE["evaluation-award-notice-reminders"] = {
     "task": "evaluation.dashboard.award_notice_reminders", "schedule": 3600.0}
+# The public statistics' summary tables (evaluation/statistics/services.py), idempotent.
+CELERY_BEAT_SCHEDULE["evaluation-statistics-refresh"] = {
+    "task": "evaluation.statistics.refresh", "schedule": 60.0}
 
 # --- Sign-in: throttling (django-axes) and API tokens (django-rest-knox) -----------------------
 from datetime import timedelta  # noqa: E402
