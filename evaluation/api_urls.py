@@ -8,4 +8,5 @@ app_name = "evaluation-api"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("evaluation.criteria.api_urls")),
     path("", include("evaluation.library.api_urls")),
+    path("", include("evaluation.statistics.api_urls")),
 ]
