@@ -22,6 +22,7 @@
       data: { labels: labels, datasets: [{ label: table.caption ? table.caption.textContent : "",
                                            data: values, backgroundColor: colour }] },
       options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
+                 scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
                  plugins: { legend: { display: false } } },
     });
   });
