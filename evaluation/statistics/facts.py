@@ -20,8 +20,12 @@ from bids.models import Committee, Submission, SubmissionStatus
 from bids.opening.models import OpenedBidStatus
 from evaluation.award.models import AwardDecision, AwardStatus, AwardWinner, Contract
 from evaluation.criteria.models import AwardCriterion, CriterionKind, LotAwardTerms
-from evaluation.ethics.models import FOLLOW_UP_DONE_KINDS, FollowUpEvent, FollowUpPlan
-from evaluation.ethics.models import NoticeEthicalTerms
+from evaluation.ethics.models import (
+    FOLLOW_UP_DONE_KINDS,
+    FollowUpEvent,
+    FollowUpPlan,
+    NoticeEthicalTerms,
+)
 from evaluation.models import LotEvaluation
 from notices.models import DocumentVersion, Notice, NoticeKind, NoticeStatus
 
@@ -117,6 +121,7 @@ def facts_for(notice_ids: Iterable[int]) -> dict[int, tuple[Dims, dict[str, int]
 
     facts: dict[int, tuple[Dims, dict[str, int]]] = {}
     for nid, kind, regime, buyer, nuts, cpv, published in rows:
+        assert published is not None  # filtered above
         m: dict[str, int] = {"notices": 1, f"kind:{kind}": 1, f"regime:{regime or 'none'}": 1}
         if kind in PROCEDURE_KINDS:
             m["procedures"] = 1
@@ -128,7 +133,7 @@ def facts_for(notice_ids: Iterable[int]) -> dict[int, tuple[Dims, dict[str, int]
                 lots = climate[nid]
                 m["climate_weighted"] = 1
                 # The notice's climate weight: the average over its lots, in hundredths.
-                m["climate_weight_x100"] = int(round(sum(lots.values()) / len(lots) * 100))
+                m["climate_weight_x100"] = round(sum(lots.values()) / len(lots) * 100)
             for code in options.get(nid, ()):
                 m[f"climate_option:{code}"] = 1
             m["ethical_terms"] = int(nid in ethical)

@@ -7,7 +7,7 @@ from rest_framework import serializers as s
 
 class _Count(s.Serializer):
     code = s.CharField()
-    label = s.CharField()
+    label = s.CharField()  # type: ignore[assignment]  # a field named "label"
     count = s.IntegerField()
 
 
@@ -39,7 +39,7 @@ class _Electronic(s.Serializer):
 
 class _Option(s.Serializer):
     code = s.CharField()
-    label = s.CharField()
+    label = s.CharField()  # type: ignore[assignment]  # a field named "label"
     means = s.CharField(help_text="criteria, spec or exempt")
     count = s.IntegerField()
 
@@ -62,7 +62,7 @@ class _Ethics(s.Serializer):
 
 class _ValueRow(s.Serializer):
     code = s.CharField()
-    label = s.CharField()
+    label = s.CharField()  # type: ignore[assignment]  # a field named "label"
     value = s.IntegerField(help_text="NOK excl. VAT")
     notices = s.IntegerField()
 

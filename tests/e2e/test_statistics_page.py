@@ -19,6 +19,10 @@ SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SIZES = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 
+def messages_append(messages: list[str], text: Any) -> Any:
+    return lambda item: messages.append(text(item))
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_statistics_page_draws_its_charts_and_passes_axe(live_server, browser, world):  # noqa: F811
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -26,8 +30,8 @@ def test_the_statistics_page_draws_its_charts_and_passes_axe(live_server, browse
         context = browser.new_context(locale="nb-NO", viewport=viewport)
         page = context.new_page()
         messages: list[str] = []
-        page.on("console", lambda msg: messages.append(msg.text))
-        page.on("pageerror", lambda exc: messages.append(str(exc)))
+        page.on("console", messages_append(messages, lambda msg: msg.text))
+        page.on("pageerror", messages_append(messages, str))
         page.goto(f"{live_server.url}/statistics/")
         page.wait_for_load_state("networkidle")
         assert page.locator("h1").inner_text() == "Statistikk"
