@@ -121,7 +121,7 @@ def main() -> None:
     print(table)
     worst = max(p95 for _l, _a, p95 in rows[1:])
     print(f"worst p95 {worst:.1f} ms (target < 200 ms); peak RSS {peak:.0f} MiB")
-    command = "PYTHONPATH=. .venv/bin/python bench/statistics.py" + (
+    command = ".venv/bin/python bench/statistics.py" + (
         f" --n {args.n}" if args.n != 100_000 else "")
     section = f"""### {args.n:,} notices, SQLite
 
