@@ -9,4 +9,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("evaluation.criteria.api_urls")),
     path("", include("evaluation.library.api_urls")),
     path("", include("evaluation.ethics.api_urls")),
+    path("", include("evaluation.statistics.api_urls")),
 ]

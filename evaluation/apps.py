@@ -38,6 +38,7 @@ class EvaluationConfig(AppConfig):
         retention.connect()
         # The award-notice reminder task (evaluation/dashboard/tasks.py) registers itself.
         from evaluation.dashboard import tasks  # noqa: F401
+        from evaluation.statistics import tasks as statistics_tasks  # noqa: F401
 
         # The criteria library's specification requirements and contract conditions.
         from evaluation.library import selectors as library

@@ -166,3 +166,4 @@ from evaluation.scores.models import (  # noqa: E402,F401
     PriceEntry,
     ScoreSheet,
 )
+from evaluation.statistics.models import StatCell, StatCursor, StatNotice  # noqa: E402,F401

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("evaluation.protocol.urls")),
     path("", include("evaluation.library.urls")),
     path("", include("evaluation.ethics.urls")),
+    path("", include("evaluation.statistics.urls")),
     path(N, views.overview, name="overview"),
     path(N + "start/", views.start, name="start"),
     path(N + "declaration/", views.declare, name="declare"),

@@ -795,6 +795,10 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("api-evaluation-dashboard", "get"): r(OK, OK, 403, 403, 403, 403, 401),
     # criteria library (evaluation/library): the national library is public; an authority's
     # own templates are its people's, kept by its editors; copying into a draft: its editors
+    # public statistics (evaluation/statistics): public data only, no account needed.
+    ("evaluation:statistics", "get"): PUBLIC,
+    ("evaluation-api:statistics", "get"): PUBLIC,
+    ("evaluation-api:statistics-csv", "get"): PUBLIC,
     ("evaluation-api:library-templates", "get"): PUBLIC,
     ("evaluation-api:library-templates", "post"): SIGNED_IN_API,
     ("evaluation-api:library-template", "get"): r(OK, 404, OK, 404, 404, 404, 404),

@@ -326,6 +326,9 @@ CELERY_BEAT_SCHEDULE["evaluation-follow-up-reminders"] = {
     "task": "evaluation.ethics.follow_up_reminders", "schedule": 3600.0}
 ANBUD_FOLLOW_UP_REMINDER_DAYS = [int(d) for d in os.environ.get(
     "ANBUD_FOLLOW_UP_REMINDER_DAYS", "14,3").split(",") if d.strip()]
+# The public statistics' summary tables (evaluation/statistics/services.py), idempotent.
+CELERY_BEAT_SCHEDULE["evaluation-statistics-refresh"] = {
+    "task": "evaluation.statistics.refresh", "schedule": 60.0}
 
 # --- Sign-in: throttling (django-axes) and API tokens (django-rest-knox) -----------------------
 from datetime import timedelta  # noqa: E402
