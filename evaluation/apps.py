@@ -39,6 +39,9 @@ class EvaluationConfig(AppConfig):
         # The award-notice reminder task (evaluation/dashboard/tasks.py) registers itself.
         from evaluation.dashboard import tasks  # noqa: F401
 
+        # The audits' notifications and corrective-action reminders (evaluation/audits).
+        from evaluation.audits import tasks as audit_tasks  # noqa: F401
+
         # The criteria library's specification requirements and contract conditions.
         from evaluation.library import selectors as library
 

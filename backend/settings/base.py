@@ -320,6 +320,10 @@ CELERY_BEAT_SCHEDULE.update({"bids-close-due": {"task": "bids.tasks.close_due", 
 # The officer's award-notice reminders (evaluation/dashboard/tasks.py), idempotent.
 CELERY_BEAT_SCHEDULE["evaluation-award-notice-reminders"] = {
     "task": "evaluation.dashboard.award_notice_reminders", "schedule": 3600.0}
+# Corrective actions of audits due within a week or overdue (evaluation/audits/tasks.py):
+# reminders to the supplier, once per action, step and deadline.
+CELERY_BEAT_SCHEDULE["evaluation-corrective-action-reminders"] = {
+    "task": "evaluation.audits.corrective_action_reminders", "schedule": 3600.0}
 
 # --- Sign-in: throttling (django-axes) and API tokens (django-rest-knox) -----------------------
 from datetime import timedelta  # noqa: E402
