@@ -24,7 +24,10 @@ from bids.opening import transitions as opening_transitions
 from bids.opening.models import OpenedBid, OpenedBidStatus, OpeningSession
 from evaluation import transitions as evaluation_transitions
 from evaluation.award import transitions as award_transitions
+from evaluation.audits import transitions as audit_transitions
+from evaluation.audits.models import Audit, CorrectiveAction
 from evaluation.award.models import AwardDecision, AwardEvent
+from evaluation.ethics.models import FollowUpEvent
 from evaluation.models import EvaluationEvent, LotEvaluation
 from notices import transitions as notice_transitions
 from notices.models import Notice, NoticeEvent
@@ -42,7 +45,8 @@ class Change:
 
 MODELS: dict[str, Any] = {"notice": Notice, "question": Question, "submission": Submission,
                           "opening": OpeningSession, "opened_bid": OpenedBid,
-                          "evaluation": LotEvaluation, "award": AwardDecision}
+                          "evaluation": LotEvaluation, "award": AwardDecision,
+                          "audit": Audit, "corrective_action": CorrectiveAction}
 EDGES: dict[str, Any] = {
     "notice": (notice_transitions.ALLOWED, notice_transitions.EVENT_OF),
     "question": (question_transitions.ALLOWED, question_transitions.EVENT_OF),
@@ -54,11 +58,15 @@ EDGES: dict[str, Any] = {
     # Keyed by (old, new): two edges lead to consensus, each with its own kind.
     "evaluation": (evaluation_transitions.ALLOWED, evaluation_transitions.EVENT_OF),
     "award": (award_transitions.ALLOWED, award_transitions.EVENT_OF),
+    "audit": (audit_transitions.ALLOWED, audit_transitions.EVENT_OF),
+    "corrective_action": (audit_transitions.ACTION_ALLOWED, audit_transitions.ACTION_EVENT_OF),
 }
 SUBMISSION_KINDS = set(bid_transitions.EVENT_OF.values())
 OPENING_KINDS = set(opening_transitions.EVENT_OF.values())
 EVALUATION_KINDS = set(evaluation_transitions.EVENT_OF.values())
 AWARD_KINDS = set(award_transitions.EVENT_OF.values())
+AUDIT_KINDS = set(audit_transitions.EVENT_OF.values())
+ACTION_KINDS = set(audit_transitions.ACTION_EVENT_OF.values())
 
 
 def _snapshot() -> dict[str, dict[str, tuple[Any, ...]]]:
@@ -73,7 +81,8 @@ def _snapshot() -> dict[str, dict[str, tuple[Any, ...]]]:
 
 def _marks() -> dict[type, int]:
     return {model: (model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
-            for model in (NoticeEvent, QuestionEvent, BidEvent, EvaluationEvent, AwardEvent)}
+            for model in (NoticeEvent, QuestionEvent, BidEvent, EvaluationEvent, AwardEvent,
+                                  FollowUpEvent)}
 
 
 Step = tuple[str, str, str]  # (kind, from, to)
@@ -113,6 +122,11 @@ def _steps(marks: dict[type, int], bids_by_submission: dict[str, str]
     for aevent in AwardEvent.objects.filter(pk__gt=marks[AwardEvent]).order_by("pk"):
         if aevent.kind in AWARD_KINDS and aevent.decision_id is not None:
             steps["award", str(aevent.decision_id)].append(step(aevent))
+    for fevent in FollowUpEvent.objects.filter(pk__gt=marks[FollowUpEvent]).order_by("pk"):
+        if fevent.kind in AUDIT_KINDS and "to" in fevent.data:
+            steps["audit", str(fevent.data["audit"])].append(step(fevent))
+        elif fevent.kind in ACTION_KINDS:
+            steps["corrective_action", str(fevent.data["action"])].append(step(fevent))
     return steps
 
 

@@ -156,6 +156,8 @@ def audit_view(*, user: AnyUser, audit: Audit, now: datetime.datetime) -> AuditV
     if full:
         for action in CorrectiveAction.objects.filter(finding__audit=audit):
             actions[action.finding_id].append(action)
+    for finding in findings:  # for the template
+        finding.visible_actions = actions[finding.pk]  # type: ignore[attr-defined]
     return AuditView(
         audit=audit, findings=findings, actions=actions,
         sanctions=list(audit.sanctions.select_related("imposed_by")) if full else [],
