@@ -23,9 +23,9 @@ from bids.models import BidEvent, BidEventKind, Submission
 from bids.opening import transitions as opening_transitions
 from bids.opening.models import OpenedBid, OpenedBidStatus, OpeningSession
 from evaluation import transitions as evaluation_transitions
-from evaluation.award import transitions as award_transitions
 from evaluation.audits import transitions as audit_transitions
 from evaluation.audits.models import Audit, CorrectiveAction
+from evaluation.award import transitions as award_transitions
 from evaluation.award.models import AwardDecision, AwardEvent
 from evaluation.ethics.models import FollowUpEvent
 from evaluation.models import EvaluationEvent, LotEvaluation

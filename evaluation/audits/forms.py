@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +12,7 @@ from evaluation.audits.models import AuditKind, AuditPerformer, SanctionKind, Se
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-def _text(label: str, required: bool = True, rows: int = 3) -> forms.CharField:
+def _text(label: Any, required: bool = True, rows: int = 3) -> forms.CharField:
     return forms.CharField(label=label, max_length=20000, required=required,
                            widget=forms.Textarea(attrs={"rows": rows}))
 

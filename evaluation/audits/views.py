@@ -63,8 +63,8 @@ def _post(request: HttpRequest, form_class: type[forms.Form], act: Callable[...,
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else
-                           " ".join(errors))
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         return redirect(back)
     try:
         act(by=request_user(request), **form.cleaned_data)
