@@ -44,7 +44,7 @@ def _statuses(world: AuditWorld, method: str, url: str, body: dict[str, Any] | N
             client = api_client_for(user)
             response = getattr(client, method)(url, body or {}, format="json")
         else:
-            client = Client()
+            client = Client(HTTP_ACCEPT_LANGUAGE="en")
             if user is not None:
                 client.force_login(user)
             response = getattr(client, method)(url, body or {})
@@ -102,7 +102,7 @@ def test_a_plans_audits_page(audit_world: AuditWorld, shared: tuple[Audit, Any])
         "owner": 200, "other_officer": 404, "third_officer": 404, "supplier": 200,
         "other_supplier": 404, "anon": 302}
     # The other authority sees, on its own plan, the shared audit it may rely on.
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(audit_world.users["other_officer"])
     page = client.get(f"/follow-ups/{audit_world.other_plan.pk}/audits/")
     assert page.status_code == 200 and "Rely on this audit" in page.content.decode()
@@ -127,7 +127,7 @@ def test_bad_input_is_a_400_naming_the_field(audit_world: AuditWorld) -> None:
 
 
 def test_the_web_journey_from_plan_to_a_corrective_action(audit_world: AuditWorld) -> None:
-    owner, supplier = Client(), Client()
+    owner, supplier = Client(HTTP_ACCEPT_LANGUAGE="en"), Client(HTTP_ACCEPT_LANGUAGE="en")
     owner.force_login(audit_world.users["owner"])
     supplier.force_login(audit_world.users["supplier"])
     plan = audit_world.plan.pk
