@@ -836,6 +836,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("audits:published", "get"): PUBLIC,
     ("audits:audit", "get"): AUDIT_READ_WEB,
     ("audits:complete", "post"): AUDIT_OWNER_WEB,
+    ("audits:cancel", "post"): AUDIT_OWNER_WEB,
+    # Each signed-in person's own overview (shared with their authority, about their firm).
+    ("audits:overview", "get"): SIGNED_IN_WEB,
     ("audits:finding", "post"): AUDIT_OWNER_WEB,
     ("audits:sanction", "post"): AUDIT_OWNER_WEB,
     ("audits:share", "post"): AUDIT_OWNER_WEB,

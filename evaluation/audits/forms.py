@@ -70,3 +70,7 @@ class PublishForm(forms.Form):
 class RelyForm(forms.Form):
     audit = forms.IntegerField(label=_("Audit"), min_value=1)
     reason = _text(_("Reason"), rows=2)
+
+
+class CancelForm(forms.Form):
+    reason = _text(_("Reason"), rows=2)

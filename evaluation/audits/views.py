@@ -121,6 +121,23 @@ def audit_complete(request: HttpRequest, audit_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def audit_cancel(request: HttpRequest, audit_id: int) -> HttpResponse:
+    return _manager_post(request, audit_id, audit_forms.CancelForm, services.audit_cancel,
+                         _("The audit is cancelled."))
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """The audits shared with the person's authorities, and, for a supplier, every audit of
+    its contracts with what is shared and published about it."""
+    return render(request, "evaluation/audits/overview.html", {
+        "shared": selectors.shared_with_me(request.user),
+        "about_us": selectors.about_my_organisations(request.user)})
+
+
+@login_required
+@require_POST
 def finding_record(request: HttpRequest, audit_id: int) -> HttpResponse:
     return _manager_post(request, audit_id, audit_forms.FindingForm, services.finding_record,
                          _("The finding is recorded."))

@@ -155,3 +155,33 @@ def test_the_web_journey_from_plan_to_a_corrective_action(audit_world: AuditWorl
     assert "How it was done" in response.content.decode()
     action.refresh_from_db()
     assert action.status == "accepted"
+
+
+def test_the_supplier_sees_what_is_shared_about_it_and_others_see_nothing(
+        audit_world: AuditWorld, shared: tuple[Audit, Any]) -> None:
+    pages = {}
+    for actor in ("supplier", "other_supplier", "other_officer", "third_officer"):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(audit_world.users[actor])
+        response = client.get("/audits/")
+        assert response.status_code == 200
+        pages[actor] = response.content.decode()
+    assert "Audits of your organisation" in pages["supplier"]
+    assert "Shared with: Statens vegvesen" in pages["supplier"]
+    assert "Vevstua" not in pages["other_supplier"] and "Vevstua" not in pages["third_officer"]
+    assert "Vevstua Tekstil AS: On-site audit" in pages["other_officer"]
+    assert Client().get("/audits/").status_code == 302
+
+
+def test_the_owner_cancels_a_planned_audit_on_the_web(audit_world: AuditWorld) -> None:
+    owner = audit_world.users["owner"]
+    audit = services.audit_plan(plan=audit_world.plan, by=owner, kind="desk",
+                                performed_by="own_staff", planned_on=TODAY, purpose="x")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(owner)
+    assert client.post(f"/audits/{audit.pk}/cancel/", {"reason": ""}).status_code == 302
+    audit.refresh_from_db()
+    assert audit.status == "planned"
+    client.post(f"/audits/{audit.pk}/cancel/", {"reason": "Leverandøren har sagt opp."})
+    audit.refresh_from_db()
+    assert audit.status == "cancelled"
