@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("evaluation.lot_api_urls")),
     path("", include("evaluation.contract.api_urls")),
     path("", include("evaluation.protocol.api_urls")),
+    path("", include("evaluation.audits.api_urls")),
 ]

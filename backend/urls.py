@@ -24,5 +24,6 @@ urlpatterns = [
     path("evaluation/", include("evaluation.scores.urls")),
     path("evaluation/", include("evaluation.award.urls")),
     path("", include("evaluation.contract.urls")),
+    path("", include("evaluation.audits.urls")),
     path("", include("notices.urls")),
 ]

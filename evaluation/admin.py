@@ -29,3 +29,4 @@ class AwardEventAdmin(EventAdmin):
     list_display = ("at", "notice", "kind", "kind_code", "by")
     exclude = ("data",)
 from evaluation.library import admin as library_admin  # noqa: E402,F401
+from evaluation.audits import admin as audits_admin  # noqa: E402,F401

@@ -40,6 +40,9 @@ class EvaluationConfig(AppConfig):
         from evaluation.dashboard import tasks  # noqa: F401
         from evaluation.statistics import tasks as statistics_tasks  # noqa: F401
 
+        # The audits' notifications and corrective-action reminders (evaluation/audits).
+        from evaluation.audits import tasks as audit_tasks  # noqa: F401
+
         # The criteria library's specification requirements and contract conditions.
         from evaluation.library import selectors as library
 

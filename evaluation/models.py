@@ -138,6 +138,14 @@ from evaluation.award.models import (  # noqa: E402,F401
     Suspension,
     SuspensionKind,
 )
+from evaluation.audits.models import (  # noqa: E402,F401
+    Audit,
+    AuditReliance,
+    AuditShare,
+    CorrectiveAction,
+    Finding,
+    Sanction,
+)
 from evaluation.ethics.models import (  # noqa: E402,F401
     EthicalTerms,
     FollowUpEvent,

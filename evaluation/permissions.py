@@ -18,6 +18,7 @@ from notices.models import Notice
 from notices.permissions import is_buyer_editor
 
 if TYPE_CHECKING:
+    from evaluation.audits.models import Audit
     from evaluation.ethics.models import FollowUpPlan
 
 
@@ -238,3 +239,51 @@ def may_report_follow_up(user: AnyUser, plan: FollowUpPlan) -> bool:
     from accounts.permissions import is_supplier_user
 
     return is_supplier_user(user, plan.contract.supplier_id)
+
+
+# --- audits of a follow-up plan's supplier, shared between authorities (evaluation/audits) --
+
+
+def _plan_buyer_id(plan: FollowUpPlan) -> int:
+    return int(plan.contract.notice.buyer_id)
+
+
+def may_manage_audits(user: AnyUser, plan: FollowUpPlan) -> bool:
+    """Plans and completes audits of a plan, records findings, requires and answers
+    corrective actions, imposes sanctions, shares and publishes: the editors (administrators
+    and procurement officers) of the authority that holds the contract."""
+    from accounts.permissions import is_authority_editor
+
+    return is_authority_editor(user, _plan_buyer_id(plan))
+
+
+def is_audited_supplier(user: AnyUser, plan: FollowUpPlan) -> bool:
+    """Acts for the contract's supplier: sees its audits, proposes corrective actions, and
+    sees with whom its audits are shared."""
+    from accounts.permissions import is_supplier_user
+
+    return is_supplier_user(user, plan.contract.supplier_id)
+
+
+def may_see_plan_audits(user: AnyUser, plan: FollowUpPlan) -> bool:
+    """The audits of a plan: the buyer's editors and the audited supplier."""
+    return may_manage_audits(user, plan) or is_audited_supplier(user, plan)
+
+
+def is_share_recipient(user: AnyUser, audit: Audit) -> bool:
+    """An editor of an authority the audit was shared with (the audit and its findings)."""
+    from accounts.models import NOTICE_EDITOR_ROLES, Membership
+
+    return bool(user.is_authenticated and Membership.objects.filter(
+        user=user, role__in=list(NOTICE_EDITOR_ROLES),
+        organization_id__in=audit.shares.values("organization_id")).exists())
+
+
+def may_see_audit(user: AnyUser, audit: Audit) -> bool:
+    """One audit: its plan's readers, and the authorities it was shared with."""
+    return may_see_plan_audits(user, audit.plan) or is_share_recipient(user, audit)
+
+
+def may_answer_corrective_action(user: AnyUser, audit: Audit) -> bool:
+    """Proposes (and proposes again) the plan of a corrective action: the audited supplier."""
+    return is_audited_supplier(user, audit.plan)

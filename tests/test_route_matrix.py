@@ -151,6 +151,9 @@ class World:
     suspension: Any = None    # evaluation.contract: an open complaint on closed_notice lot 0
     library_template: Any = None  # criteria library: a template of the owner's authority
     follow_up: Any = None     # evaluation.ethics: the follow-up plan of world.contract
+    audit: Any = None         # evaluation.audits: a completed audit of the contract's plan
+    finding: Any = None       # its finding
+    corrective_action: Any = None  # the finding's corrective action, awaiting the bidder
     kwargs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -333,6 +336,7 @@ def _build_world() -> World:
         "title_nb": "Mikrofiber", "title_en": "Microfibre", "text_nb": "Bruk mikrofiber.",
         "text_en": "Use microfibre.", "source": "Bergen kommune"})
     _build_ethics_block(world, owner)
+    _build_audits_block(world, owner)
     return world
 
 
@@ -350,6 +354,32 @@ def _build_ethics_block(world: World, owner: Any) -> None:
         chosen_by=owner)
     world.follow_up = follow_up_plan_create(contract=world.contract, by=owner,
                                             at=timezone.now())
+
+
+def _build_audits_block(world: World, owner: Any) -> None:
+    """evaluation.audits: the contract's follow-up plan (made here if evaluation.ethics has
+    not made it), a completed audit, a finding, and a corrective action for the bidder."""
+    import datetime
+
+    from django.utils import timezone
+
+    from evaluation.audits import services as audits
+    from evaluation.ethics.models import EthicalTerms, FollowUpPlan, RiskCategory
+
+    plan, _created = FollowUpPlan.objects.get_or_create(contract=world.contract, defaults={
+        "terms": EthicalTerms.objects.order_by("pk").first(),
+        "category": RiskCategory.objects.order_by("pk").first(),
+        "self_report_due": timezone.localdate() + datetime.timedelta(days=90),
+        "created_at": timezone.now()})
+    today = timezone.localdate()
+    world.audit = audits.audit_plan(plan=plan, by=owner, kind="desk", performed_by="own_staff",
+                                    planned_on=today, purpose="Årlig.")
+    audits.audit_complete(audit=world.audit, by=owner, completed_on=today, summary="Ok.")
+    world.finding = audits.finding_record(audit=world.audit, by=owner, severity="minor",
+                                          description="Funn.")
+    world.corrective_action = audits.action_request(
+        finding=world.finding, by=owner, requirement="Rett opp.",
+        deadline=today + datetime.timedelta(days=30))
 
 
 def _award_world(notice: Any, owner: Any, offer: Any) -> Any:
@@ -488,6 +518,13 @@ AWARD_LETTER_API = r(OK, 404, OK, OK, 404, 404, 401)
 AWARD_LETTER_WEB = r(OK, 404, OK, OK, 404, 404, LOGIN)
 # Private things of one signed-in user (the bidder's saved search, inbox message).
 OWN_API = r(404, 404, 404, OK, 404, 404, 401)
+# evaluation.audits: the plan's authority (owner) and its audited supplier (the bidder).
+AUDIT_READ_API = r(OK, 404, 404, OK, 404, 404, 401)
+AUDIT_READ_WEB = r(OK, 404, 404, OK, 404, 404, LOGIN)
+AUDIT_OWNER_API = r(OK, 404, 404, 403, 404, 404, 401)
+AUDIT_OWNER_WEB = r(OK, 404, 404, 403, 404, 404, LOGIN)
+AUDIT_SUPPLIER_API = r(403, 404, 404, OK, 404, 404, 401)
+AUDIT_SUPPLIER_WEB = r(403, 404, 404, OK, 404, 404, LOGIN)
 OWN_WEB = r(404, 404, 404, OK, 404, 404, LOGIN)
 
 EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
@@ -831,6 +868,44 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("evaluation-api:follow-up-review", "post"): r(OK, 404, 403, 403, 404, 404, 401),
     ("evaluation:follow-up-close", "post"): r(OK, 404, 403, 403, 404, 404, LOGIN),
     ("evaluation-api:follow-up-close", "post"): r(OK, 404, 403, 403, 404, 404, 401),
+    # --- evaluation.audits: the contract's follow-up plan belongs to the owner's authority
+    # and its supplier (the bidder); nobody else's (404); the supplier sees but does not
+    # decide (403), and only the supplier proposes a corrective action plan. Empty bodies
+    # are a 400 (API) or a redirect back with the message (web).
+    ("audits:plan", "get"): AUDIT_READ_WEB,
+    ("audits:plan-audit", "post"): AUDIT_OWNER_WEB,
+    ("audits:rely", "post"): AUDIT_OWNER_WEB,
+    ("audits:published", "get"): PUBLIC,
+    ("audits:audit", "get"): AUDIT_READ_WEB,
+    ("audits:complete", "post"): AUDIT_OWNER_WEB,
+    ("audits:cancel", "post"): AUDIT_OWNER_WEB,
+    # Each signed-in person's own overview (shared with their authority, about their firm).
+    ("audits:overview", "get"): SIGNED_IN_WEB,
+    ("audits:finding", "post"): AUDIT_OWNER_WEB,
+    ("audits:sanction", "post"): AUDIT_OWNER_WEB,
+    ("audits:share", "post"): AUDIT_OWNER_WEB,
+    ("audits:publish", "post"): AUDIT_OWNER_WEB,
+    ("audits:action-request", "post"): AUDIT_OWNER_WEB,
+    ("audits:action-propose", "post"): AUDIT_SUPPLIER_WEB,
+    ("audits:action-accept", "post"): AUDIT_OWNER_WEB,
+    ("audits:action-reject", "post"): AUDIT_OWNER_WEB,
+    ("audits:action-close", "post"): AUDIT_OWNER_WEB,
+    ("api-audits-plan", "get"): AUDIT_READ_API,
+    ("api-audits-plan", "post"): AUDIT_OWNER_API,
+    ("api-audits-rely", "post"): AUDIT_OWNER_API,
+    ("api-audits-published", "get"): PUBLIC,
+    ("api-audit", "get"): AUDIT_READ_API,
+    ("api-audit-complete", "post"): AUDIT_OWNER_API,
+    ("api-audit-cancel", "post"): AUDIT_OWNER_API,
+    ("api-audit-findings", "post"): AUDIT_OWNER_API,
+    ("api-audit-sanctions", "post"): AUDIT_OWNER_API,
+    ("api-audit-shares", "post"): AUDIT_OWNER_API,
+    ("api-audit-publish", "post"): AUDIT_OWNER_API,
+    ("api-audit-action-request", "post"): AUDIT_OWNER_API,
+    ("api-audit-action-propose", "post"): AUDIT_SUPPLIER_API,
+    ("api-audit-action-accept", "post"): AUDIT_OWNER_API,
+    ("api-audit-action-reject", "post"): AUDIT_OWNER_API,
+    ("api-audit-action-close", "post"): AUDIT_OWNER_API,
     # --- prod: health checks (backend/health.py), public and without data ---
     ("healthz", "get"): PUBLIC,
     ("readyz", "get"): PUBLIC,
@@ -881,6 +956,8 @@ def _kwargs(world: World, route: Route) -> dict[str, Any]:
     }
     values["key"] = world.library_template.key
     values["plan_id"] = world.follow_up.pk
+    values.update(plan_id=world.audit.plan_id, audit_id=world.audit.pk,
+                  finding_id=world.finding.pk, action_id=world.corrective_action.pk)
     values["position"] = 1
     if name == "feeds:saved":
         values["token"] = world.saved_search.feed_token

@@ -23,6 +23,8 @@ from bids.models import BidEvent, BidEventKind, Submission
 from bids.opening import transitions as opening_transitions
 from bids.opening.models import OpenedBid, OpenedBidStatus, OpeningSession
 from evaluation import transitions as evaluation_transitions
+from evaluation.audits import transitions as audit_transitions
+from evaluation.audits.models import Audit, CorrectiveAction
 from evaluation.award import transitions as award_transitions
 from evaluation.award.models import AwardDecision, AwardEvent
 from evaluation.ethics import transitions as ethics_transitions
@@ -45,7 +47,8 @@ class Change:
 MODELS: dict[str, Any] = {"notice": Notice, "question": Question, "submission": Submission,
                           "opening": OpeningSession, "opened_bid": OpenedBid,
                           "evaluation": LotEvaluation, "award": AwardDecision,
-                          "follow_up": FollowUpPlan, "self_report": SelfReport}
+                          "follow_up": FollowUpPlan, "self_report": SelfReport,
+                          "audit": Audit, "corrective_action": CorrectiveAction}
 EDGES: dict[str, Any] = {
     "notice": (notice_transitions.ALLOWED, notice_transitions.EVENT_OF),
     "question": (question_transitions.ALLOWED, question_transitions.EVENT_OF),
@@ -60,6 +63,8 @@ EDGES: dict[str, Any] = {
     # evaluation.ethics: the follow-up plan and the self-report, keyed by (old, new).
     "follow_up": (ethics_transitions.PLAN_ALLOWED, ethics_transitions.PLAN_EVENT_OF),
     "self_report": (ethics_transitions.REPORT_ALLOWED, ethics_transitions.REPORT_EVENT_OF),
+    "audit": (audit_transitions.ALLOWED, audit_transitions.EVENT_OF),
+    "corrective_action": (audit_transitions.ACTION_ALLOWED, audit_transitions.ACTION_EVENT_OF),
 }
 SUBMISSION_KINDS = set(bid_transitions.EVENT_OF.values())
 OPENING_KINDS = set(opening_transitions.EVENT_OF.values())
@@ -67,6 +72,8 @@ EVALUATION_KINDS = set(evaluation_transitions.EVENT_OF.values())
 AWARD_KINDS = set(award_transitions.EVENT_OF.values())
 PLAN_KINDS = set(ethics_transitions.PLAN_EVENT_OF.values())
 REPORT_KINDS = set(ethics_transitions.REPORT_EVENT_OF.values())
+AUDIT_KINDS = set(audit_transitions.EVENT_OF.values())
+ACTION_KINDS = set(audit_transitions.ACTION_EVENT_OF.values())
 
 
 def _snapshot() -> dict[str, dict[str, tuple[Any, ...]]]:
@@ -127,6 +134,10 @@ def _steps(marks: dict[type, int], bids_by_submission: dict[str, str]
             steps["self_report", str(fevent.data["report"])].append(step(fevent))
         elif fevent.kind in PLAN_KINDS:
             steps["follow_up", str(fevent.plan_id)].append(step(fevent))
+        elif fevent.kind in AUDIT_KINDS and "to" in fevent.data:
+            steps["audit", str(fevent.data["audit"])].append(step(fevent))
+        elif fevent.kind in ACTION_KINDS:
+            steps["corrective_action", str(fevent.data["action"])].append(step(fevent))
     return steps
 
 

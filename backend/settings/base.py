@@ -329,6 +329,10 @@ ANBUD_FOLLOW_UP_REMINDER_DAYS = [int(d) for d in os.environ.get(
 # The public statistics' summary tables (evaluation/statistics/services.py), idempotent.
 CELERY_BEAT_SCHEDULE["evaluation-statistics-refresh"] = {
     "task": "evaluation.statistics.refresh", "schedule": 60.0}
+# Corrective actions of audits due within a week or overdue (evaluation/audits/tasks.py):
+# reminders to the supplier, once per action, step and deadline.
+CELERY_BEAT_SCHEDULE["evaluation-corrective-action-reminders"] = {
+    "task": "evaluation.audits.corrective_action_reminders", "schedule": 3600.0}
 
 # --- Sign-in: throttling (django-axes) and API tokens (django-rest-knox) -----------------------
 from datetime import timedelta  # noqa: E402

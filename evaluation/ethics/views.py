@@ -142,7 +142,11 @@ def _plan_page(request: HttpRequest, plan: FollowUpPlan, *,
         "supply_chain": list(report.supply_chain) if report else []}
     chain = [row for row in data["supply_chain"] if any(row.values())]
     chain += [{"name": "", "country": "", "produces": ""}] * EXTRA_ROWS
+    # The audit section of the plan (evaluation.audits) brings its own permission check.
+    from evaluation.audits.selectors import plan_section_context
+
     return render(request, "evaluation/ethics/plan.html", {
+        **plan_section_context(request, plan),
         "plan": plan, "contract": plan.contract, "notice": plan.contract.notice,
         "report": report, "data": data, "chain": chain,
         "terms_title": plan.terms.title(language), "terms_text": plan.terms.text(language),
