@@ -28,5 +28,5 @@ from evaluation.award.models import AwardEvent  # noqa: E402
 class AwardEventAdmin(EventAdmin):
     list_display = ("at", "notice", "kind", "kind_code", "by")
     exclude = ("data",)
-from evaluation.library import admin as library_admin  # noqa: E402,F401
 from evaluation.audits import admin as audits_admin  # noqa: E402,F401
+from evaluation.library import admin as library_admin  # noqa: E402,F401

@@ -37,14 +37,13 @@ class EvaluationConfig(AppConfig):
 
         retention.connect()
         # The award-notice reminder task (evaluation/dashboard/tasks.py) registers itself.
-        from evaluation.dashboard import tasks  # noqa: F401
-        from evaluation.statistics import tasks as statistics_tasks  # noqa: F401
-
         # The audits' notifications and corrective-action reminders (evaluation/audits).
         from evaluation.audits import tasks as audit_tasks  # noqa: F401
+        from evaluation.dashboard import tasks  # noqa: F401
 
         # The criteria library's specification requirements and contract conditions.
         from evaluation.library import selectors as library
+        from evaluation.statistics import tasks as statistics_tasks  # noqa: F401
 
         register_snapshot_part(SnapshotPart(
             name=library.SNAPSHOT_KEY,

@@ -124,6 +124,14 @@ class EvaluationEvent(Event):
 
 # Feature sub-packages register their models with the app (app label "evaluation").
 # The models of the feature sub-packages belong to this app (tables evaluation_*).
+from evaluation.audits.models import (  # noqa: E402,F401
+    Audit,
+    AuditReliance,
+    AuditShare,
+    CorrectiveAction,
+    Finding,
+    Sanction,
+)
 from evaluation.award.models import (  # noqa: E402,F401
     AwardDecision,
     AwardEvent,
@@ -137,14 +145,6 @@ from evaluation.award.models import (  # noqa: E402,F401
     StandstillRule,
     Suspension,
     SuspensionKind,
-)
-from evaluation.audits.models import (  # noqa: E402,F401
-    Audit,
-    AuditReliance,
-    AuditShare,
-    CorrectiveAction,
-    Finding,
-    Sanction,
 )
 from evaluation.ethics.models import (  # noqa: E402,F401
     EthicalTerms,

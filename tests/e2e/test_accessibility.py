@@ -136,7 +136,8 @@ def test_a_keyboard_reaches_and_scrolls_the_tables_on_a_phone(
     # key press: wait for it (the timeout fails the test) rather than read it at once.
     region.element_handle().wait_for_element_state("stable")
     page.wait_for_function(
-        "() => document.querySelector(\".table-scroll[aria-label='Delkontrakter']\").scrollLeft > 0",
+        "() => document.querySelector("
+        "\".table-scroll[aria-label='Delkontrakter']\").scrollLeft > 0",
         timeout=5000)
     chromium.shot(page, "a11y_lots_table_scrolled_phone")
     unlabelled = page.evaluate("""() => [...document.querySelectorAll('.table-scroll')]
