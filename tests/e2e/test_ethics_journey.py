@@ -15,7 +15,7 @@ import pytest
 from evaluation.ethics.models import FollowUpPlan, ReportStatus, SelfReport
 from tests.bids.conftest import bid_storage  # noqa: F401 (fixture)
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.chromium import needs_chromium
+from tests.e2e.chromium import needs_chromium, shot
 from tests.e2e.test_bid_journeys import new_page, signed_in
 from tests.evaluation.conftest import (  # noqa: F401 (fixtures)
     cleared,
@@ -60,6 +60,7 @@ def test_the_supplier_reports_and_the_officer_reviews(live_server: Any, browser:
     page2.goto(url)
     assert page2.get_by_role("rowheader", name="Dhaka Garments Ltd").is_visible()
     assert_no_serious_violations(page2)
+    shot(page2, "ethics-01-officer-reviews")
     page2.get_by_label("What more must the supplier report?").fill("Oppgi fabrikkens adresse.")
     page2.get_by_role("button", name="Ask for more").click()
     page2.wait_for_url(url)
@@ -73,4 +74,5 @@ def test_the_supplier_reports_and_the_officer_reviews(live_server: Any, browser:
     page2.get_by_role("button", name="Accept the self-report").click()
     page2.wait_for_url(url)
     assert SelfReport.objects.get(plan=plan).status == ReportStatus.ACCEPTED
+    shot(page2, "ethics-02-accepted")
     assert supplier.errors == [] and buyer.errors == []
