@@ -20,19 +20,18 @@ import calendar
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import NOTICE_EDITOR_ROLES, SUPPLIER_ROLES, Membership, User
 from backend.errors import ApplicationError, Conflict, Forbidden
-from backend.links import absolute_url
 from backend.text import check_text
 from evaluation.award.models import Contract
 from evaluation.ethics import selectors
@@ -54,7 +53,8 @@ from evaluation.permissions import (
     may_review_follow_up,
 )
 from notices.deadlines import notice_lock
-from notices.following.models import InboxKind, InboxMessage
+from notices.following.models import InboxKind
+from notices.following.services import Compose, inbox_deliver_after_commit
 from notices.models import Notice, NoticeEvent, NoticeEventKind, NoticeStatus, NoticeVersion
 from notices.services import notice_change_publish
 
@@ -181,43 +181,12 @@ def buyer_editors(plan: FollowUpPlan) -> list[User]:
         user__is_active=True).select_related("user").order_by("user_id")]
 
 
-Compose = Callable[[User], tuple[str, list[str]]]
-
-
 def _tell(users: Iterable[User], plan: FollowUpPlan, *, key: str, compose: Compose,
           now: datetime) -> int:
-    """An inbox message per user (in their language), once per (user, key), written in the
-    caller's transaction and e-mailed after commit (the periodic retry sends what fails).
-    Returns how many messages were new."""
-    from notices.following import tasks as following_tasks
-
-    path = plan_path(plan)
-    told = set(InboxMessage.objects.filter(key=key).values_list("user_id", flat=True))
-    rows = []
-    for user in {u.pk: u for u in users}.values():
-        if user.pk in told or not user.is_active:
-            continue
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            subject, lines = compose(user)
-            link = _("Open the page: %(url)s") % {"url": absolute_url(path)}
-        rows.append(InboxMessage(user=user, notice=plan.contract.notice,
-                                 kind=InboxKind.FOLLOW_UP, key=key, subject=subject[:300],
-                                 body="\n".join([*lines, "", link]), path=path,
-                                 created_at=now))
-    if not rows:
-        return 0
-    InboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(InboxMessage.objects.filter(key=key, user_id__in=[r.user_id for r in rows],
-                                           emailed_at__isnull=True).values_list("pk", flat=True))
-
-    def _send() -> None:
-        try:
-            following_tasks.mail_messages.delay(ids)
-        except Exception:
-            logger.exception("e-mailing follow-up messages %s failed", ids)
-
-    transaction.on_commit(_send)
-    return len(rows)
+    """Tell `users` about the plan, once per (user, key), with the caller's write."""
+    return inbox_deliver_after_commit(users=users, notice=plan.contract.notice,
+                                      kind=InboxKind.FOLLOW_UP, key=key, path=plan_path(plan),
+                                      compose=compose, now=now)
 
 
 def _due_text(plan: FollowUpPlan) -> str:

@@ -290,14 +290,11 @@ def notification_send(*, event_id: int, now: datetime | None = None) -> int:
 Compose = Callable[[User], tuple[str, list[str]]]
 
 
-def inbox_deliver(*, users: Iterable[User], notice: Notice, kind: str, key: str, path: str,
-                  compose: Compose, attachment: dict[str, str] | None = None,
-                  now: datetime | None = None) -> int:
-    """Tell each of `users` about one thing (not a notice event: a committee seat, a receipt,
-    a question): an inbox message and an e-mail in the person's own language, ending with the
-    absolute link to `path`. `compose(user)` returns (subject, lines) and runs with the
-    user's language active. Idempotent per (user, key). Returns the e-mails sent."""
-    now = now or timezone.now()
+def _inbox_write(*, users: Iterable[User], notice: Notice, kind: str, key: str, path: str,
+                 compose: Compose, attachment: dict[str, str] | None, now: datetime
+                 ) -> list[int]:
+    """One inbox message per active user, composed in that user's language and ending with
+    the absolute link to `path`; idempotent per (user, key). Returns the users' ids."""
     rows, ids = [], []
     for user in users:
         if not user.is_active:
@@ -309,10 +306,39 @@ def inbox_deliver(*, users: Iterable[User], notice: Notice, kind: str, key: str,
                                  subject=subject[:300], body="\n".join([*lines, "", link]),
                                  path=path, attachment=attachment, created_at=now))
         ids.append(user.pk)
-    if not rows:
+    if rows:
+        InboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
+    return ids
+
+
+def inbox_deliver(*, users: Iterable[User], notice: Notice, kind: str, key: str, path: str,
+                  compose: Compose, attachment: dict[str, str] | None = None,
+                  now: datetime | None = None) -> int:
+    """Tell each of `users` about one thing (not a notice event: a committee seat, a receipt,
+    a question): an inbox message and an e-mail in the person's own language, ending with the
+    absolute link to `path`. `compose(user)` returns (subject, lines) and runs with the
+    user's language active. Idempotent per (user, key). Returns the e-mails sent."""
+    now = now or timezone.now()
+    ids = _inbox_write(users=users, notice=notice, kind=kind, key=key, path=path,
+                       compose=compose, attachment=attachment, now=now)
+    if not ids:
         return 0
-    InboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
     return _mail_pending(InboxMessage.objects.filter(key=key, user_id__in=ids), now=now)
+
+
+def inbox_deliver_after_commit(*, users: Iterable[User], notice: Notice, kind: str, key: str,
+                               path: str, compose: Compose, now: datetime | None = None) -> int:
+    """As inbox_deliver, for a service telling people about its own write: the messages are
+    written in the caller's transaction and e-mailed after it commits (the periodic retry
+    sends what fails). Returns how many messages are new."""
+    now = now or timezone.now()
+    told = set(InboxMessage.objects.filter(key=key).values_list("user_id", flat=True))
+    ids = _inbox_write(users={u.pk: u for u in users if u.pk not in told}.values(),
+                       notice=notice, kind=kind, key=key, path=path, compose=compose,
+                       attachment=None, now=now)
+    _mail_after_commit(list(InboxMessage.objects.filter(
+        key=key, user_id__in=ids, emailed_at__isnull=True).values_list("pk", flat=True)))
+    return len(ids)
 
 
 def _mail_pending(messages: QuerySet[InboxMessage], *, now: datetime) -> int:
@@ -369,8 +395,12 @@ def inbox_send(*, users: Iterable[User], notice: Notice, kind: str, subject: str
         InboxMessage(user=user, notice=notice, event=None, kind=kind, subject=subject[:300],
                      body=body, path=link, created_at=now)
         for user in {u.pk: u for u in users if u.is_active}.values()])
-    ids = [m.pk for m in messages]
+    _mail_after_commit([m.pk for m in messages])
+    return messages
 
+
+def _mail_after_commit(ids: list[int]) -> None:
+    """E-mail these inbox messages once the caller's transaction commits."""
     def _send() -> None:
         try:
             following_tasks.mail_messages.delay(ids)
@@ -378,7 +408,6 @@ def inbox_send(*, users: Iterable[User], notice: Notice, kind: str, subject: str
             logger.exception("e-mailing inbox messages %s failed", ids)
     if ids:
         transaction.on_commit(_send)
-    return messages
 
 
 def inbox_mail(*, message_ids: Iterable[int], now: datetime | None = None) -> int:
