@@ -73,14 +73,8 @@ def seal_and_submit(notice: Notice, supplier: Organization, user: User,
     return sub
 
 
-def open_tender(*, officer: User, members: list[User], buyer: Organization,
-                bidders: list[tuple[Organization, User, dict[str, bytes]]],
-                lots: list[dict[str, Any]] | None = None) -> Opened:
-    """A published tender, its bids sealed and opened by k = 2 of the members."""
-    from tests.conftest import notice_fields
-
-    notice = notice_services.notice_create(buyer=buyer, by=officer, kind="national",
-                                           fields=notice_fields(), lots=lots)
+def enrol_committee(notice: Notice, *, officer: User, members: list[User]) -> dict[str, Any]:
+    """The committee (k = 2) of the draft, each member's key enrolled; the keys by key id."""
     committee_services.committee_configure(notice=notice, by=officer, members=members, k=2)
     keys: dict[str, Any] = {}
     for user in members:
@@ -91,7 +85,13 @@ def open_tender(*, officer: User, members: list[User], buyer: Organization,
         keys[key_id] = key
         committee_services.committee_member_enrol_key(member=seat, by=user,
                                                       wrapped_key=fake_wrapped(key_id, key))
-    notice = notice_services.notice_publish(notice=notice, by=officer)
+    return keys
+
+
+def bid_and_open(notice: Notice, *, officer: User, members: list[User], keys: dict[str, Any],
+                 bidders: list[tuple[Organization, User, dict[str, bytes]]]) -> Opened:
+    """The published notice's bids sealed, the deadline passed, the bids opened by two of the
+    members with the keys of `enrol_committee`."""
     committee_services.manifest_ensure(notice=notice)
     bids = [seal_and_submit(notice, org, user, files) for org, user, files in bidders]
     Notice.objects.filter(pk=notice.pk).update(
@@ -111,6 +111,19 @@ def open_tender(*, officer: User, members: list[User], buyer: Organization,
         bid.refresh_from_db()
     notice.refresh_from_db()
     return Opened(notice=notice, officer=officer, members=members, session=session, bids=bids)
+
+
+def open_tender(*, officer: User, members: list[User], buyer: Organization,
+                bidders: list[tuple[Organization, User, dict[str, bytes]]],
+                lots: list[dict[str, Any]] | None = None) -> Opened:
+    """A published tender, its bids sealed and opened by k = 2 of the members."""
+    from tests.conftest import notice_fields
+
+    notice = notice_services.notice_create(buyer=buyer, by=officer, kind="national",
+                                           fields=notice_fields(), lots=lots)
+    keys = enrol_committee(notice, officer=officer, members=members)
+    notice = notice_services.notice_publish(notice=notice, by=officer)
+    return bid_and_open(notice, officer=officer, members=members, keys=keys, bidders=bidders)
 
 
 def add_requirements(notice: Notice, *specs: tuple[int | None, str]) -> list[
