@@ -264,6 +264,18 @@ def test_the_page_shows_the_figures_in_both_languages(world, language, words):
     assert 'id="t-cpv"' in text
 
 
+@pytest.mark.parametrize("language, name", [("nb", "Statistikk"), ("en", "Statistics")])
+def test_the_main_menu_links_to_the_statistics_for_anyone(db, language, name):
+    client = Client(headers={"Accept-Language": language})
+    link = f'<li><a href="/statistics/">{name}</a></li>'
+    with translation.override(language):
+        front = client.get("/").content.decode()
+        page = client.get("/statistics/").content.decode()
+    menu = front[front.index('class="site-nav"'):front.index("</nav>")]
+    assert link in menu
+    assert f'<a href="/statistics/" aria-current="page">{name}</a>' in page
+
+
 def test_the_rebuild_command(world):
     out = io.StringIO()
     StatCell.objects.all().delete()
