@@ -10,6 +10,7 @@ import dataclasses
 import functools
 import io
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -26,7 +27,8 @@ from bids import committee as committees
 from bids.models import CommitteeMember
 from crypto.member_keys import generate_member_key, wrap_member_key
 from evaluation.criteria.demo import add_demo_models
-from notices import demo_eforms, services
+from evaluation.statistics.services import statistics_refresh
+from notices import demo_eforms, demo_ethics, services
 from notices.documents import services as documents
 from notices.models import Notice, NoticeStatus
 from notices.rules.checks import is_two_stage
@@ -63,6 +65,7 @@ SUPPLIERS = [
     ("Kodeverket AS", "Oslo", "post@kodeverket.demo"),
     ("Trøndersk Transport AS", "Trondheim", "post@trondersktransport.demo"),
     ("Grønn Mat Catering AS", "Stavanger", "post@gronnmat.demo"),
+    ("Vevstua Tekstil AS", "Ålesund", "post@vevstua.demo"),
 ]
 
 
@@ -249,7 +252,8 @@ def _committee(notice: Notice, *, officer: User, members: list[User], at: dateti
 
 
 def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, members: list[User],
-             now: datetime, deadline: datetime | None = None) -> Notice:
+             now: datetime, deadline: datetime | None = None,
+             before_publish: Callable[..., None] | None = None) -> Notice:
     published = now - timedelta(days=spec.published_days_ago, hours=2)
     question_deadline = None
     if deadline is not None:
@@ -294,6 +298,8 @@ def _publish(spec: DemoNotice, *, buyer: Organization, officer: User, members: l
                                   filename="prisskjema.csv", size=len(sheet),
                                   title="Prisskjema", now=published)
     add_demo_models(notice, by=officer, now=published)
+    if before_publish is not None:
+        before_publish(notice, by=officer, now=published)
     if spec.electronic_bids:
         _committee(notice, officer=officer, members=members, at=published)
     notice = services.notice_publish(notice=notice, by=officer, now=published)
@@ -343,6 +349,25 @@ def _practice(*, buyer: Organization, officer: User, members: list[User], now: d
     deadline = (now + timedelta(minutes=minutes, seconds=59)).replace(second=0, microsecond=0)
     return _publish(spec, buyer=buyer, officer=officer, members=members, now=now,
                     deadline=deadline)
+
+
+WORKWEAR = DemoNotice(0, "national", demo_ethics.TITLE, demo_ethics.DESCRIPTION, "supplies",
+                      demo_ethics.CPV, demo_ethics.VALUE, published_days_ago=150, days_open=30)
+
+
+def _follow_up(buyer: tuple[Organization, User, list[User]], *, now: datetime) -> None:
+    """The workwear contract with its ethical-trade follow-up (notices/demo_ethics.py), once;
+    a demo database loaded before it existed gets it on the next run."""
+    org, officer, members = buyer
+    if demo_ethics.already_loaded(org):
+        return
+    winner = Organization.objects.get(name="Vevstua Tekstil AS", kind=OrganizationKind.SUPPLIER)
+    other = Organization.objects.get(name="Nordlys Renhold AS", kind=OrganizationKind.SUPPLIER)
+    demo_ethics.add_follow_up(
+        publish=lambda: _publish(WORKWEAR, buyer=org, officer=officer, members=members,
+                                 now=now, before_publish=demo_ethics.choose_library_and_terms),
+        officer=officer, winner=winner,
+        winner_user=User.objects.get(email="post@vevstua.demo"), other=other, now=now)
 
 
 @dataclass(frozen=True)
@@ -397,9 +422,13 @@ def load_demo(*, now: datetime | None = None, practice_minutes: int = PRACTICE_M
                 "title": "Utkast: rammeavtale om kontorrekvisita",
                 "description": "Kontorrekvisita og papir.", "contract_type": "supplies",
                 "cpv_main": "30190000", "nuts": buyer.nuts}, now=now)
+    _follow_up(buyers[WORKWEAR.buyer], now=now)
     buyer, officer, members = buyers[PRACTICE.buyer]
     practice = _practice(buyer=buyer, officer=officer, members=members, now=now,
                          minutes=practice_minutes)
+    # The public statistics' summary tables: the scheduler refreshes them every minute; this
+    # makes the statistics page show the demo at once (idempotent).
+    statistics_refresh(now=now)
     return DemoData(logins=_logins(buyers), practice=practice)
 
 

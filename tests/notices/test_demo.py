@@ -16,11 +16,19 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, User
 from bids.models import Committee, CommitteeMember, LogEntry, Manifest, SubmissionStatus
 from crypto.member_keys import unwrap_member_key
+from evaluation.audits.models import ActionStatus, Audit, AuditStatus, CorrectiveAction
+from evaluation.award.models import Contract
+from evaluation.ethics.models import FollowUpEvent, FollowUpPlan, PlanStatus, ReportStatus
+from evaluation.ethics.selectors import plan_list
+from evaluation.library.models import SustainabilityClause
+from evaluation.statistics.models import StatNotice
+from notices import demo_ethics
 from notices.demo import PRACTICE_TITLE, DemoData, demo_passphrase, load_demo
 from notices.models import Notice, NoticeEvent, NoticeStatus, TenderDocument
 from tests.bids.conftest import bid_storage, submit  # noqa: F401 (fixture)
@@ -94,7 +102,8 @@ def test_it_has_a_practice_tender_whose_deadline_passes_minutes_after_loading(
 def _counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in (
         User, Organization, Membership, Notice, NoticeEvent, TenderDocument, Committee,
-        CommitteeMember, Manifest, LogEntry)}
+        CommitteeMember, Manifest, LogEntry, Contract, FollowUpPlan, FollowUpEvent, Audit,
+        CorrectiveAction, SustainabilityClause)}
 
 
 def test_it_adds_nothing_when_loaded_again(demo: DemoData) -> None:
@@ -131,3 +140,39 @@ def test_the_readme_lists_every_demo_user_with_its_role_and_passphrase(
             assert f"`{login.passphrase}`" in row, f"README: the passphrase of {login.email}"
         else:
             assert row.rstrip(" |").endswith(login.organisation), row
+
+
+def test_it_has_a_workwear_contract_with_its_ethical_trade_follow_up(demo: DemoData) -> None:
+    notice = Notice.objects.get(title=demo_ethics.TITLE, kind="national")
+    assert notice.buyer.name == "Bergen kommune" and notice.cpv_main == "18100000"
+    # Chosen on the draft through the services: the library's textile template, the terms.
+    assert SustainabilityClause.objects.get(notice=notice).template_key == "textiles-ecolabel"
+    assert notice.ethical_terms.category.code == "textiles"
+    contract = Contract.objects.get(notice=notice)
+    assert contract.supplier.name == "Vevstua Tekstil AS"
+    plan = FollowUpPlan.objects.get(contract=contract)
+    assert plan.status == PlanStatus.ACTIVE
+    assert plan.self_report.status == ReportStatus.SUBMITTED
+    assert len(plan.self_report.supply_chain) == 3
+    audit = Audit.objects.get(plan=plan)
+    assert audit.status == AuditStatus.COMPLETED and audit.auditor_name == "Etisk Revisjon AS"
+    finding = audit.findings.get()
+    assert finding.severity == "major"
+    action = CorrectiveAction.objects.get(finding=finding)
+    assert action.status == ActionStatus.REQUESTED and action.deadline > timezone.localdate()
+    # Every step logged its event, in order.
+    assert list(FollowUpEvent.objects.filter(plan=plan).order_by("at", "pk")
+                .values_list("kind", flat=True)) == [
+        "followup.created", "followup.report_submitted", "audit.planned", "audit.completed",
+        "audit.finding", "audit.action_requested"]
+    # Both sides find it among their follow-ups.
+    for email in ("innkjop@bergen.demo", "post@vevstua.demo"):
+        assert list(plan_list(user=User.objects.get(email=email))) == [plan]
+
+
+def test_it_builds_the_statistics_summary(demo: DemoData) -> None:
+    assert StatNotice.objects.count() == Notice.objects.exclude(status="draft").count()
+    page = Client(headers={"Accept-Language": "en"}).get("/api/statistics/")
+    assert page.status_code == 200
+    ethical = page.json()["ethical_trade"]
+    assert ethical["notices_with_terms"] >= 1 and ethical["follow_up_plans"] == 1
