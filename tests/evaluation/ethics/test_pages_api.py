@@ -92,3 +92,24 @@ def test_the_api_flow_and_its_errors(plan: FollowUpPlan, officer: Any, supplier_
     assert answer.status_code == 200 and answer.json()["self_report"]["status"] == "returned"
     kinds = [e["kind"] for e in answer.json()["events"]]
     assert kinds == ["followup.created", "followup.report_submitted", "followup.report_reviewed"]
+
+
+@pytest.mark.parametrize("language, name", [("en", "Follow-ups"), ("nb", "Oppfølging")])
+def test_the_main_menu_links_to_the_follow_ups_for_authorities_and_suppliers(
+        plan: FollowUpPlan, officer: Any, other_officer: Any, supplier_user: Any,
+        other_supplier_user: Any, language: str, name: str) -> None:
+    link = f'<a href="/follow-ups/">{name}</a>'
+
+    def menu(user: Any, path: str = "/") -> str:
+        client = Client(HTTP_ACCEPT_LANGUAGE=language)
+        if user is not None:
+            client.force_login(user)
+        page = client.get(path).content.decode()
+        return page[page.index('class="site-nav"'):page.index("</nav>")]
+
+    # Everyone who acts for an authority or a supplier may have plans; the list shows theirs.
+    for user in (officer, other_officer, supplier_user, other_supplier_user):
+        assert link in menu(user), user
+    assert "/follow-ups/" not in menu(None)
+    assert (f'<a href="/follow-ups/" aria-current="page">{name}</a>'
+            in menu(supplier_user, "/follow-ups/"))
