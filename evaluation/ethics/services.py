@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import NOTICE_EDITOR_ROLES, SUPPLIER_ROLES, Membership, User
 from backend.errors import ApplicationError, Conflict, Forbidden
+from backend.formatting import format_day
 from backend.text import check_text
 from evaluation.award.models import Contract
 from evaluation.ethics import selectors
@@ -190,7 +191,9 @@ def _tell(users: Iterable[User], plan: FollowUpPlan, *, key: str, compose: Compo
 
 
 def _due_text(plan: FollowUpPlan) -> str:
-    return plan.self_report_due.strftime("%d.%m.%Y")
+    """The due date as the recipient reads it (compose runs in their language): "12. desember
+    2026" or "12 December 2026", the Oslo calendar day (backend/formatting)."""
+    return format_day(plan.self_report_due)
 
 
 # --- the plan ---------------------------------------------------------------------------------

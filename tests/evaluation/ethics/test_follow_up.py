@@ -186,3 +186,45 @@ def test_a_submitted_report_is_not_reminded(plan: FollowUpPlan, supplier_user: A
     late = timezone.make_aware(datetime.datetime.combine(
         plan.self_report_due + timedelta(days=5), datetime.time(12)))
     assert services.follow_up_remind(now=late) == 0
+
+
+def test_the_due_date_is_written_in_each_recipients_language(
+        plan: FollowUpPlan, supplier_user: Any) -> None:
+    """backend.formatting.format_day: the Oslo calendar day, in words of the reader's
+    language (not strftime)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from tests.conftest import make_user
+
+    due = datetime.date(2027, 3, 5)
+    FollowUpPlan.objects.filter(pk=plan.pk).update(self_report_due=due)
+    supplier_user.language = "en"
+    supplier_user.save(update_fields=["language"])
+    norwegian = make_user("kari@fjordbygg.example", plan.contract.supplier, Role.SUPPLIER_ADMIN)
+    norwegian.language = "nb"
+    norwegian.save(update_fields=["language"])
+    now = timezone.make_aware(datetime.datetime.combine(due - timedelta(days=14),
+                                                        datetime.time(12)))
+    assert services.follow_up_remind(now=now) == 2
+    english = InboxMessage.objects.get(user=supplier_user, key=f"followup:{plan.pk}:due-14")
+    bokmal = InboxMessage.objects.get(user=norwegian, key=f"followup:{plan.pk}:due-14")
+    assert "5 March 2027" in english.subject and "5 March 2027" in english.body
+    assert "5. mars 2027" in bokmal.subject and "5. mars 2027" in bokmal.body
+    assert "05.03.2027" not in english.body + bokmal.body
+
+
+def test_format_day_keeps_the_oslo_day_in_both_languages() -> None:
+    from django.utils import translation
+
+    from backend.formatting import format_day
+
+    day = datetime.date(2026, 12, 31)
+    with translation.override("nb"):
+        assert format_day(day) == "31. desember 2026"
+        assert format_day(day, "short").startswith("31.12.2026")
+    with translation.override("en"):
+        assert format_day(day) == "31 December 2026"
+    assert format_day(None) == "—"
