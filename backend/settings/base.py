@@ -326,6 +326,12 @@ CELERY_BEAT_SCHEDULE["evaluation-follow-up-reminders"] = {
     "task": "evaluation.ethics.follow_up_reminders", "schedule": 3600.0}
 ANBUD_FOLLOW_UP_REMINDER_DAYS = [int(d) for d in os.environ.get(
     "ANBUD_FOLLOW_UP_REMINDER_DAYS", "14,3").split(",") if d.strip()]
+# The same task reminds the buyer's editors of a submitted self-report not reviewed after this
+# many days, and then every ..._EVERY_DAYS days until it is reviewed.
+ANBUD_FOLLOW_UP_REVIEW_REMINDER_AFTER_DAYS = int(os.environ.get(
+    "ANBUD_FOLLOW_UP_REVIEW_REMINDER_AFTER_DAYS", "14"))
+ANBUD_FOLLOW_UP_REVIEW_REMINDER_EVERY_DAYS = int(os.environ.get(
+    "ANBUD_FOLLOW_UP_REVIEW_REMINDER_EVERY_DAYS", "7"))
 # The public statistics' summary tables (evaluation/statistics/services.py), idempotent.
 CELERY_BEAT_SCHEDULE["evaluation-statistics-refresh"] = {
     "task": "evaluation.statistics.refresh", "schedule": 60.0}
