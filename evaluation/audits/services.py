@@ -307,9 +307,9 @@ def audit_publish_summary(*, audit: Audit, by: User, summary: str,
 def audit_rely(*, audit: Audit, plan: FollowUpPlan, by: User, reason: str,
                now: datetime.datetime | None = None) -> AuditReliance:
     """Another authority's plan relies on a shared audit instead of auditing again: shared
-    with it, same supplier and category, equal terms (the same key), completed at most
-    RELIANCE_MAX_AGE_YEARS before today by the database clock, decided with the plan row
-    locked."""
+    with it, same supplier and category, equal terms (the same key), completed no longer
+    ago than the RelianceRule in force today allows (selectors.reliance_rule_for), today
+    being the database clock's Oslo date, decided with the plan row locked."""
     locked_plan = FollowUpPlan.objects.select_for_update().select_related(
         "contract__notice", "terms", "category").get(pk=plan.pk)
     locked = Audit.objects.select_related("plan__contract", "plan__terms",
