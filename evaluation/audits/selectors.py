@@ -134,7 +134,8 @@ def action_for_manager(*, user: AnyUser, action_id: int) -> tuple[CorrectiveActi
 def action_for_supplier(*, user: AnyUser, action_id: int) -> tuple[CorrectiveAction, Audit]:
     action, audit = _action(user, action_id)
     if not permissions.may_answer_corrective_action(user, audit):
-        raise Forbidden(_("Only the supplier proposes the plan of a corrective action."))
+        raise Forbidden(_("Only the supplier proposes the plan of a corrective action or "
+                          "reports it done."))
     return action, audit
 
 
@@ -142,7 +143,10 @@ def action_for_supplier(*, user: AnyUser, action_id: int) -> tuple[CorrectiveAct
 
 
 def is_overdue(action: CorrectiveAction, today: datetime.date) -> bool:
-    return action.status != ActionStatus.CLOSED and action.deadline < today
+    """Past its deadline and still waiting for the supplier (a reported action waits for the
+    buyer; whether it was reported late is `completion_late`)."""
+    return (action.status not in (ActionStatus.CLOSED, ActionStatus.REPORTED)
+            and action.deadline < today)
 
 
 @dataclass
