@@ -9,7 +9,7 @@ a PDF and an e-mail say the same.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -108,6 +108,14 @@ def format_oslo(value: datetime | str | None, style: Style = "datetime", *,
         return _("%(time)s on %(date)s (Oslo time)") % {"time": f"{local:%H:%M:%S}",
                                                          "date": f"{local:%d.%m.%Y}"}
     raise ValueError(f"unknown style {style!r}")
+
+
+def format_day(value: date | None, style: Style = "date", *, empty: str = "—") -> str:
+    """A calendar day (a due date, a deadline day: a DateField) as `format_oslo` shows it. The
+    day is an Oslo day, so it is taken at noon in Oslo and stays that day in every style."""
+    if value is None:
+        return empty
+    return format_oslo(datetime.combine(value, time(12), tzinfo=OSLO), style, empty=empty)
 
 
 def _is_norwegian() -> bool:

@@ -890,6 +890,10 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("audits:action-accept", "post"): AUDIT_OWNER_WEB,
     ("audits:action-reject", "post"): AUDIT_OWNER_WEB,
     ("audits:action-close", "post"): AUDIT_OWNER_WEB,
+    # The completion report: the supplier reports, the owner accepts it or asks for more.
+    ("audits:action-report", "post"): AUDIT_SUPPLIER_WEB,
+    ("audits:action-report-accept", "post"): AUDIT_OWNER_WEB,
+    ("audits:action-report-return", "post"): AUDIT_OWNER_WEB,
     ("api-audits-plan", "get"): AUDIT_READ_API,
     ("api-audits-plan", "post"): AUDIT_OWNER_API,
     ("api-audits-rely", "post"): AUDIT_OWNER_API,
@@ -906,6 +910,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("api-audit-action-accept", "post"): AUDIT_OWNER_API,
     ("api-audit-action-reject", "post"): AUDIT_OWNER_API,
     ("api-audit-action-close", "post"): AUDIT_OWNER_API,
+    ("api-audit-action-report", "post"): AUDIT_SUPPLIER_API,
+    ("api-audit-action-report-accept", "post"): AUDIT_OWNER_API,
+    ("api-audit-action-report-return", "post"): AUDIT_OWNER_API,
     # --- prod: health checks (backend/health.py), public and without data ---
     ("healthz", "get"): PUBLIC,
     ("readyz", "get"): PUBLIC,

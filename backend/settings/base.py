@@ -326,9 +326,22 @@ CELERY_BEAT_SCHEDULE["evaluation-follow-up-reminders"] = {
     "task": "evaluation.ethics.follow_up_reminders", "schedule": 3600.0}
 ANBUD_FOLLOW_UP_REMINDER_DAYS = [int(d) for d in os.environ.get(
     "ANBUD_FOLLOW_UP_REMINDER_DAYS", "14,3").split(",") if d.strip()]
+# The same task reminds the buyer's editors of a submitted self-report not reviewed after this
+# many days, and then every ..._EVERY_DAYS days until it is reviewed.
+ANBUD_FOLLOW_UP_REVIEW_REMINDER_AFTER_DAYS = int(os.environ.get(
+    "ANBUD_FOLLOW_UP_REVIEW_REMINDER_AFTER_DAYS", "14"))
+ANBUD_FOLLOW_UP_REVIEW_REMINDER_EVERY_DAYS = int(os.environ.get(
+    "ANBUD_FOLLOW_UP_REVIEW_REMINDER_EVERY_DAYS", "7"))
 # The public statistics' summary tables (evaluation/statistics/services.py), idempotent.
 CELERY_BEAT_SCHEDULE["evaluation-statistics-refresh"] = {
     "task": "evaluation.statistics.refresh", "schedule": 60.0}
+# ... and a full rebuild every night at 03:15 Oslo time (CELERY_TIMEZONE), so a change that
+# writes no event (an edit in the admin, a data migration, a fix of the counting rules) is
+# picked up by the next morning.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["evaluation-statistics-rebuild-nightly"] = {
+    "task": "evaluation.statistics.rebuild", "schedule": crontab(hour=3, minute=15)}
 # Corrective actions of audits due within a week or overdue (evaluation/audits/tasks.py):
 # reminders to the supplier, once per action, step and deadline.
 CELERY_BEAT_SCHEDULE["evaluation-corrective-action-reminders"] = {

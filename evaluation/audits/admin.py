@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from backend.admin import ReadOnlyAdmin
-from evaluation.audits.models import Audit, AuditReliance, AuditShare
+from evaluation.audits.models import Audit, AuditReliance, AuditShare, RelianceRule
 
 
 @admin.register(Audit)
@@ -26,3 +26,9 @@ class AuditShareAdmin(ReadOnlyAdmin):
 @admin.register(AuditReliance)
 class AuditRelianceAdmin(ReadOnlyAdmin):
     list_display = ("audit", "plan", "relied_at", "relied_by")
+
+
+@admin.register(RelianceRule)
+class RelianceRuleAdmin(admin.ModelAdmin):
+    # A dated rule row: staff add a row with its own valid_from when the limit changes.
+    list_display = ["max_age_years", "valid_from", "valid_to", "source"]

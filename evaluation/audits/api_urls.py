@@ -26,4 +26,9 @@ urlpatterns = [
     path(C + "accept", apis.ActionAcceptApi.as_view(), name="api-audit-action-accept"),
     path(C + "reject", apis.ActionRejectApi.as_view(), name="api-audit-action-reject"),
     path(C + "close", apis.ActionCloseApi.as_view(), name="api-audit-action-close"),
+    path(C + "report", apis.ActionReportApi.as_view(), name="api-audit-action-report"),
+    path(C + "report/accept", apis.ActionReportAcceptApi.as_view(),
+         name="api-audit-action-report-accept"),
+    path(C + "report/return", apis.ActionReportReturnApi.as_view(),
+         name="api-audit-action-report-return"),
 ]

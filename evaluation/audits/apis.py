@@ -3,7 +3,8 @@
 A plan's audits: its authority's editors and the audited supplier; others 404. One audit:
 those, and the editors of an authority it was shared with (the audit and its findings).
 Actions: the plan's authority (403 for the supplier and share recipients), proposing a
-corrective action plan: the supplier (403 for the authority). Published summaries are public.
+corrective action plan and reporting it done: the supplier (403 for the authority).
+Published summaries are public.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from evaluation.audits.serializers import (
     AuditSerializer,
     AuditShareSerializer,
     CloseInputSerializer,
+    CompletionAnswerInputSerializer,
+    CompletionReportInputSerializer,
     CorrectiveActionSerializer,
     FindingInputSerializer,
     FindingSerializer,
@@ -213,6 +216,45 @@ class ActionCloseApi(APIView):
         action, _audit = selectors.action_for_manager(user=request.user, action_id=action_id)
         body = _valid(CloseInputSerializer, request)
         action = services.action_close(action=action, by=request_user(request), **body)
+        return Response(CorrectiveActionSerializer(action).data)
+
+
+class ActionReportApi(APIView):
+    @extend_schema(request=CompletionReportInputSerializer,
+                   responses={200: CorrectiveActionSerializer, **errors(403, 409)},
+                   summary="The supplier reports an accepted corrective action done (a "
+                           "completion report; after the deadline it is marked late)")
+    def post(self, request: Request, action_id: int) -> Response:
+        action, _audit = selectors.action_for_supplier(user=request.user, action_id=action_id)
+        body = _valid(CompletionReportInputSerializer, request)
+        action = services.action_report_completion(action=action, by=request_user(request),
+                                                   **body)
+        return Response(CorrectiveActionSerializer(action).data)
+
+
+class ActionReportAcceptApi(APIView):
+    @extend_schema(request=CompletionAnswerInputSerializer,
+                   responses={200: CorrectiveActionSerializer, **errors(403, 409)},
+                   summary="Accept the supplier's completion report: the corrective action "
+                           "is closed")
+    def post(self, request: Request, action_id: int) -> Response:
+        action, _audit = selectors.action_for_manager(user=request.user, action_id=action_id)
+        body = _valid(CompletionAnswerInputSerializer, request)
+        action = services.action_accept_completion(action=action, by=request_user(request),
+                                                   **body)
+        return Response(CorrectiveActionSerializer(action).data)
+
+
+class ActionReportReturnApi(APIView):
+    @extend_schema(request=CompletionAnswerInputSerializer,
+                   responses={200: CorrectiveActionSerializer, **errors(403, 409)},
+                   summary="Ask for more on the supplier's completion report, saying what: "
+                           "the corrective action is open again")
+    def post(self, request: Request, action_id: int) -> Response:
+        action, _audit = selectors.action_for_manager(user=request.user, action_id=action_id)
+        body = _valid(CompletionAnswerInputSerializer, request)
+        action = services.action_return_completion(action=action, by=request_user(request),
+                                                   **body)
         return Response(CorrectiveActionSerializer(action).data)
 
 

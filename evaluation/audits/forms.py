@@ -49,6 +49,10 @@ class AnswerForm(forms.Form):
     answer = _text(_("Answer"), required=False, rows=2)
 
 
+class CompletionReportForm(forms.Form):
+    report = _text(_("What was done (completion report)"))
+
+
 class CloseForm(forms.Form):
     note = _text(_("How it was done"), rows=2)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from evaluation.ethics.models import FollowUpEventKind, FollowUpPlan
+from notices.rules.models import DatedRule
 
 
 class AuditKind(models.TextChoices):
@@ -43,13 +44,21 @@ class Severity(models.TextChoices):
 
 class ActionStatus(models.TextChoices):
     # The buyer requires a corrective action for a finding; the supplier proposes how; the
-    # buyer accepts or rejects the proposal (a rejected one is proposed again); the buyer
-    # closes an accepted action when it is done.
+    # buyer accepts or rejects the proposal (a rejected one is proposed again). An accepted
+    # action is open until it is closed: the supplier reports it done (a completion report)
+    # and the buyer accepts the report (closed) or asks for more (open again); or the buyer
+    # closes it with a note of how it was verified.
     REQUESTED = "requested", _("Awaiting the supplier's plan")
     PROPOSED = "proposed", _("Plan proposed")
     ACCEPTED = "accepted", _("Plan accepted")
     REJECTED = "rejected", _("Plan rejected")
+    REPORTED = "reported", _("Reported done, awaiting the buyer")
     CLOSED = "closed", _("Closed")
+
+
+class ClosedVia(models.TextChoices):
+    NOTE = "note", _("Closed by the buyer with a note")
+    REPORT = "report", _("Closed on the supplier's completion report")
 
 
 class SanctionKind(models.TextChoices):
@@ -74,6 +83,12 @@ class AuditEventKind(models.TextChoices):
     ACTION_ACCEPTED = "audit.action_accepted", _("Corrective action plan accepted")
     ACTION_REJECTED = "audit.action_rejected", _("Corrective action plan rejected")
     ACTION_CLOSED = "audit.action_closed", _("Corrective action closed")
+    ACTION_COMPLETION_REPORTED = ("audit.action_completion_reported",
+                                  _("Corrective action reported done"))
+    ACTION_COMPLETION_ACCEPTED = ("audit.action_completion_accepted",
+                                  _("Completion report accepted, corrective action closed"))
+    ACTION_COMPLETION_RETURNED = ("audit.action_completion_returned",
+                                  _("Completion report returned: more is needed"))
     SANCTION = "audit.sanction", _("Sanction imposed")
     SHARED = "audit.shared", _("Audit shared with another authority")
     SUMMARY_PUBLISHED = "audit.summary_published", _("Audit summary published")
@@ -151,6 +166,18 @@ class CorrectiveAction(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                   related_name="+", null=True, blank=True)
     close_note = models.TextField(_("how it was done"), max_length=20000, blank=True)
+    closed_via = models.CharField(_("closed"), max_length=8, choices=ClosedVia.choices,
+                                  blank=True)
+    # The supplier's latest completion report (earlier ones stay in the events), and the
+    # buyer's latest answer to one (why more is needed, or a note on accepting it).
+    completion_report = models.TextField(_("completion report"), max_length=20000, blank=True)
+    completion_reported_at = models.DateTimeField(null=True, blank=True)
+    completion_reported_by = models.ForeignKey(settings.AUTH_USER_MODEL,
+                                               on_delete=models.PROTECT, related_name="+",
+                                               null=True, blank=True)
+    completion_late = models.BooleanField(_("reported after the deadline"), default=False)
+    completion_answer = models.TextField(_("the buyer's answer to the report"),
+                                         max_length=20000, blank=True)
 
     class Meta:
         ordering = ["deadline", "pk"]
@@ -213,3 +240,20 @@ class AuditReliance(models.Model):
 
     def __str__(self) -> str:
         return f"plan {self.plan_id} relies on audit {self.audit_id}"
+
+
+class RelianceRule(DatedRule):
+    """How old a shared audit may be for another authority to rely on it (issue 14: "at most
+    3 years old"), as in force from `valid_from`. Seeded by evaluation/0015; staff add a row
+    with its own valid_from when the rule changes. Read by
+    evaluation.audits.selectors.reliance_rule_for, decided against the database clock."""
+
+    max_age_years = models.PositiveSmallIntegerField(_("maximum age of the audit (years)"))
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("audit reliance rule")
+        verbose_name_plural = _("audit reliance rules")
+
+    def __str__(self) -> str:
+        return f"reliance from {self.valid_from}: {self.max_age_years} years"

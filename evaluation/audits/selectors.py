@@ -10,13 +10,14 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import NOTICE_EDITOR_ROLES, Membership, Organization
 from accounts.selectors import AnyUser
 from backend.errors import Forbidden, NotFound
+from backend.formatting import format_day
 from evaluation import permissions
 from evaluation.audits.models import (
     ActionStatus,
@@ -26,12 +27,10 @@ from evaluation.audits.models import (
     AuditStatus,
     CorrectiveAction,
     Finding,
+    RelianceRule,
 )
 from evaluation.ethics.models import FollowUpPlan, PlanStatus
 
-# Another authority may rely on a shared audit completed at most this many years ago
-# (issue 14: "at most 3 years old"); the age is decided against the database clock.
-RELIANCE_MAX_AGE_YEARS = 3
 # Reminders go this many days before a corrective action's deadline, and again when overdue.
 REMIND_DAYS_BEFORE = 7
 
@@ -55,6 +54,24 @@ def years_before(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+def reliance_rule_for(on: datetime.date) -> RelianceRule | None:
+    """The RelianceRule in force on the Oslo date `on` (the latest valid_from <= on, not yet
+    past its valid_to): how old a shared audit may be for another authority to rely on it.
+    The one place the limit is read (issue 14: "at most 3 years old")."""
+    return (RelianceRule.objects.filter(valid_from__lte=on)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+            .order_by("-valid_from", "-pk").first())
+
+
+def reliance_oldest(today: datetime.date) -> tuple[datetime.date | None, int | None]:
+    """(the oldest completion date a plan may rely on today, the rule's years); (None, None)
+    when no rule is in force (then nothing may be relied on)."""
+    rule = reliance_rule_for(today)
+    if rule is None:
+        return None, None
+    return years_before(today, rule.max_age_years), rule.max_age_years
 
 
 # --- one object, by who asks -----------------------------------------------------------------
@@ -117,7 +134,8 @@ def action_for_manager(*, user: AnyUser, action_id: int) -> tuple[CorrectiveActi
 def action_for_supplier(*, user: AnyUser, action_id: int) -> tuple[CorrectiveAction, Audit]:
     action, audit = _action(user, action_id)
     if not permissions.may_answer_corrective_action(user, audit):
-        raise Forbidden(_("Only the supplier proposes the plan of a corrective action."))
+        raise Forbidden(_("Only the supplier proposes the plan of a corrective action or "
+                          "reports it done."))
     return action, audit
 
 
@@ -125,7 +143,10 @@ def action_for_supplier(*, user: AnyUser, action_id: int) -> tuple[CorrectiveAct
 
 
 def is_overdue(action: CorrectiveAction, today: datetime.date) -> bool:
-    return action.status != ActionStatus.CLOSED and action.deadline < today
+    """Past its deadline and still waiting for the supplier (a reported action waits for the
+    buyer; whether it was reported late is `completion_late`)."""
+    return (action.status not in (ActionStatus.CLOSED, ActionStatus.REPORTED)
+            and action.deadline < today)
 
 
 @dataclass
@@ -208,21 +229,27 @@ def reliance_refusal(audit: Audit, plan: FollowUpPlan, *, today: datetime.date) 
         return _("The audit was made in another high-risk category.")
     if audit.plan.terms.key != plan.terms.key:
         return _("The audit was made under other ethical-trade terms.")
-    oldest = years_before(today, RELIANCE_MAX_AGE_YEARS)
+    oldest, years = reliance_oldest(today)
+    if oldest is None or years is None:
+        return _("No rule on relying on shared audits is in force on %(date)s.") % {
+            "date": format_day(today)}
     if audit.completed_on < oldest:
         return _("The audit was completed on %(date)s, more than %(years)d years ago.") % {
-            "date": audit.completed_on.strftime("%d.%m.%Y"), "years": RELIANCE_MAX_AGE_YEARS}
+            "date": format_day(audit.completed_on), "years": years}
     return ""
 
 
 def reliable_audits(plan: FollowUpPlan, *, today: datetime.date) -> list[Audit]:
     """The audits shared with the plan's authority that the plan may rely on now."""
     buyer = plan.contract.notice.buyer_id
+    oldest, _years = reliance_oldest(today)
+    if oldest is None:
+        return []
     candidates = _audits().filter(
         shares__organization_id=buyer, status=AuditStatus.COMPLETED,
         plan__contract__supplier_id=plan.contract.supplier_id,
         plan__category__code=plan.category.code, plan__terms__key=plan.terms.key,
-        completed_on__gte=years_before(today, RELIANCE_MAX_AGE_YEARS),
+        completed_on__gte=oldest,
     ).exclude(plan=plan).exclude(reliances__plan=plan).distinct()
     return list(candidates)
 

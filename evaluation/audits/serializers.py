@@ -34,12 +34,18 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
     proposed_by = serializers.SerializerMethodField()
     answered_by = serializers.SerializerMethodField()
     closed_by = serializers.SerializerMethodField()
+    completion_reported_by = serializers.SerializerMethodField()
 
     class Meta:
         model = CorrectiveAction
         fields = ["id", "finding", "requirement", "deadline", "status", "created_at",
                   "created_by", "proposal", "proposed_at", "proposed_by", "answer",
-                  "answered_at", "answered_by", "close_note", "closed_at", "closed_by"]
+                  "answered_at", "answered_by", "close_note", "closed_at", "closed_by",
+                  "closed_via", "completion_report", "completion_reported_at",
+                  "completion_reported_by", "completion_late", "completion_answer"]
+
+    def get_completion_reported_by(self, obj: CorrectiveAction) -> str | None:
+        return _name(obj.completion_reported_by)
 
     def get_created_by(self, obj: CorrectiveAction) -> str | None:
         return _name(obj.created_by)
@@ -190,6 +196,16 @@ class AnswerInputSerializer(serializers.Serializer):
 
 class CloseInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=TEXT)
+
+
+class CompletionReportInputSerializer(serializers.Serializer):
+    report = serializers.CharField(max_length=TEXT,
+                                   help_text="What was done to correct the finding.")
+
+
+class CompletionAnswerInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=TEXT, required=False, allow_blank=True,
+                                   default="", help_text="Required when asking for more.")
 
 
 class SanctionInputSerializer(serializers.Serializer):

@@ -1,5 +1,7 @@
 """Every write of the audits: plan, complete or cancel an audit; findings; corrective actions
-(required by the buyer, proposed by the supplier, accepted or rejected, closed); sanctions;
+(required by the buyer, proposed by the supplier, accepted or rejected; reported done by the
+supplier and the report accepted or returned by the buyer, or closed by the buyer with a
+note); sanctions;
 sharing with another authority; publishing a summary; relying on a shared audit.
 
 Each service runs in one transaction, locks the row it decides on, reads the database clock
@@ -28,6 +30,7 @@ from evaluation.audits.models import (
     AuditReliance,
     AuditShare,
     AuditStatus,
+    ClosedVia,
     CorrectiveAction,
     Finding,
     Sanction,
@@ -179,17 +182,21 @@ def _lock_action(action: CorrectiveAction) -> CorrectiveAction:
 
 
 def _action_step(action: CorrectiveAction, old: tuple[str, ...], new: str, *, by: User,
-                 now: datetime.datetime | None, reason: str, **fields: Any
-                 ) -> CorrectiveAction:
+                 now: datetime.datetime | None, reason: str,
+                 decide: Any = None, **fields: Any) -> CorrectiveAction:
+    """Lock the action, read the clock, check the status, flip it with one event. `decide`
+    (locked action, now) -> (extra event data, extra fields) runs under the lock."""
     locked = _lock_action(action)
     now = now or db_now()
     if locked.status not in old:
         raise Conflict(_("The corrective action is “%(status)s”: this step does not apply.")
                        % {"status": ActionStatus(locked.status).label})
-    stamped = {name: (now if value is _NOW else value) for name, value in fields.items()}
+    extra_data, extra_fields = decide(locked, now) if decide else ({}, {})
+    stamped = {name: (now if value is _NOW else value)
+               for name, value in {**fields, **extra_fields}.items()}
     event = action_flip(locked, locked.status, new, plan_id=locked.finding.audit.plan_id,
                         by=by, at=now, data={"audit": locked.finding.audit_id,
-                                             "reason": reason}, **stamped)
+                                             "reason": reason, **extra_data}, **stamped)
     _announce(event)
     return locked
 
@@ -228,9 +235,52 @@ def action_reject(*, action: CorrectiveAction, by: User, answer: str,
 @transaction.atomic
 def action_close(*, action: CorrectiveAction, by: User, note: str,
                  now: datetime.datetime | None = None) -> CorrectiveAction:
+    """The buyer closes an accepted action with a note of how it was verified, without a
+    completion report (event ACTION_CLOSED; closing on a report is ACTION_COMPLETION_ACCEPTED)."""
     note = _required(note, "note", _("Say how the correction was verified."))
     return _action_step(action, (ActionStatus.ACCEPTED,), ActionStatus.CLOSED, by=by, now=now,
-                        reason=note, close_note=note, closed_at=_NOW, closed_by=by)
+                        reason=note, close_note=note, closed_at=_NOW, closed_by=by,
+                        closed_via=ClosedVia.NOTE)
+
+
+@transaction.atomic
+def action_report_completion(*, action: CorrectiveAction, by: User, report: str,
+                             now: datetime.datetime | None = None) -> CorrectiveAction:
+    """The supplier reports an accepted corrective action done, saying what was done. A
+    report after the deadline is accepted and marked late: the deadline is compared, under
+    the row lock, with the database clock's Oslo date."""
+    report = _required(report, "report", _("Describe what was done to correct the finding."))
+
+    def decide(locked: CorrectiveAction, at: datetime.datetime
+               ) -> tuple[dict[str, Any], dict[str, Any]]:
+        late = selectors.oslo_today(at) > locked.deadline
+        return ({"late": late, "deadline": locked.deadline.isoformat()},
+                {"completion_late": late})
+
+    return _action_step(action, (ActionStatus.ACCEPTED,), ActionStatus.REPORTED, by=by,
+                        now=now, reason=report, decide=decide, completion_report=report,
+                        completion_reported_at=_NOW, completion_reported_by=by,
+                        completion_answer="")
+
+
+@transaction.atomic
+def action_accept_completion(*, action: CorrectiveAction, by: User, answer: str = "",
+                             now: datetime.datetime | None = None) -> CorrectiveAction:
+    """The buyer accepts the supplier's completion report: the action is closed."""
+    answer = (answer or "").strip()
+    return _action_step(action, (ActionStatus.REPORTED,), ActionStatus.CLOSED, by=by, now=now,
+                        reason=answer, completion_answer=answer, closed_at=_NOW,
+                        closed_by=by, closed_via=ClosedVia.REPORT)
+
+
+@transaction.atomic
+def action_return_completion(*, action: CorrectiveAction, by: User, answer: str,
+                             now: datetime.datetime | None = None) -> CorrectiveAction:
+    """The buyer asks for more: the action is open (accepted) again, with the reason the
+    supplier reads, until the supplier reports again or the buyer closes it."""
+    answer = _required(answer, "answer", _("Say what more must be done."))
+    return _action_step(action, (ActionStatus.REPORTED,), ActionStatus.ACCEPTED, by=by,
+                        now=now, reason=answer, completion_answer=answer)
 
 
 # --- sanctions -------------------------------------------------------------------------------
@@ -307,9 +357,9 @@ def audit_publish_summary(*, audit: Audit, by: User, summary: str,
 def audit_rely(*, audit: Audit, plan: FollowUpPlan, by: User, reason: str,
                now: datetime.datetime | None = None) -> AuditReliance:
     """Another authority's plan relies on a shared audit instead of auditing again: shared
-    with it, same supplier and category, equal terms (the same key), completed at most
-    RELIANCE_MAX_AGE_YEARS before today by the database clock, decided with the plan row
-    locked."""
+    with it, same supplier and category, equal terms (the same key), completed no longer
+    ago than the RelianceRule in force today allows (selectors.reliance_rule_for), today
+    being the database clock's Oslo date, decided with the plan row locked."""
     locked_plan = FollowUpPlan.objects.select_for_update().select_related(
         "contract__notice", "terms", "category").get(pk=plan.pk)
     locked = Audit.objects.select_related("plan__contract", "plan__terms",

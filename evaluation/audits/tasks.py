@@ -9,6 +9,7 @@ deadline itself is decided by nothing here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date as datetime_date
 from datetime import datetime
 
 from celery import shared_task
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import NOTICE_EDITOR_ROLES, SUPPLIER_ROLES, User
 from backend.clock import db_now
+from backend.formatting import format_day
 from evaluation.audits import selectors
 from evaluation.audits.models import Audit, AuditEventKind, CorrectiveAction, SanctionKind
 from evaluation.ethics.models import FollowUpEvent, FollowUpPlan
@@ -92,16 +94,33 @@ def audit_event_notify(*, event_id: int, now: datetime | None = None) -> int:
             return (_("Corrective action plan to answer: %(contract)s") % {"contract": head},
                     [_("The supplier has proposed a corrective action plan. Accept or reject "
                        "it."), "", str(data.get("reason", ""))])
+    elif kind == AuditEventKind.ACTION_COMPLETION_REPORTED:
+        users = _buyers(notice.buyer_id)
+        path = _audit_path(audit_id, f"action-{data['action']}")
+
+        def compose(user: User) -> tuple[str, list[str]]:
+            late = ([_("The report came after the deadline %(date)s.")
+                     % {"date": format_day(datetime_date.fromisoformat(data["deadline"]))}]
+                    if data.get("late") else [])
+            return (_("Corrective action reported done: %(contract)s") % {"contract": head},
+                    [_("The supplier reports the corrective action done. Accept the report "
+                       "(the action is closed) or ask for more."), *late, "",
+                     str(data.get("reason", ""))])
     elif kind in (AuditEventKind.ACTION_ACCEPTED, AuditEventKind.ACTION_REJECTED,
-                  AuditEventKind.ACTION_CLOSED):
+                  AuditEventKind.ACTION_CLOSED, AuditEventKind.ACTION_COMPLETION_ACCEPTED,
+                  AuditEventKind.ACTION_COMPLETION_RETURNED):
         users = _suppliers(plan)
         path = _audit_path(audit_id, f"action-{data['action']}")
+
         def compose(user: User) -> tuple[str, list[str]]:
             label = {AuditEventKind.ACTION_ACCEPTED: _("Corrective action plan accepted"),
                      AuditEventKind.ACTION_REJECTED: _("Corrective action plan rejected: "
                                                        "propose again"),
-                     AuditEventKind.ACTION_CLOSED: _("Corrective action closed")}[
-                AuditEventKind(kind)]
+                     AuditEventKind.ACTION_CLOSED: _("Corrective action closed"),
+                     AuditEventKind.ACTION_COMPLETION_ACCEPTED: _(
+                         "Completion report accepted: corrective action closed"),
+                     AuditEventKind.ACTION_COMPLETION_RETURNED: _(
+                         "Completion report returned: more is needed")}[AuditEventKind(kind)]
             return f"{label}: {head}", [str(data.get("reason", ""))]
     elif kind == AuditEventKind.SANCTION:
         users = _suppliers(plan)

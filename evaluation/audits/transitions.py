@@ -1,7 +1,10 @@
 """The owner of the statuses of audits (planned -> completed | cancelled) and of corrective
 actions (requested -> proposed -> accepted | rejected; rejected -> proposed; accepted ->
-closed). Every writer of Audit.status or CorrectiveAction.status calls `audit_flip` or
-`action_flip`; each writes exactly one FollowUpEvent on the audit's plan."""
+reported (the supplier's completion report) -> closed (the buyer accepts it) | accepted (the
+buyer asks for more); accepted -> closed (the buyer closes with a note)). Every writer of
+Audit.status or CorrectiveAction.status calls `audit_flip` or `action_flip`; each writes
+exactly one FollowUpEvent on the audit's plan, its kind named by the edge (closing on a report
+and closing with a note are different steps of the record)."""
 
 from __future__ import annotations
 
@@ -30,19 +33,20 @@ EVENT_OF = {
     AuditStatus.COMPLETED: AuditEventKind.COMPLETED,
     AuditStatus.CANCELLED: AuditEventKind.CANCELLED,
 }
-ACTION_ALLOWED = {
-    (ActionStatus.REQUESTED, ActionStatus.PROPOSED),
-    (ActionStatus.REJECTED, ActionStatus.PROPOSED),
-    (ActionStatus.PROPOSED, ActionStatus.ACCEPTED),
-    (ActionStatus.PROPOSED, ActionStatus.REJECTED),
-    (ActionStatus.ACCEPTED, ActionStatus.CLOSED),
-}
+# Keyed by (old, new): the edge names the step.
 ACTION_EVENT_OF = {
-    ActionStatus.PROPOSED: AuditEventKind.ACTION_PROPOSED,
-    ActionStatus.ACCEPTED: AuditEventKind.ACTION_ACCEPTED,
-    ActionStatus.REJECTED: AuditEventKind.ACTION_REJECTED,
-    ActionStatus.CLOSED: AuditEventKind.ACTION_CLOSED,
+    (ActionStatus.REQUESTED, ActionStatus.PROPOSED): AuditEventKind.ACTION_PROPOSED,
+    (ActionStatus.REJECTED, ActionStatus.PROPOSED): AuditEventKind.ACTION_PROPOSED,
+    (ActionStatus.PROPOSED, ActionStatus.ACCEPTED): AuditEventKind.ACTION_ACCEPTED,
+    (ActionStatus.PROPOSED, ActionStatus.REJECTED): AuditEventKind.ACTION_REJECTED,
+    # The buyer closes an accepted action with a note of how it was verified.
+    (ActionStatus.ACCEPTED, ActionStatus.CLOSED): AuditEventKind.ACTION_CLOSED,
+    # The supplier reports it done; the buyer accepts the report or asks for more.
+    (ActionStatus.ACCEPTED, ActionStatus.REPORTED): AuditEventKind.ACTION_COMPLETION_REPORTED,
+    (ActionStatus.REPORTED, ActionStatus.CLOSED): AuditEventKind.ACTION_COMPLETION_ACCEPTED,
+    (ActionStatus.REPORTED, ActionStatus.ACCEPTED): AuditEventKind.ACTION_COMPLETION_RETURNED,
 }
+ACTION_ALLOWED = set(ACTION_EVENT_OF)
 
 
 @transaction.atomic
@@ -71,7 +75,8 @@ def action_flip(action: CorrectiveAction, old: str, new: str, *, plan_id: int, b
                 conflict=_("The corrective action is no longer “%(status)s”; reload the page.")
                 % {"status": ActionStatus(old).label})
     event = FollowUpEvent.objects.create(
-        plan_id=plan_id, kind=ACTION_EVENT_OF[ActionStatus(new)], by=by, at=at,
+        plan_id=plan_id, kind=ACTION_EVENT_OF[(ActionStatus(old), ActionStatus(new))],
+        by=by, at=at,
         data={"action": action.pk, "finding": action.finding_id, "from": old, "to": new,
               **(data or {})})
     action.status = new

@@ -29,4 +29,7 @@ urlpatterns = [
     path(C + "accept/", views.action_accept, name="action-accept"),
     path(C + "reject/", views.action_reject, name="action-reject"),
     path(C + "close/", views.action_close, name="action-close"),
+    path(C + "report/", views.action_report, name="action-report"),
+    path(C + "report/accept/", views.action_report_accept, name="action-report-accept"),
+    path(C + "report/return/", views.action_report_return, name="action-report-return"),
 ]

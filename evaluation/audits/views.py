@@ -218,3 +218,28 @@ def published(request: HttpRequest) -> HttpResponse:
     """Public: the summaries authorities chose to publish, nothing else of the audits."""
     return render(request, "evaluation/audits/published.html",
                   {"audits": selectors.published_summaries()})
+
+
+@login_required
+@require_POST
+def action_report(request: HttpRequest, action_id: int) -> HttpResponse:
+    return _action_post(request, action_id, supplier=True,
+                        form_class=audit_forms.CompletionReportForm,
+                        service=services.action_report_completion,
+                        done=_("Your completion report is sent."))
+
+
+@login_required
+@require_POST
+def action_report_accept(request: HttpRequest, action_id: int) -> HttpResponse:
+    return _action_post(request, action_id, supplier=False, form_class=audit_forms.AnswerForm,
+                        service=services.action_accept_completion,
+                        done=_("The report is accepted and the corrective action closed."))
+
+
+@login_required
+@require_POST
+def action_report_return(request: HttpRequest, action_id: int) -> HttpResponse:
+    return _action_post(request, action_id, supplier=False, form_class=audit_forms.AnswerForm,
+                        service=services.action_return_completion,
+                        done=_("The supplier is asked for more."))

@@ -7,6 +7,7 @@ import hashlib
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -190,4 +191,23 @@ def plans_due_for_reminder(*, today: datetime.date, days_before: list[int]
         reached = [n for n in sorted(days_before) if left <= n]
         if reached:
             out.append((plan, f"due-{reached[0]}"))
+    return out
+
+
+def reports_awaiting_review(*, today: datetime.date, after_days: int, every_days: int
+                            ) -> list[tuple[FollowUpPlan, int, int]]:
+    """(plan, days waiting, period) for every active plan whose self-report is submitted and
+    not yet reviewed for `after_days` Oslo days or more. Period 0 starts on day `after_days`,
+    period 1 `every_days` later, and so on: the task tells the buyer once per period (a missed
+    period is not caught up; the current one is sent)."""
+    out = []
+    waiting = _plans().filter(status=PlanStatus.ACTIVE,
+                              self_report__status=ReportStatus.SUBMITTED,
+                              self_report__submitted_at__isnull=False)
+    for plan in waiting:
+        submitted = plan.self_report.submitted_at
+        assert submitted is not None
+        days = (today - timezone.localdate(submitted)).days
+        if days >= after_days:
+            out.append((plan, days, (days - after_days) // max(every_days, 1)))
     return out

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import NOTICE_EDITOR_ROLES, SUPPLIER_ROLES, Membership, User
 from backend.errors import ApplicationError, Conflict, Forbidden
+from backend.formatting import format_day, format_oslo
 from backend.text import check_text
 from evaluation.award.models import Contract
 from evaluation.ethics import selectors
@@ -65,6 +66,10 @@ MAX_CHAIN_ROWS = 200
 COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 # Days before the due date on which the supplier is reminded (settings may override).
 DEFAULT_REMINDER_DAYS = (14, 3)
+# A submitted self-report not reviewed after this many days reminds the buyer's editors, and
+# again every REVIEW_REMINDER_EVERY_DAYS days until it is reviewed (settings may override).
+DEFAULT_REVIEW_REMINDER_AFTER_DAYS = 14
+DEFAULT_REVIEW_REMINDER_EVERY_DAYS = 7
 
 
 # --- the terms on a notice --------------------------------------------------------------------
@@ -190,7 +195,9 @@ def _tell(users: Iterable[User], plan: FollowUpPlan, *, key: str, compose: Compo
 
 
 def _due_text(plan: FollowUpPlan) -> str:
-    return plan.self_report_due.strftime("%d.%m.%Y")
+    """The due date as the recipient reads it (compose runs in their language): "12. desember
+    2026" or "12 December 2026", the Oslo calendar day (backend/formatting)."""
+    return format_day(plan.self_report_due)
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -456,10 +463,22 @@ def reminder_days() -> list[int]:
                                     DEFAULT_REMINDER_DAYS)]
 
 
+def review_reminder_days() -> tuple[int, int]:
+    """(after, every): the buyer is reminded of an unreviewed self-report `after` days after
+    its submission and then every `every` days."""
+    return (int(getattr(settings, "ANBUD_FOLLOW_UP_REVIEW_REMINDER_AFTER_DAYS",
+                        DEFAULT_REVIEW_REMINDER_AFTER_DAYS)),
+            int(getattr(settings, "ANBUD_FOLLOW_UP_REVIEW_REMINDER_EVERY_DAYS",
+                        DEFAULT_REVIEW_REMINDER_EVERY_DAYS)))
+
+
 def follow_up_remind(*, now: datetime | None = None) -> int:
     """Tell the supplier's users of each active plan whose self-report is not submitted:
     N days before the due date (the nearest step reached) and once when it is overdue.
-    Idempotent: one message per (user, plan, step). Returns the messages written."""
+    Tell the buyer's editors of a submitted self-report waiting for review for 14 days, and
+    then weekly (`review_reminder_days`). Idempotent: one message per (user, key); the keys
+    name the plan and step, or the plan, submission round and period. Returns the messages
+    written."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     sent = 0
@@ -483,6 +502,32 @@ def follow_up_remind(*, now: datetime | None = None) -> int:
 
         with transaction.atomic():
             sent += _tell(supplier_users(plan), plan, key=f"followup:{plan.pk}:{step}",
+                          compose=compose, now=now)
+    sent += _remind_reviews(today=today, now=now)
+    return sent
+
+
+def _remind_reviews(*, today: dt.date, now: datetime) -> int:
+    after, every = review_reminder_days()
+    sent = 0
+    for plan, days, period in selectors.reports_awaiting_review(today=today, after_days=after,
+                                                                every_days=every):
+        contract = plan.contract
+        report = plan.self_report
+
+        def compose(user: User, contract: Contract = contract, days: int = days,
+                    report: SelfReport = report) -> tuple[str, list[str]]:
+            return (_("Self-report waiting for review: %(supplier)s")
+                    % {"supplier": contract.supplier.name},
+                    [_("%(supplier)s submitted its ethical-trade self-report for the contract "
+                       "%(title)s on %(date)s, %(days)s days ago, and it is not reviewed. "
+                       "Review it: accept it, or ask for more.")
+                     % {"supplier": contract.supplier.name, "title": contract.title,
+                        "date": format_oslo(report.submitted_at, "date"), "days": days}])
+
+        with transaction.atomic():
+            sent += _tell(buyer_editors(plan), plan,
+                          key=f"followup:{plan.pk}:review-wait:{report.rounds}:{period}",
                           compose=compose, now=now)
     return sent
 

@@ -1,9 +1,11 @@
 """The periodic tick for the embedded profile, where there is no Celery beat.
 
 `python manage.py run_scheduler` runs every task in settings.CELERY_BEAT_SCHEDULE in this
-process, each at its own interval, so the embedded profile and production (Celery beat) share
-one schedule. Each task is idempotent bookkeeping, so a tick that overlaps beat or another
-scheduler is harmless. `--once` runs every task once and exits (tests, cron).
+process, each at its own interval (or, for a crontab entry such as the nightly statistics
+rebuild, at its next time of day: not at start), so the embedded profile and production
+(Celery beat) share one schedule. Each task is idempotent bookkeeping, so a tick that
+overlaps beat or another scheduler is harmless. `--once` runs every task once and exits
+(tests, cron).
 """
 
 from __future__ import annotations
@@ -21,8 +23,16 @@ logger = logging.getLogger(__name__)
 
 
 def _interval(entry: dict[str, Any]) -> float:
+    """Seconds from now to the entry's next run: its interval, or for a crontab the time left
+    until its next time of day (CELERY_TIMEZONE)."""
     schedule = entry["schedule"]
+    if hasattr(schedule, "remaining_estimate"):
+        return max(1.0, schedule.remaining_estimate(schedule.now()).total_seconds())
     return float(schedule.total_seconds() if hasattr(schedule, "total_seconds") else schedule)
+
+
+def _is_crontab(entry: dict[str, Any]) -> bool:
+    return hasattr(entry["schedule"], "remaining_estimate")
 
 
 def run_task(name: str) -> Any:
@@ -55,7 +65,10 @@ class Command(BaseCommand):
             self.stdout.write(", ".join(f"{key}={value}" for key, value in results.items()))
             return
         schedule: dict[str, dict[str, Any]] = settings.CELERY_BEAT_SCHEDULE
-        next_run = dict.fromkeys(schedule, 0.0)
+        start = time.monotonic()
+        # Interval tasks run at once; a crontab task waits for its time of day.
+        next_run = {key: start + _interval(entry) if _is_crontab(entry) else 0.0
+                    for key, entry in schedule.items()}
         self.stdout.write(f"Scheduler running {len(schedule)} periodic tasks.")
         while True:
             # A long-lived loop must not keep a broken or stale connection.

@@ -104,3 +104,46 @@ def test_only_a_published_summary_is_public(audit_world: AuditWorld, client: Any
     body = client.get("/api/audits/published").json()
     assert [row["public_summary"] for row in body] == ["Revisjon uten alvorlige avvik."]
     assert "summary" not in body[0]
+
+
+def test_the_age_limit_is_the_dated_rule_row_in_force_on_the_day(
+        audit_world: AuditWorld) -> None:
+    """The limit is data (RelianceRule, seeded 3 years from 2017): a later row with another
+    limit decides from its valid_from, and the day is the database clock's unless `now=`."""
+    from django.utils import timezone
+
+    from evaluation.audits.models import RelianceRule
+
+    seeded = selectors.reliance_rule_for(TODAY)
+    assert seeded is not None and seeded.max_age_years == 3 and seeded.valid_from == \
+        datetime.date(2017, 1, 1)
+    old = TODAY - datetime.timedelta(days=365 * 2 + 180)  # about two and a half years ago
+    audit = completed(audit_world, on=old)
+    services.audit_share(audit=audit, by=audit_world.users["owner"],
+                         organization_id=audit_world.other_plan.contract.notice.buyer_id)
+    changed_on = TODAY - datetime.timedelta(days=10)
+    RelianceRule.objects.create(valid_from=changed_on, max_age_years=2, source="test")
+    plan, by = audit_world.other_plan, audit_world.users["other_officer"]
+    before = timezone.now() - datetime.timedelta(days=20)
+    # Under the new row (today, by the database clock): too old.
+    assert selectors.reliable_audits(plan, today=TODAY) == []
+    assert selectors.reliable_audits(plan, today=changed_on - datetime.timedelta(days=1)) == [
+        audit]
+    with pytest.raises(Conflict, match="more than 2 years"):
+        services.audit_rely(audit=audit, plan=plan, by=by, reason="Nå.")
+    # On a day before the new row, the seeded 3 years decide: allowed.
+    reliance = services.audit_rely(audit=audit, plan=plan, by=by, reason="Før.", now=before)
+    assert reliance.relied_at == before
+
+
+def test_without_a_rule_in_force_nothing_may_be_relied_on(audit_world: AuditWorld) -> None:
+    from evaluation.audits.models import RelianceRule
+
+    audit = completed(audit_world)
+    services.audit_share(audit=audit, by=audit_world.users["owner"],
+                         organization_id=audit_world.other_plan.contract.notice.buyer_id)
+    RelianceRule.objects.all().delete()
+    assert selectors.reliable_audits(audit_world.other_plan, today=TODAY) == []
+    with pytest.raises(Conflict, match="No rule"):
+        services.audit_rely(audit=audit, plan=audit_world.other_plan,
+                            by=audit_world.users["other_officer"], reason="x")

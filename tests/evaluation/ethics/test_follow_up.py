@@ -185,4 +185,121 @@ def test_a_submitted_report_is_not_reminded(plan: FollowUpPlan, supplier_user: A
     services.self_report_submit(plan=plan, by=supplier_user, data=REPORT)
     late = timezone.make_aware(datetime.datetime.combine(
         plan.self_report_due + timedelta(days=5), datetime.time(12)))
-    assert services.follow_up_remind(now=late) == 0
+    services.follow_up_remind(now=late)  # (the buyer is reminded of the review instead)
+    assert not InboxMessage.objects.filter(user=supplier_user, key__contains=":due-").exists()
+    assert not InboxMessage.objects.filter(user=supplier_user,
+                                           key=f"followup:{plan.pk}:overdue").exists()
+
+
+def test_the_due_date_is_written_in_each_recipients_language(
+        plan: FollowUpPlan, supplier_user: Any) -> None:
+    """backend.formatting.format_day: the Oslo calendar day, in words of the reader's
+    language (not strftime)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from tests.conftest import make_user
+
+    due = datetime.date(2027, 3, 5)
+    FollowUpPlan.objects.filter(pk=plan.pk).update(self_report_due=due)
+    supplier_user.language = "en"
+    supplier_user.save(update_fields=["language"])
+    norwegian = make_user("kari@fjordbygg.example", plan.contract.supplier, Role.SUPPLIER_ADMIN)
+    norwegian.language = "nb"
+    norwegian.save(update_fields=["language"])
+    now = timezone.make_aware(datetime.datetime.combine(due - timedelta(days=14),
+                                                        datetime.time(12)))
+    assert services.follow_up_remind(now=now) == 2
+    english = InboxMessage.objects.get(user=supplier_user, key=f"followup:{plan.pk}:due-14")
+    bokmal = InboxMessage.objects.get(user=norwegian, key=f"followup:{plan.pk}:due-14")
+    assert "5 March 2027" in english.subject and "5 March 2027" in english.body
+    assert "5. mars 2027" in bokmal.subject and "5. mars 2027" in bokmal.body
+    assert "05.03.2027" not in english.body + bokmal.body
+
+
+def test_format_day_keeps_the_oslo_day_in_both_languages() -> None:
+    from django.utils import translation
+
+    from backend.formatting import format_day
+
+    day = datetime.date(2026, 12, 31)
+    with translation.override("nb"):
+        assert format_day(day) == "31. desember 2026"
+        assert format_day(day, "short").startswith("31.12.2026")
+    with translation.override("en"):
+        assert format_day(day) == "31 December 2026"
+    assert format_day(None) == "—"
+
+
+def test_the_buyer_is_reminded_of_an_unreviewed_report_after_14_days_then_weekly(
+        plan: FollowUpPlan, supplier_user: Any, officer: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    submitted = timezone.make_aware(datetime.datetime(2027, 1, 4, 10, 0))
+    services.self_report_submit(plan=plan, by=supplier_user, data=REPORT, now=submitted)
+    # The self-report's own reminders stop at submission; only the buyer's remain.
+    FollowUpPlan.objects.filter(pk=plan.pk).update(self_report_due=datetime.date(2027, 6, 1))
+
+    def on(days: int, hour: int = 12) -> Any:
+        return submitted + timedelta(days=days, hours=hour - 10)
+
+    def review_keys() -> list[str]:
+        return sorted(InboxMessage.objects.filter(user=officer, key__contains=":review-wait:")
+                      .values_list("key", flat=True))
+
+    assert services.follow_up_remind(now=on(13)) == 0
+    assert services.follow_up_remind(now=on(14)) == 1
+    assert services.follow_up_remind(now=on(14, hour=20)) == 0  # the same period, not again
+    assert services.follow_up_remind(now=on(20)) == 0
+    assert services.follow_up_remind(now=on(21)) == 1
+    assert services.follow_up_remind(now=on(27)) == 0
+    assert services.follow_up_remind(now=on(28)) == 1
+    assert review_keys() == [f"followup:{plan.pk}:review-wait:1:{n}" for n in (0, 1, 2)]
+    message = InboxMessage.objects.get(user=officer, key=f"followup:{plan.pk}:review-wait:1:0")
+    assert "14" in message.body and message.path == f"/follow-ups/{plan.pk}/"
+    assert not InboxMessage.objects.filter(user=supplier_user,
+                                           key__contains=":review-wait:").exists()
+    # Reviewed: no more reminders, whatever the date.
+    services.self_report_review(plan=plan, by=officer, outcome="accepted", now=on(29))
+    assert services.follow_up_remind(now=on(35)) == 0
+    assert len(review_keys()) == 3
+
+
+def test_a_resubmitted_report_counts_its_wait_afresh(plan: FollowUpPlan, supplier_user: Any,
+                                                     officer: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    first = timezone.make_aware(datetime.datetime(2027, 1, 4, 10, 0))
+    FollowUpPlan.objects.filter(pk=plan.pk).update(self_report_due=datetime.date(2027, 6, 1))
+    services.self_report_submit(plan=plan, by=supplier_user, data=REPORT, now=first)
+    assert services.follow_up_remind(now=first + timedelta(days=15)) == 1
+    services.self_report_review(plan=plan, by=officer, outcome="more_information",
+                                note="Mer om underleverandørene.",
+                                now=first + timedelta(days=16))
+    again = first + timedelta(days=17)
+    services.self_report_submit(plan=plan, by=supplier_user, data=REPORT, now=again)
+    assert services.follow_up_remind(now=again + timedelta(days=13)) == 0
+    assert services.follow_up_remind(now=again + timedelta(days=14)) == 1
+    assert InboxMessage.objects.filter(user=officer,
+                                       key=f"followup:{plan.pk}:review-wait:2:0").exists()
+
+
+def test_the_review_reminder_is_in_the_buyers_language(plan: FollowUpPlan, supplier_user: Any,
+                                                        officer: Any) -> None:
+    from datetime import timedelta
+
+
+    officer.language = "nb"
+    officer.save(update_fields=["language"])
+    submitted = datetime.datetime(2027, 1, 4, 23, 30, tzinfo=datetime.UTC)  # 5 Jan in Oslo
+    FollowUpPlan.objects.filter(pk=plan.pk).update(self_report_due=datetime.date(2027, 6, 1))
+    services.self_report_submit(plan=plan, by=supplier_user, data=REPORT, now=submitted)
+    services.follow_up_remind(now=submitted + timedelta(days=14))
+    message = InboxMessage.objects.get(user=officer, key__contains=":review-wait:")
+    assert "5. januar 2027" in message.body

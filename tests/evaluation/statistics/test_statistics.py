@@ -282,3 +282,48 @@ def test_the_rebuild_command(world):
     call_command("statistics_rebuild", stdout=out)
     assert "5 public notices" in out.getvalue()
     assert statistics_get(Filters())["notices"]["total"] == 5
+
+
+def test_beat_rebuilds_every_night_besides_the_refresh():
+    from celery.schedules import crontab
+    from django.conf import settings
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    assert schedule["evaluation-statistics-refresh"]["task"] == "evaluation.statistics.refresh"
+    nightly = schedule["evaluation-statistics-rebuild-nightly"]
+    assert nightly["task"] == "evaluation.statistics.rebuild"
+    assert isinstance(nightly["schedule"], crontab)
+    assert nightly["schedule"].hour == {3} and nightly["schedule"].minute == {15}
+    assert settings.CELERY_TIMEZONE == "Europe/Oslo"
+
+
+def test_the_nightly_task_picks_up_a_change_that_wrote_no_event(world):
+    from celery import current_app
+
+    from notices.management.commands.run_scheduler import tick
+
+    n2 = world["n2"]
+    # An edit that writes no event (the admin, a data migration): the refresh cannot see it.
+    before = statistics_get(Filters(region="NO0A"))["notices"]["total"]
+    assert before >= 1
+    Notice.objects.filter(pk=n2.pk).update(nuts="NO081")
+    assert statistics_refresh() == 0
+    assert statistics_get(Filters(region="NO0A"))["notices"]["total"] == before
+    current_app.loader.import_default_modules()
+    task = current_app.tasks["evaluation.statistics.rebuild"]
+    assert task.apply(throw=True).result == 5
+    assert statistics_get(Filters(region="NO0A"))["notices"]["total"] == before - 1
+    # The embedded scheduler runs the same entry by name.
+    assert tick(due={"evaluation-statistics-rebuild-nightly"}) == {
+        "evaluation-statistics-rebuild-nightly": 5}
+
+
+def test_the_embedded_scheduler_waits_for_a_crontab_entrys_time_of_day():
+    from celery.schedules import crontab
+
+    from notices.management.commands.run_scheduler import _interval, _is_crontab
+
+    entry = {"task": "x", "schedule": crontab(hour=3, minute=15)}
+    assert _is_crontab(entry) and 0 < _interval(entry) <= 24 * 3600
+    assert _interval({"task": "y", "schedule": 60.0}) == 60.0
+    assert not _is_crontab({"task": "y", "schedule": 60.0})

@@ -1,7 +1,9 @@
 """Benchmark the public statistics (page and API) at scale.
 
-    .venv/bin/python bench/statistics.py               # 100,000 notices, fresh SQLite
-    .venv/bin/python bench/statistics.py --n 1000000   # 1M notices
+    .venv/bin/python bench/stats_page.py               # 100,000 notices, fresh SQLite
+    .venv/bin/python bench/stats_page.py --n 1000000   # 1M notices
+    .venv/bin/python bench/stats_page.py --database-url postgres://postgres@127.0.0.1:5432/anbud_bench_stats
+                                                       # PostgreSQL (the database is recreated)
 
 Bulk-inserts N synthetic notices with bench/search.py's loader (not through the services),
 adds electronic-bid committees to half of the competitions (bulk insert), then times
@@ -24,9 +26,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# This file's name is the standard library's `statistics` (bench/search.py imports that):
-# run as a script, its own folder must not come first on the path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 
 from bench.search import _load, percentile  # noqa: E402
@@ -38,6 +37,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--data-dir", default="")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--database-url", default="",
+                        help="a PostgreSQL URL; the database is dropped and created again "
+                             "(default: a fresh SQLite file in --data-dir)")
     args = parser.parse_args()
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="anbud-bench-stats-"))
     if data_dir.exists():
@@ -46,7 +48,16 @@ def main() -> None:
     os.environ["ANBUD_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings.base"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.pop("DATABASE_URL", None)
+    if args.database_url:
+        import psycopg
+
+        base, _, name = args.database_url.rpartition("/")
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = args.database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
     import django
 
     django.setup()
@@ -63,8 +74,10 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")
+    engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
     now = datetime.now(UTC).replace(microsecond=0)
     load_s = _load(args.n, now)
     started = time.perf_counter()
@@ -78,6 +91,9 @@ def main() -> None:
     started = time.perf_counter()
     counted = statistics_rebuild()
     rebuild_s = time.perf_counter() - started
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # as autovacuum would after the bulk writes
+            cursor.execute("ANALYZE")
     print(f"statistics_rebuild: {counted:,} notices in {rebuild_s:.0f} s; "
           f"{StatCell.objects.count():,} cells, {StatNotice.objects.count():,} notice rows")
 
@@ -121,9 +137,10 @@ def main() -> None:
     print(table)
     worst = max(p95 for _l, _a, p95 in rows[1:])
     print(f"worst p95 {worst:.1f} ms (target < 200 ms); peak RSS {peak:.0f} MiB")
-    command = ".venv/bin/python bench/statistics.py" + (
-        f" --n {args.n}" if args.n != 100_000 else "")
-    section = f"""### {args.n:,} notices, SQLite
+    command = ".venv/bin/python bench/stats_page.py" + (
+        f" --n {args.n}" if args.n != 100_000 else "") + (
+        f" --database-url {args.database_url}" if args.database_url else "")
+    section = f"""### {args.n:,} notices, {engine}
 
 Command: `{command}` (`--runs {args.runs}` per request shape)
 Date: {datetime.now(UTC):%Y-%m-%d %H:%MZ}, {os.cpu_count()} vCPU shared with other work
@@ -140,7 +157,7 @@ Worst p95 {worst:.1f} ms (target < 200 ms).
         marker = "## statistics\n"
         if marker not in text:
             text = text.rstrip("\n") + "\n\n" + marker + (
-                "\nbench/statistics.py: the public statistics page and API over summary "
+                "\nbench/stats_page.py: the public statistics page and API over summary "
                 "tables (docs/statistics.md), against /healthz in the same run.\n")
         head, _sep, tail = text.partition(marker)
         rest = tail.split("\n## ", 1)
