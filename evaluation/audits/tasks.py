@@ -46,7 +46,11 @@ def _audit_path(audit_id: int, anchor: str = "") -> str:
 
 
 def _date(value: str) -> str:
-    return f"{value[8:10]}.{value[5:7]}.{value[0:4]}" if len(value) == 10 else value
+    """A day stored in an event's data (ISO) as the recipient's language writes it."""
+    try:
+        return format_day(datetime_date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value
 
 
 def audit_event_notify(*, event_id: int, now: datetime | None = None) -> int:
@@ -100,7 +104,7 @@ def audit_event_notify(*, event_id: int, now: datetime | None = None) -> int:
 
         def compose(user: User) -> tuple[str, list[str]]:
             late = ([_("The report came after the deadline %(date)s.")
-                     % {"date": format_day(datetime_date.fromisoformat(data["deadline"]))}]
+                     % {"date": _date(data["deadline"])}]
                     if data.get("late") else [])
             return (_("Corrective action reported done: %(contract)s") % {"contract": head},
                     [_("The supplier reports the corrective action done. Accept the report "
@@ -160,9 +164,9 @@ def _remind(action: CorrectiveAction, step: str, *, now: datetime) -> int:
     plan = audit.plan
     notice = plan.contract.notice
     head = f"{notice.reference} {plan.contract.title}"
-    deadline = action.deadline.strftime("%d.%m.%Y")
 
     def compose(user: User) -> tuple[str, list[str]]:
+        deadline = format_day(action.deadline)
         if step == "overdue":
             return (_("Corrective action overdue: %(contract)s") % {"contract": head},
                     [_("The deadline %(date)s has passed.") % {"date": deadline}, "",
