@@ -232,4 +232,22 @@ def test_a_workwear_tender_goes_from_the_library_to_a_corrective_action(
     action.refresh_from_db()
     assert action.status == "accepted"
     check(page, "10-plan-accepted")
+
+    # --- 5. The supplier reports the action done; the officer accepts and it closes -------
+    spage.reload()
+    spage.get_by_label("What was done (completion report)").fill(
+        "Overtime paid to 212 workers on 15 January; payslips attached to the audit file.")
+    spage.get_by_role("button", name="Report the corrective action done").click()
+    spage.wait_for_load_state()
+    action.refresh_from_db()
+    assert action.status == "reported" and action.completion_report.startswith("Overtime")
+    assert spage.get_by_text("Overtime paid to 212 workers").is_visible()
+    check(spage, "11-supplier-reported")
+    page.reload()
+    page.get_by_label("Answer (required when you ask for more)").fill("Checked the payslips.")
+    page.get_by_role("button", name="Accept the report and close the action").click()
+    page.wait_for_load_state()
+    action.refresh_from_db()
+    assert action.status == "closed" and action.closed_via == "report"
+    check(page, "12-action-closed")
     assert buyer.errors == [] and seller.errors == []
