@@ -11,9 +11,9 @@ finds it under *Follow-ups*.
 Every step from the terms onwards is a service call with `now=` in the past, so each one
 logs its event as in real use. The bids and the sent award decision are the exception: a
 sealed bid cannot be submitted to a notice whose deadline passed months ago (the deadline is
-checked against the database clock), so, as tests/notices/award_fixtures.py does, the two
-opened bids are written as rows and the decision moves to "sent" through `award_flip`, which
-logs the award event.
+checked against the database clock), so the two bids and their opening are created as new
+rows and moved to "opened" through the transitions modules (each flip logs its event), and
+the decision moves to "sent" through `award_flip`, which logs the award event.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from bids.models import Manifest, Submission, SubmissionStatus
 from bids.opening.models import OpenedBid, OpenedBidStatus, OpeningSession, OpeningStatus
+from bids.opening.transitions import opened_bid_flip, opening_flip
+from bids.transitions import submission_flip
 from evaluation.audits import services as audits
 from evaluation.award.models import AwardDecision, AwardOutcome, AwardStatus, AwardWinner
 from evaluation.award.transitions import award_flip
@@ -80,20 +82,29 @@ def _opened_bids(notice: Notice, bidders: list[Organization], *, at: datetime
     manifest = Manifest.objects.create(notice=notice, number=1, manifest={},
                                        manifest_hash="0" * 64,
                                        published_at=notice.published_at or at)
+    # The rows start where a real bid and opening start; the statuses move along the
+    # transitions modules' edges, each with its event, at the times they would have.
     session = OpeningSession.objects.create(
-        notice=notice, status=OpeningStatus.OPENED, started_at=at, deadline=at,
-        public_key="04" + "0" * 128, key_expires_at=at, finished_at=at)
+        notice=notice, started_at=at, deadline=at, public_key="04" + "0" * 128,
+        key_expires_at=at)
     bids = []
     for index, org in enumerate(bidders):
         received = at - timedelta(days=2 - index, hours=3)
         context = {"notice": notice.pk, "supplier": org.pk, "k": 2}
         bid = Submission.objects.create(
-            notice=notice, supplier=org, status=SubmissionStatus.OPENED, manifest=manifest,
-            context=context, context_hash=hashlib.sha256(str(context).encode()).hexdigest(),
-            received_at=received, created_at=received)
-        OpenedBid.objects.create(session=session, submission=bid, status=OpenedBidStatus.OPENED,
-                                 opened_at=at)
+            notice=notice, supplier=org, manifest=manifest, context=context,
+            context_hash=hashlib.sha256(str(context).encode()).hexdigest(), created_at=received)
+        submission_flip(bid, SubmissionStatus.UPLOADING, SubmissionStatus.SEALED, by=None,
+                        at=received, received_at=received)
         bids.append(bid)
+    opening_flip(session, OpeningStatus.COLLECTING, OpeningStatus.OPENING, by=None, at=at)
+    for bid in bids:
+        opened = OpenedBid.objects.create(session=session, submission=bid)
+        opened_bid_flip(opened, OpenedBidStatus.PENDING, OpenedBidStatus.OPENED, at=at,
+                        opened_at=at)
+        bid.refresh_from_db()
+    opening_flip(session, OpeningStatus.OPENING, OpeningStatus.OPENED, by=None, at=at,
+                 finished_at=at)
     return bids
 
 
