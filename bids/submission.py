@@ -460,7 +460,7 @@ def _commit(submission: Submission, digest: BlobDigest,
                                          public_key=platform_public_key_hex(), issued_at=clock)
         # So the receipt's inclusion proof is there at once; the log lock is already held and
         # the tree size known from the entry just appended.
-        sth_after_append(at=clock, size=entry.index + 1)
+        sth_after_append(at=clock, last=entry)
         # The bidder follows the notice from now on, and hears of its receipt (attached).
         follow_create(user=by, notice=notice, now=now)
         announce(sealed_event)
