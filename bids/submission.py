@@ -134,12 +134,30 @@ def _check_open(notice: Notice, *, clock: datetime | None = None) -> datetime:
 
 # --- start -----------------------------------------------------------------------------------
 
-@transaction.atomic
+class _NoManifestYet(Exception):
+    pass
+
+
 def submission_start(*, notice: Notice, supplier: Organization, by: User,
                      envelope: str = "offer", sealing: str = Sealing.CLIENT,
                      now: datetime | None = None) -> Submission:
     """Issue a submission id and the context to seal to (ETB-1 §2), before sealing starts."""
     now = now or timezone.now()
+    try:
+        return _start(notice=notice, supplier=supplier, by=by, envelope=envelope,
+                      sealing=sealing, now=now)
+    except _NoManifestYet:
+        # Frozen here only for a tender published before manifests were frozen at publication.
+        # Not under the shared lock (taking the row exclusively while other starts share it
+        # could deadlock): in a transaction of its own, then the start again.
+        manifest_ensure(notice=notice, now=now)
+        return _start(notice=notice, supplier=supplier, by=by, envelope=envelope,
+                      sealing=sealing, now=now, ensured=True)
+
+
+@transaction.atomic
+def _start(*, notice: Notice, supplier: Organization, by: User, envelope: str, sealing: str,
+           now: datetime, ensured: bool = False) -> Submission:
     _require_supplier(by, supplier)
     committee = _bids_committee(notice)
     if envelope != "offer":
@@ -149,7 +167,9 @@ def submission_start(*, notice: Notice, supplier: Organization, by: User,
     notice = lock_notice_shared(notice.pk)
     _check_open(notice)
     Notice.committee.related.set_cached_value(notice, committee)  # type: ignore[attr-defined]
-    manifest = manifest_current(notice) or manifest_ensure(notice=notice, now=now)
+    manifest = manifest_current(notice)
+    if manifest is None and not ensured:
+        raise _NoManifestYet
     if manifest is None:
         raise ApplicationError(_("This tender does not take electronic bids."),
                                code="no_electronic_bids")

@@ -171,3 +171,13 @@ def test_the_tender_lock_is_held_for_a_pinned_number_of_statements(
     assert len(held) <= LOCKED_MAX_STATEMENTS[connection.vendor], "\n".join(
         q[:160] for q in held)
     assert not any("notices_follow" in q for q in held)  # followed before the lock
+
+
+def test_a_start_freezes_a_missing_manifest_outside_the_shared_lock(
+        tender: Tender, supplier_api: Any) -> None:
+    from bids.models import Manifest
+
+    Manifest.objects.filter(notice=tender.notice).delete()  # as a tender published before
+    started = start(supplier_api, tender.notice)
+    assert Manifest.objects.filter(notice=tender.notice).count() == 1
+    assert started["manifest_hash"] == Manifest.objects.get(notice=tender.notice).manifest_hash
