@@ -399,6 +399,20 @@ class MemorySampler(threading.Thread):
         self.hwm: dict[int, float] = {}
         self.running = True
         self.idle = self.sample()
+        self.cpu_marks: list[tuple[str, float]] = [(self.phase, self.cpu())]
+
+    def cpu(self) -> float:
+        """CPU seconds (user + system) the workers have used so far."""
+        import psutil
+
+        total = 0.0
+        for worker in self.master.children():
+            try:
+                times = worker.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                continue
+        return total
 
     def sample(self) -> dict[str, float]:
         import psutil
@@ -417,6 +431,7 @@ class MemorySampler(threading.Thread):
 
     def mark(self, phase: str) -> None:
         self.phase = phase
+        self.cpu_marks.append((phase, self.cpu()))
 
     def run(self) -> None:
         while self.running:
@@ -431,11 +446,15 @@ class MemorySampler(threading.Thread):
         self.running = False
         self.join(timeout=5)
         self.sample()
+        self.cpu_marks.append(("end", self.cpu()))
+        cpu = {phase: round(self.cpu_marks[i + 1][1] - used, 2)
+               for i, (phase, used) in enumerate(self.cpu_marks[:-1])}
         rounded = {phase: {k: round(v, 1) for k, v in peak.items()}
                    for phase, peak in self.peaks.items()}
         return {"idle_before": {k: round(v, 1) for k, v in self.idle.items()},
                 "peak_by_phase": rounded,
-                "worker_vmhwm": sorted(round(v, 1) for v in self.hwm.values())}
+                "worker_vmhwm": sorted(round(v, 1) for v in self.hwm.values()),
+                "worker_cpu_s_by_phase": cpu}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -565,6 +584,13 @@ def main(argv: list[str] | None = None) -> int:
             "plain_uploads_per_s": plain_rate, "plain_ok": plain_ok,
             "plain_errors": 2 * args.bids - plain_ok,
             "throughput_ratio": bid_rate / plain_rate if plain_rate else float("nan"),
+            # The gunicorn workers' own CPU per item (load from other jobs does not count):
+            # the sealing-free bid against the plain upload, in CPU milliseconds.
+            "worker_cpu_ms_per_bid": 1000 * rss["worker_cpu_s_by_phase"].get("rush", 0.0)
+            / max(1, len(ok)),
+            "worker_cpu_ms_per_plain_upload": 1000 * (
+                rss["worker_cpu_s_by_phase"].get("plain_before", 0.0)
+                + rss["worker_cpu_s_by_phase"].get("plain_after", 0.0)) / max(1, plain_ok),
             "MiB_per_s_bids": bid_rate * sealed_size / MiB,
             "MiB_per_s_plain": plain_rate * sealed_size / MiB,
         }
@@ -586,7 +612,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  throughput: {bid_rate:.1f} bids/s ({report['MiB_per_s_bids']:.1f} MiB/s) "
                   f"vs plain {plain_rate:.1f} uploads/s ({report['MiB_per_s_plain']:.1f} MiB/s)"
                   f": ratio {report['throughput_ratio']:.2f}")
-            print(f"  server memory (MiB): {json.dumps(rss)}")
+            print(f"  server memory (MiB) and CPU (s): {json.dumps(rss)}")
+            print(f"  worker CPU: {report['worker_cpu_ms_per_bid']:.1f} ms a bid, "
+                  f"{report['worker_cpu_ms_per_plain_upload']:.1f} ms a plain upload")
             for sample in errors[:5]:
                 print(f"  error: {sample}")
         return 0 if not errors and verified == len(ok) else 1
