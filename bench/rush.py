@@ -13,11 +13,21 @@ What it does, in one run:
    endpoint (stores the bytes, nothing else);
 4. the rush: each client, for each of its bids, starts a submission, seals the bid with
    crypto/ to the issued manifest and context (as the browser or the CLI does), uploads it
-   (PUT part with its SHA-256) and finalises with the sealed shares in the same request
-   (three requests a bid; `--separate-shares`: the older four, shares first); the receipt is
-   verified offline with the key from /api/keys/ and checked against the client's digest;
+   (PUT parts of at most --part-size, each with its SHA-256) and finalises with the sealed
+   shares in the same request (three requests a bid; `--separate-shares`: the older four,
+   shares first); the receipt is verified offline with the key from /api/keys/ and checked
+   against the client's digest;
 5. baseline again, and reports successes, errors, latency percentiles (whole bid and the
-   finalise call), receipts verified, and throughput relative to the mean of the baselines.
+   finalise call), receipts verified, throughput relative to the mean of the baselines, and
+   the gunicorn workers' resident memory (sampled every 0.1 s, and each worker's VmHWM).
+
+Sealing is client work (the browser's or the CLI's), and the plain baseline does none, so by
+default it is kept out of the timed phases, as the server never sees it: phase 1 (timed)
+every client starts its bids; then the bench seals every bid to the context it was issued
+(not timed; the SHA-256 of each part computed here too); phase 2 (timed) every client
+uploads and finalises its bids in order. bids/s = bids / (phase 1 + phase 2). With
+`--seal-inline` the older measurement: each bid is sealed between its start and its upload
+inside the timed run, on the same cores as the server.
 
 A bid of "1 MiB" is one file of exactly 1 MiB. Its tar (header, data, end blocks, rounded to
 10 KiB records) is a little over 1 MiB, so ETB-1 pads it to two 1 MiB chunks: the sealed blob
@@ -184,6 +194,7 @@ class Outcome:
     error: str = ""
     receipt: dict[str, Any] | None = None
     digest: dict[str, Any] = field(default_factory=dict)
+    started: float = 0.0
 
 
 def seal(started: dict[str, Any], plaintext: bytes) -> tuple[bytes, dict[str, Any], dict[str, Any]]:
@@ -199,20 +210,50 @@ def seal(started: dict[str, Any], plaintext: bytes) -> tuple[bytes, dict[str, An
         k: digest[k] for k in ("header_hash", "root", "size", "chunks")}
 
 
+@dataclass
+class Sealed:
+    blob: bytes
+    shares: dict[str, Any]
+    digest: dict[str, Any]
+    part_hashes: list[str]
+
+
+def seal_parts(started: dict[str, Any], plaintext: bytes, part_size: int) -> Sealed:
+    blob, shares, digest = seal(started, plaintext)
+    hashes = [hashlib.sha256(memoryview(blob)[at:at + part_size]).hexdigest()
+              for at in range(0, len(blob), part_size)]
+    return Sealed(blob, shares, digest, hashes)
+
+
 def one_bid(client: Client, notice: int, plaintext: bytes,
-            separate_shares: bool = False) -> Outcome:
+            separate_shares: bool = False, part_size: int = 64 * MiB) -> Outcome:
+    """Inline sealing (--seal-inline): start, seal, upload, finalise, all timed."""
     began = time.perf_counter()
     base = f"/api/notices/{notice}/submissions/"
     status, started = client.json("POST", base)
     if status != 201:
         return Outcome(False, time.perf_counter() - began, error=f"start {status} {started}")
-    blob, shares, digest = seal(started, plaintext)
-    sid = started["id"]
-    status, raw = client.request("PUT", f"{base}{sid}/parts/0", blob, {
-        "Content-Type": "application/octet-stream",
-        "X-Content-SHA256": hashlib.sha256(blob).hexdigest()})
-    if status != 201:
-        return Outcome(False, time.perf_counter() - began, error=f"part {status} {raw[:200]!r}")
+    sealed = seal_parts(started, plaintext, part_size)
+    outcome = upload_and_finalise(client, notice, started["id"], sealed, separate_shares,
+                                  part_size)
+    outcome.latency += outcome.started - began if outcome.started else 0.0
+    return outcome
+
+
+def upload_and_finalise(client: Client, notice: int, sid: str, sealed: Sealed,
+                        separate_shares: bool, part_size: int) -> Outcome:
+    began = time.perf_counter()
+    base = f"/api/notices/{notice}/submissions/"
+    view = memoryview(sealed.blob)
+    for index, sha in enumerate(sealed.part_hashes):
+        status, raw = client.request(
+            "PUT", f"{base}{sid}/parts/{index}",
+            view[index * part_size:(index + 1) * part_size], {  # type: ignore[arg-type]
+                "Content-Type": "application/octet-stream", "X-Content-SHA256": sha})
+        if status != 201:
+            return Outcome(False, time.perf_counter() - began,
+                           error=f"part {status} {raw[:200]!r}")
+    shares, digest = sealed.shares, sealed.digest
     body: dict[str, Any] = {**digest, **shares}
     if separate_shares:  # the four-request route: the shares in a request of their own
         status, answer = client.json("POST", f"{base}{sid}/sealed-shares", shares)
@@ -223,8 +264,68 @@ def one_bid(client: Client, notice: int, plaintext: bytes,
     status, signed = client.json("POST", f"{base}{sid}/finalize", body)
     end = time.perf_counter()
     if status != 201:
-        return Outcome(False, end - began, end - fin, error=f"finalize {status} {signed}")
-    return Outcome(True, end - began, end - fin, receipt=signed, digest=digest)
+        return Outcome(False, end - began, end - fin, error=f"finalize {status} {signed}",
+                       started=began)
+    return Outcome(True, end - began, end - fin, receipt=signed, digest=digest, started=began)
+
+
+def run_presealed(port: int, tokens: list[str], total: int, notice: int, plaintext: bytes,
+                  separate_shares: bool, part_size: int) -> tuple[list[Outcome], float]:
+    """Phase 1 (timed): every client starts its bids. Sealing (not timed). Phase 2 (timed):
+    every client uploads and finalises its bids, in the order it started them."""
+    base = f"/api/notices/{notice}/submissions/"
+    mine: dict[int, list[tuple[dict[str, Any] | None, float, str]]] = {
+        i: [] for i in range(len(tokens))}
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def start_all(slot: int) -> None:
+        client = Client(port, tokens[slot])
+        while True:
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                return
+            began = time.perf_counter()
+            try:
+                status, started = client.json("POST", base)
+                error = "" if status == 201 else f"start {status} {started}"
+            except Exception as exc:
+                started, error = None, f"start {type(exc).__name__}: {exc}"
+            mine[slot].append((started if not error else None, time.perf_counter() - began,
+                               error))
+
+    def finish_all(slot: int) -> None:
+        client = Client(port, tokens[slot])
+        for started, start_latency, error in mine[slot]:
+            if started is None:
+                outcome = Outcome(False, start_latency, error=error)
+            else:
+                try:
+                    outcome = upload_and_finalise(client, notice, started["id"],
+                                                  sealed[started["id"]], separate_shares,
+                                                  part_size)
+                except Exception as exc:
+                    outcome = Outcome(False, 0.0, error=f"{type(exc).__name__}: {exc}")
+                outcome.latency += start_latency
+            with lock:
+                outcomes.append(outcome)
+
+    def run(target: Any) -> float:
+        threads = [threading.Thread(target=target, args=(i,)) for i in range(len(tokens))]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return time.perf_counter() - began
+
+    outcomes: list[Outcome] = []
+    starting = run(start_all)
+    sealed = {started["id"]: seal_parts(started, plaintext, part_size)
+              for items in mine.values() for started, _l, _e in items if started is not None}
+    finishing = run(finish_all)
+    return outcomes, starting + finishing
 
 
 def one_plain(client: Client, blob: bytes, index: int) -> Outcome:
@@ -283,6 +384,79 @@ def sealed_size_of(size: int) -> int:
     return HEADER_LEN + chunks * (CHUNK_SIZE + TAG_LEN)
 
 
+class MemorySampler(threading.Thread):
+    """Resident memory of gunicorn's workers, every 0.1 s: the peak of each phase (largest
+    worker and all workers together), and each worker's kernel high-water mark (VmHWM)."""
+
+    def __init__(self, master: int) -> None:
+        super().__init__(daemon=True)
+        import psutil
+
+        self.master = psutil.Process(master)
+        self.phase = "plain_before"
+        self.peaks: dict[str, dict[str, float]] = {}
+        self.idle: dict[str, float] = {}
+        self.hwm: dict[int, float] = {}
+        self.running = True
+        self.idle = self.sample()
+        self.cpu_marks: list[tuple[str, float]] = [(self.phase, self.cpu())]
+
+    def cpu(self) -> float:
+        """CPU seconds (user + system) the workers have used so far."""
+        import psutil
+
+        total = 0.0
+        for worker in self.master.children():
+            try:
+                times = worker.cpu_times()
+                total += times.user + times.system
+            except psutil.Error:
+                continue
+        return total
+
+    def sample(self) -> dict[str, float]:
+        import psutil
+
+        sizes = []
+        for worker in self.master.children():
+            try:
+                sizes.append(worker.memory_info().rss / MiB)
+                with open(f"/proc/{worker.pid}/status") as status:
+                    for line in status:
+                        if line.startswith("VmHWM:"):
+                            self.hwm[worker.pid] = int(line.split()[1]) / 1024
+            except (psutil.Error, OSError):
+                continue
+        return {"largest_worker": max(sizes, default=0.0), "all_workers": sum(sizes)}
+
+    def mark(self, phase: str) -> None:
+        self.phase = phase
+        self.cpu_marks.append((phase, self.cpu()))
+
+    def run(self) -> None:
+        while self.running:
+            now = self.sample()
+            peak = self.peaks.setdefault(self.phase, {"largest_worker": 0.0,
+                                                      "all_workers": 0.0})
+            for key, value in now.items():
+                peak[key] = max(peak[key], value)
+            time.sleep(0.1)
+
+    def stop(self) -> dict[str, Any]:
+        self.running = False
+        self.join(timeout=5)
+        self.sample()
+        self.cpu_marks.append(("end", self.cpu()))
+        cpu = {phase: round(self.cpu_marks[i + 1][1] - used, 2)
+               for i, (phase, used) in enumerate(self.cpu_marks[:-1])}
+        rounded = {phase: {k: round(v, 1) for k, v in peak.items()}
+                   for phase, peak in self.peaks.items()}
+        return {"idle_before": {k: round(v, 1) for k, v in self.idle.items()},
+                "peak_by_phase": rounded,
+                "worker_vmhwm": sorted(round(v, 1) for v in self.hwm.values()),
+                "worker_cpu_s_by_phase": cpu}
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -304,10 +478,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--separate-shares", action="store_true",
                         help="POST the sealed shares in a request of their own (4 requests a "
                         "bid) instead of with the finalisation (3)")
+    parser.add_argument("--seal-inline", action="store_true",
+                        help="seal each bid inside the timed run, between its start and its "
+                        "upload (the older measurement), instead of between two timed phases")
+    parser.add_argument("--part-size", default="64M",
+                        help="upload parts of at most this size (the server's limit: 64M)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
     size = parse_size(args.size)
+    part_size = parse_size(args.part_size)
     data_dir = Path(tempfile.mkdtemp(prefix="anbud-rush-"))
     env = {**os.environ, "DATABASE_URL": args.database, "ANBUD_DATA_DIR": str(data_dir),
            "DJANGO_SETTINGS_MODULE": "backend.settings.base", "ANBUD_BENCH_PLAIN_UPLOAD": "1",
@@ -330,7 +510,8 @@ def main(argv: list[str] | None = None) -> int:
          "--worker-class", "gthread" if args.threads > 1 else "sync",
          "--bind", f"127.0.0.1:{port}", "--timeout", "300", "--backlog", "2048",
          "--error-logfile", str(log_path)],
-        cwd=ROOT, env=env, start_new_session=True)
+        cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL)  # the console e-mail backend prints every receipt mail
     try:
         for _ in range(200):
             try:
@@ -344,18 +525,27 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"gunicorn did not start; see {log_path}")
         public_key = keys["public_key"]
         tokens = setup["tokens"]
+        memory = MemorySampler(server.pid)
+        memory.start()
         plaintext = os.urandom(size)
         sealed_size = sealed_size_of(size)
         blob = os.urandom(sealed_size)
 
         plain_a, plain_a_time = run_clients(port, tokens, args.bids,
                                             lambda c, i: one_plain(c, blob, i))
-        bids, bids_time = run_clients(port, tokens, args.bids,
-                                      lambda c, i: one_bid(c, setup["notice"], plaintext,
-                                                           args.separate_shares))
+        memory.mark("rush")
+        if args.seal_inline:
+            bids, bids_time = run_clients(port, tokens, args.bids,
+                                          lambda c, i: one_bid(c, setup["notice"], plaintext,
+                                                               args.separate_shares, part_size))
+        else:
+            bids, bids_time = run_presealed(port, tokens, args.bids, setup["notice"], plaintext,
+                                            args.separate_shares, part_size)
+        memory.mark("plain_after")
         plain_b, plain_b_time = run_clients(port, tokens, args.bids,
                                             lambda c, i: one_plain(c, blob, i + args.bids))
 
+        rss = memory.stop()
         verified = 0
         for outcome in bids:
             if outcome.ok and outcome.receipt:
@@ -374,7 +564,10 @@ def main(argv: list[str] | None = None) -> int:
         report = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%MZ"),
             "bids": args.bids, "clients": args.clients, "bid_bytes": size,
-            "requests_per_bid": 4 if args.separate_shares else 3,
+            "requests_per_bid": (4 if args.separate_shares else 3)
+            + len(range(0, sealed_size, part_size)) - 1,
+            "sealing": "inline (timed)" if args.seal_inline else "before phase 2 (not timed)",
+            "server_rss_mib": rss,
             "load_average": os.getloadavg(),
             "sealed_bytes": sealed_size, "gunicorn": f"{args.workers} workers x "
             f"{args.threads} threads", "successes": len(ok), "errors": len(errors),
@@ -391,6 +584,13 @@ def main(argv: list[str] | None = None) -> int:
             "plain_uploads_per_s": plain_rate, "plain_ok": plain_ok,
             "plain_errors": 2 * args.bids - plain_ok,
             "throughput_ratio": bid_rate / plain_rate if plain_rate else float("nan"),
+            # The gunicorn workers' own CPU per item (load from other jobs does not count):
+            # the sealing-free bid against the plain upload, in CPU milliseconds.
+            "worker_cpu_ms_per_bid": 1000 * rss["worker_cpu_s_by_phase"].get("rush", 0.0)
+            / max(1, len(ok)),
+            "worker_cpu_ms_per_plain_upload": 1000 * (
+                rss["worker_cpu_s_by_phase"].get("plain_before", 0.0)
+                + rss["worker_cpu_s_by_phase"].get("plain_after", 0.0)) / max(1, plain_ok),
             "MiB_per_s_bids": bid_rate * sealed_size / MiB,
             "MiB_per_s_plain": plain_rate * sealed_size / MiB,
         }
@@ -412,6 +612,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  throughput: {bid_rate:.1f} bids/s ({report['MiB_per_s_bids']:.1f} MiB/s) "
                   f"vs plain {plain_rate:.1f} uploads/s ({report['MiB_per_s_plain']:.1f} MiB/s)"
                   f": ratio {report['throughput_ratio']:.2f}")
+            print(f"  server memory (MiB) and CPU (s): {json.dumps(rss)}")
+            print(f"  worker CPU: {report['worker_cpu_ms_per_bid']:.1f} ms a bid, "
+                  f"{report['worker_cpu_ms_per_plain_upload']:.1f} ms a plain upload")
             for sample in errors[:5]:
                 print(f"  error: {sample}")
         return 0 if not errors and verified == len(ok) else 1

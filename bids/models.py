@@ -223,6 +223,11 @@ class LogEntry(models.Model):
     kind = models.CharField(max_length=32)
     entry = models.TextField()  # canonical JSON, exactly the bytes that were hashed
     leaf_hash = models.CharField(max_length=64)
+    # The Merkle frontier of the tree ending with this entry (size index + 1): the hex roots
+    # of its perfect subtrees, left to right, one per set bit of the size (RFC 9162 compact
+    # range). The next append and the tree head at this size need only this, O(log n).
+    # Empty on entries written before it was kept: recomputed from the leaves once.
+    frontier = models.TextField(blank=True, default="")
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="+")
     created_at = models.DateTimeField()

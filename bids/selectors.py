@@ -47,7 +47,8 @@ def submission_list_own(*, user: AnyUser, notice: Notice) -> QuerySet[Submission
 def submission_get_own(*, user: AnyUser, notice_id: int, submission_id: str) -> Submission:
     """One of the user's own submissions; 404 for everyone else (existence is not revealed)."""
     try:
-        return (Submission.objects.select_related("notice", "supplier", "manifest")
+        return (Submission.objects.select_related("notice", "notice__committee", "supplier",
+                                                  "manifest")
                 # notice__pk, not notice_id: an id beyond the column's range is then no
                 # match (Django's integer lookups), not an OverflowError from the driver.
                 .get(pk=submission_id, notice__pk=notice_id,

@@ -27,6 +27,7 @@ from backend.clock import db_now
 from backend.errors import ApplicationError, Conflict, Forbidden, TooLarge
 from backend.formatting import format_number, format_oslo, format_size
 from bids import conf
+from bids.clock import lock_notice_shared
 from bids.committee import bid_event, manifest_current, manifest_ensure
 from bids.keys import platform_public_key_hex, platform_signing_key
 from bids.models import (
@@ -104,7 +105,15 @@ def _require_supplier(by: User, supplier: Organization) -> None:
 
 
 def _bids_committee(notice: Notice) -> Committee:
-    committee = Committee.objects.filter(notice=notice).first()
+    # Loaded with the notice when the caller asked for it (select_related("notice__committee")
+    # or submission_start), otherwise read.
+    if Notice.committee.is_cached(notice):  # type: ignore[attr-defined]
+        try:
+            committee: Committee | None = notice.committee
+        except Committee.DoesNotExist:
+            committee = None
+    else:
+        committee = Committee.objects.filter(notice=notice).first()
     if committee is None or not committee.electronic_bids:
         raise ApplicationError(_("This tender does not take electronic bids."),
                                code="no_electronic_bids")
@@ -125,20 +134,42 @@ def _check_open(notice: Notice, *, clock: datetime | None = None) -> datetime:
 
 # --- start -----------------------------------------------------------------------------------
 
-@transaction.atomic
+class _NoManifestYet(Exception):
+    pass
+
+
 def submission_start(*, notice: Notice, supplier: Organization, by: User,
                      envelope: str = "offer", sealing: str = Sealing.CLIENT,
                      now: datetime | None = None) -> Submission:
     """Issue a submission id and the context to seal to (ETB-1 §2), before sealing starts."""
     now = now or timezone.now()
+    try:
+        return _start(notice=notice, supplier=supplier, by=by, envelope=envelope,
+                      sealing=sealing, now=now)
+    except _NoManifestYet:
+        # Frozen here only for a tender published before manifests were frozen at publication.
+        # Not under the shared lock (taking the row exclusively while other starts share it
+        # could deadlock): in a transaction of its own, then the start again.
+        manifest_ensure(notice=notice, now=now)
+        return _start(notice=notice, supplier=supplier, by=by, envelope=envelope,
+                      sealing=sealing, now=now, ensured=True)
+
+
+@transaction.atomic
+def _start(*, notice: Notice, supplier: Organization, by: User, envelope: str, sealing: str,
+           now: datetime, ensured: bool = False) -> Submission:
     _require_supplier(by, supplier)
-    _bids_committee(notice)
+    committee = _bids_committee(notice)
     if envelope != "offer":
         raise ApplicationError(_("ETB-1 v1 has one envelope, 'offer'."), code="bad_envelope")
-    # The clock decides: the tender row locked first, then the database clock (in _check_open).
-    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    # The clock decides: the tender row locked first (shared: starts do not wait for one
+    # another, deadline changes and finalisations wait for them), then the database clock.
+    notice = lock_notice_shared(notice.pk)
     _check_open(notice)
-    manifest = manifest_current(notice) or manifest_ensure(notice=notice, now=now)
+    Notice.committee.related.set_cached_value(notice, committee)  # type: ignore[attr-defined]
+    manifest = manifest_current(notice)
+    if manifest is None and not ensured:
+        raise _NoManifestYet
     if manifest is None:
         raise ApplicationError(_("This tender does not take electronic bids."),
                                code="no_electronic_bids")
@@ -216,8 +247,9 @@ def submission_part_put(*, submission: Submission, index: int, stream: Readable,
         with transaction.atomic():
             # Decided again where the part is recorded: the tender row locked (briefly: the
             # bytes are already stored), then the database clock. A part that finished
-            # streaming after the deadline is refused and its file removed below.
-            _check_open(Notice.objects.select_for_update().get(pk=notice.pk))
+            # streaming after the deadline is refused and its file removed below. Shared:
+            # parts of other bids are recorded meanwhile; a deadline change waits.
+            _check_open(lock_notice_shared(notice.pk))
             locked = Submission.objects.select_for_update().get(pk=submission.pk)
             _require_uploading(locked)
             old = UploadPart.objects.filter(submission=submission, index=index).first()
@@ -378,13 +410,14 @@ def submission_finalize(*, submission: Submission, by: User, claimed: Any,
         # An early answer from a fresh read (the caller's notice may be stale), so a late
         # attempt is refused as late before any byte is read; the binding check is in
         # _commit, with the row locked.
-        _check_open(Notice.objects.get(pk=submission.notice_id))
+        fresh = Notice.objects.get(pk=submission.notice_id)
+        _check_open(fresh)
         parts = _parts_fingerprint(submission)
         digest = _verify_stored_blob(submission, parts)
         _check_claim(digest, claimed, submission)
         if digest.size > max_bid_bytes(committee):
             raise TooLarge(_too_large_text(max_bid_bytes(committee)))
-        return _commit(submission, digest, parts, by=by, now=now, shares=cleaned)
+        return _commit(submission, digest, parts, by=by, now=now, shares=cleaned, notice=fresh)
     except DeadlinePassed as late:
         _record_late(submission, by=by, deadline=late.deadline)
         raise
@@ -406,8 +439,16 @@ def _record_late(submission: Submission, *, by: User | None,
 
 def _commit(submission: Submission, digest: BlobDigest,
             parts: list[tuple[int, str, str, int]], *, by: User,
-            now: datetime | None, shares: list[tuple[str, str]] | None = None) -> Finalised:
+            now: datetime | None, shares: list[tuple[str, str]] | None = None,
+            notice: Notice | None = None) -> Finalised:
+    """`notice`: the tender as read before (for following it; the lock reads it again)."""
     with transaction.atomic():
+        # The bidder follows the notice from now on, and hears of its receipt (attached).
+        # In this transaction (no receipt, no follow), but before the tender lock is taken:
+        # nothing here needs it.
+        known = notice or submission.notice
+        if known.status == NoticeStatus.PUBLISHED:  # otherwise refused below, under the lock
+            follow_create(user=by, notice=known, now=now)
         notice = Notice.objects.select_for_update().get(pk=submission.notice_id)
         clock = _check_open(notice)  # the database clock, with the tender row locked
         now = now or clock
@@ -434,7 +475,7 @@ def _commit(submission: Submission, digest: BlobDigest,
         entries: list[tuple[str, dict[str, Any]]] = []
         for old in earlier:
             submission_flip(old, SubmissionStatus.SEALED, SubmissionStatus.SUPERSEDED, by=by,
-                            at=now)
+                            at=now, savepoint=False)
             entries.append(("submission.superseded", {
                 "context_hash": old.context_hash, "by_context_hash": submission.context_hash,
                 "at": clock.isoformat()}))
@@ -451,7 +492,7 @@ def _commit(submission: Submission, digest: BlobDigest,
         signed = sign_receipt(receipt_body, platform_signing_key())
         sealed_event = submission_flip(
             submission, SubmissionStatus.UPLOADING, SubmissionStatus.SEALED, by=by, at=now,
-            size=digest.size, chunks=digest.chunks, root=digest.root.hex(),
+            savepoint=False, size=digest.size, chunks=digest.chunks, root=digest.root.hex(),
             header_hash=digest.header_hash.hex(), received_at=clock, log_index=entry.index,
             blob_name=f"bids/{notice.pk}/{submission.pk}/",
             data={"key_ids": [k for k, _v in shares]} if shares is not None else None)
@@ -460,9 +501,7 @@ def _commit(submission: Submission, digest: BlobDigest,
                                          public_key=platform_public_key_hex(), issued_at=clock)
         # So the receipt's inclusion proof is there at once; the log lock is already held and
         # the tree size known from the entry just appended.
-        sth_after_append(at=clock, size=entry.index + 1)
-        # The bidder follows the notice from now on, and hears of its receipt (attached).
-        follow_create(user=by, notice=notice, now=now)
+        sth_after_append(at=clock, last=entry)
         announce(sealed_event)
     return Finalised(submission=submission, receipt=receipt, superseded=superseded)
 

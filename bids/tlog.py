@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from backend.clock import db_now
@@ -36,22 +35,63 @@ def log_append(*, kind: str, data: dict[str, Any], notice: Notice | None = None,
 
 def log_append_many(entries: list[tuple[str, dict[str, Any]]], *, notice: Notice | None = None,
                     at: datetime | None = None) -> list[LogEntry]:
-    """Append (kind, data) entries in order: one lock, one read of the log's end, one insert."""
+    """Append (kind, data) entries in order: one lock, one read of the log's end, one insert.
+
+    Each entry stores the Merkle frontier of the tree it ends, built from the previous
+    entry's: O(log n) hashes, never a read of the whole log.
+    """
     assert transaction.get_connection().in_atomic_block, "log_append needs a transaction"
     lock_log()
     at = at or db_now()
-    last = LogEntry.objects.aggregate(last=Max("index"))["last"]
-    first = 0 if last is None else last + 1
+    last = LogEntry.objects.order_by("-index").values_list("index", "frontier").first()
+    first = 0 if last is None else last[0] + 1
+    builder = merkle.StreamingRoot() if last is None else _builder(first, last[1])
     rows = []
     for offset, (kind, data) in enumerate(entries):
         raw = entry_bytes({"kind": kind, **data})
+        leaf = entry_leaf_hash(raw)
+        builder.add_leaf_hash(leaf)
         rows.append(LogEntry(index=first + offset, kind=kind, entry=raw.decode("utf-8"),
-                             leaf_hash=entry_leaf_hash(raw).hex(), notice=notice,
-                             created_at=at))
+                             leaf_hash=leaf.hex(), frontier=_frontier_text(builder),
+                             notice=notice, created_at=at))
     if len(rows) == 1:
         rows[0].save(force_insert=True)
         return rows
     return LogEntry.objects.bulk_create(rows)
+
+
+def _frontier_text(builder: merkle.StreamingRoot) -> str:
+    return "".join(node.hex() for node in builder.frontier())
+
+
+def _builder(size: int, frontier: str) -> merkle.StreamingRoot:
+    """The tree of `size` entries, from the frontier stored on entry size - 1.
+
+    An entry written before frontiers were kept has none: the leaves are read once, and the
+    next entry stores the frontier, so this happens once per log.
+    """
+    if frontier:
+        nodes = [bytes.fromhex(frontier[i:i + 64]) for i in range(0, len(frontier), 64)]
+        return merkle.StreamingRoot.from_frontier(size, nodes)
+    builder = merkle.StreamingRoot()
+    for leaf in _leaves(size):
+        builder.add_leaf_hash(leaf)
+    return builder
+
+
+def _root_at(size: int, last: LogEntry | None = None) -> bytes:
+    """MTH of the first `size` entries, from the frontier on entry size - 1 (one row read)."""
+    if size == 0:
+        return merkle.EMPTY_ROOT
+    if last is None or last.index != size - 1:
+        frontier = (LogEntry.objects.filter(index=size - 1).values_list("frontier", flat=True)
+                    .first())
+        if frontier is None:
+            raise ApplicationError(_("The log has fewer entries than asked for."),
+                                   code="log_size")
+    else:
+        frontier = last.frontier
+    return _builder(size, frontier).root()
 
 
 def log_size() -> int:
@@ -80,10 +120,10 @@ def sth_issue(*, reason: str = "periodic", notice: Notice | None = None,
 
 
 def _sth_sign(*, size: int, reason: str, notice: Notice | None,
-              at: datetime | None) -> SignedTreeHead:
-    """The log lock is held by the caller's transaction."""
+              at: datetime | None, last: LogEntry | None = None) -> SignedTreeHead:
+    """The log lock is held by the caller's transaction. `last`: entry size - 1, if in hand."""
     at = at or db_now()
-    root = merkle.root_of(_leaves(size))
+    root = _root_at(size, last)
     signed = sign_tree_head(tree_head(size=size, root=root, timestamp=at),
                             platform_signing_key())
     head = signed["tree_head"]
@@ -103,14 +143,18 @@ def sth_latest() -> SignedTreeHead | None:
     return SignedTreeHead.objects.order_by("-size", "-created_at", "-pk").first()
 
 
-def sth_after_append(*, at: datetime | None = None, size: int | None = None) -> SignedTreeHead:
+def sth_after_append(*, at: datetime | None = None, size: int | None = None,
+                     last: LogEntry | None = None) -> SignedTreeHead:
     """Inside the appending transaction: sign a head over the entries just appended.
 
-    `size`: the log's size after this transaction's appends (last index + 1), when the caller
-    knows it; its log_append took the log lock, held until commit, so no count is needed.
+    `last`: the entry this transaction appended last (its frontier gives the root, no read);
+    or `size`, the log's size after this transaction's appends (last index + 1). Either way
+    the caller's log_append took the log lock, held until commit, so no count is needed.
     Never tied to a notice: a notice's own tree head is its deadline head (tender_close).
     """
     assert transaction.get_connection().in_atomic_block, "sth_after_append needs a transaction"
+    if last is not None:
+        return _sth_sign(size=last.index + 1, reason="append", notice=None, at=at, last=last)
     if size is None:
         return sth_issue(reason="append", at=at)
     return _sth_sign(size=size, reason="append", notice=None, at=at)
@@ -192,9 +236,9 @@ def log_verify() -> LogReport:
     leaves: list[bytes] = []
     builder = merkle.StreamingRoot()
     roots: dict[int, bytes] = {0: builder.root()}
-    for position, (index, raw, leaf) in enumerate(
-            LogEntry.objects.order_by("index").values_list("index", "entry", "leaf_hash")
-            .iterator()):
+    for position, (index, raw, leaf, frontier) in enumerate(
+            LogEntry.objects.order_by("index")
+            .values_list("index", "entry", "leaf_hash", "frontier").iterator()):
         if index != position:
             problems.append(f"entry {position} is missing (found index {index} instead)")
             break
@@ -209,6 +253,8 @@ def log_verify() -> LogReport:
             problems.append(f"entry {index}: stored leaf hash does not match the entry")
         leaves.append(computed)
         builder.add_leaf_hash(computed)
+        if frontier and frontier != _frontier_text(builder):
+            problems.append(f"entry {index}: stored Merkle frontier does not match the entries")
         roots[index + 1] = builder.root()
     heads = list(SignedTreeHead.objects.order_by("size", "pk"))
     public_key = platform_public_key_hex()

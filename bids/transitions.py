@@ -38,15 +38,22 @@ EVENT_OF = {
 }
 
 
-@transaction.atomic
 def submission_flip(submission: Submission, old: str, new: str, *, by: User | None,
-                    at: datetime, data: dict[str, Any] | None = None,
+                    at: datetime, data: dict[str, Any] | None = None, savepoint: bool = True,
                     **fields: Any) -> BidEvent:
     """Swap the status (plus `fields`) and write the one event, atomically (a savepoint
     inside the caller's transaction).
 
     `data` adds to the event's {"from", "to"} (never secrets: events are part of the record).
+    `savepoint=False`: for a caller whose whole transaction fails with the flip (no
+    savepoint round trips while it holds the tender lock).
     """
+    with transaction.atomic(savepoint=savepoint):
+        return _flip(submission, old, new, by=by, at=at, data=data, **fields)
+
+
+def _flip(submission: Submission, old: str, new: str, *, by: User | None, at: datetime,
+          data: dict[str, Any] | None, **fields: Any) -> BidEvent:
     swap_status(Submission, pk=submission.pk, old=old, new=new, allowed=ALLOWED, **fields,
                 conflict=_("The bid is no longer %(status)s; reload and try again.")
                 % {"status": SubmissionStatus(old).label.lower()})

@@ -49,6 +49,25 @@ class StreamingRoot:
         self._stack.append((height, node))
         self._count += 1
 
+    @classmethod
+    def from_frontier(cls, count: int, frontier: Sequence[bytes]) -> StreamingRoot:
+        """Resume from `frontier()` of a tree of `count` leaves (RFC 9162 compact range).
+
+        The frontier is the roots of the perfect subtrees of the tree, left to right, one per
+        set bit of `count`: all an append and the new root need, O(log n) hashes.
+        """
+        heights = [h for h in range(count.bit_length() - 1, -1, -1) if count >> h & 1]
+        if count < 0 or len(frontier) != len(heights):
+            raise InvalidInput("a frontier has one hash per set bit of the tree size")
+        builder = cls()
+        builder._stack = list(zip(heights, frontier, strict=True))
+        builder._count = count
+        return builder
+
+    def frontier(self) -> list[bytes]:
+        """The perfect subtrees' roots, left to right (largest first)."""
+        return [node for _height, node in self._stack]
+
     def root(self) -> bytes:
         if not self._stack:
             return EMPTY_ROOT

@@ -85,3 +85,26 @@ def test_it_builds_the_root_in_logarithmic_state() -> None:
         builder.add_leaf_hash(merkle.leaf_hash(i.to_bytes(4, "big")))
         assert len(builder._stack) == bin(i + 1).count("1")
     assert builder.root() == mth([merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(1000)])
+
+
+def test_it_resumes_from_a_frontier_for_every_size_up_to_100() -> None:
+    from crypto.merkle import StreamingRoot
+
+    leaves = [merkle.leaf_hash(f"entry {i}".encode()) for i in range(101)]
+    builder = StreamingRoot()
+    for n in range(0, 101):
+        resumed = StreamingRoot.from_frontier(n, builder.frontier())
+        assert resumed.root() == merkle.root_of(leaves[:n])
+        assert len(builder.frontier()) == bin(n).count("1")
+        resumed.add_leaf_hash(leaves[n])
+        builder.add_leaf_hash(leaves[n])
+        assert resumed.root() == builder.root() == merkle.root_of(leaves[:n + 1])
+        assert resumed.frontier() == builder.frontier()
+
+
+def test_it_refuses_a_frontier_of_the_wrong_length() -> None:
+    from crypto.errors import InvalidInput
+    from crypto.merkle import StreamingRoot
+
+    with pytest.raises(InvalidInput):
+        StreamingRoot.from_frontier(3, [merkle.leaf_hash(b"a")])
