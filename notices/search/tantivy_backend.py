@@ -58,9 +58,10 @@ NO_DEADLINE = 2**53          # sorts after every real deadline
 MAX_QUERY_TERMS = 32
 WRITER_HEAP = 64_000_000
 WORDS_HEAP = 15_000_000
-REBUILD_HEAP_PER_THREAD = 128_000_000
-# The rebuild's indexing threads: the Python side builds documents in one thread, Tantivy
-# tokenizes and writes segments in these.
+# The rebuild's indexing threads and memory per thread (settings SEARCH_REBUILD_THREADS and
+# SEARCH_REBUILD_HEAP_MB): the Python side builds documents in one thread, Tantivy tokenizes
+# and writes segments in these.
+REBUILD_HEAP_MB = 128
 REBUILD_THREADS = max(2, min(8, os.cpu_count() or 2))
 LOCK_WAIT_SECONDS = 30.0
 
@@ -143,6 +144,16 @@ def _nuts_terms(nuts: str) -> list[str]:
 def _max_edits(word: str) -> int:
     """How many edits a respelling may make: none below four letters, one up to five."""
     return 0 if len(word) < 4 else 1 if len(word) <= 5 else 2
+
+
+def _rebuild_writer_settings() -> tuple[int, int]:
+    """The rebuild writer's threads and heap per thread in MB, from the settings if set."""
+    from django.conf import settings
+
+    threads = int(getattr(settings, "SEARCH_REBUILD_THREADS", 0) or 0) or REBUILD_THREADS
+    heap_mb = int(getattr(settings, "SEARCH_REBUILD_HEAP_MB", 0) or 0) or REBUILD_HEAP_MB
+    # Tantivy asks for at least 15 MB and at most about 4 GB per thread.
+    return max(1, threads), max(15, min(heap_mb, 4000))
 
 
 @contextlib.contextmanager
@@ -312,8 +323,8 @@ class TantivyBackend:
         # Every word of every notice, stemmed once: the table is also the new vocabulary.
         stems = analysis.StemTable(limit=None)
         with _write_lock:
-            with self._batch(heap=REBUILD_HEAP_PER_THREAD * REBUILD_THREADS,
-                             threads=REBUILD_THREADS) as writer:
+            threads, heap_mb = _rebuild_writer_settings()
+            with self._batch(heap=heap_mb * 1_000_000 * threads, threads=threads) as writer:
                 writer.delete_all_documents()
                 for doc in notices:
                     writer.add_document(self._document(doc, stems))
