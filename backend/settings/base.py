@@ -238,6 +238,10 @@ SEARCH_FOLLOW_INLINE = env_bool("SEARCH_FOLLOW_INLINE", not REDIS_URL)
 SEARCH_FOLLOW_INTERVAL = float(os.environ.get("SEARCH_FOLLOW_INTERVAL", "0.5"))
 SEARCH_OUTBOX_GAP_SECONDS = float(os.environ.get("SEARCH_OUTBOX_GAP_SECONDS", "60"))
 SEARCH_OUTBOX_RETENTION_DAYS = float(os.environ.get("SEARCH_OUTBOX_RETENTION_DAYS", "7"))
+# `search_reindex`: the index writer's threads (0: one per core, 2 to 8) and memory per thread
+# before it writes a segment (bench/RESULTS.md, "Index build").
+SEARCH_REBUILD_THREADS = int(os.environ.get("SEARCH_REBUILD_THREADS", "0"))
+SEARCH_REBUILD_HEAP_MB = int(os.environ.get("SEARCH_REBUILD_HEAP_MB", "128"))
 
 # The public address of the site, for links in e-mails and feeds.
 # `make run ADDR=host:port` passes its address as ANBUD_RUN_ADDR; links follow it unless

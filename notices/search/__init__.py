@@ -9,12 +9,15 @@ own index; `rebuild_index` (the `search_reindex` command) rebuilds it from the d
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.utils.module_loading import import_string
 
 from notices.search.backend import IndexDoc, SearchBackend, SearchFilters, SearchHits, Suggestion
@@ -59,18 +62,43 @@ COLUMNS = ("pk", "reference", "title", "description", "buyer_id", "cpv_main", "c
 _STATUS = COLUMNS.index("status")
 
 
+def _when(value: datetime | None) -> datetime | None:
+    """A datetime as the driver returns it: aware (PostgreSQL) or naive UTC (SQLite)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _codes(value: list[str] | str | None) -> list[str]:
+    """A JSON list column as the driver returns it: decoded (psycopg) or text (SQLite)."""
+    if not isinstance(value, str):
+        return value or []
+    return [] if value == "[]" else list(json.loads(value))
+
+
+def _raw_rows(query: Any) -> list[tuple[Any, ...]]:
+    """A values_list query's rows as the database driver returns them, without Django's
+    converter per value (two datetimes and a JSON list per notice: a fifth of the time of
+    an index build). `_docs_of_rows` reads them with `_when` and `_codes`."""
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def _docs_of_rows(rows: list[tuple[Any, ...]], lots: dict[int, list[tuple[str, str]]],
                   buyers: dict[int, str]) -> Iterator[IndexDoc]:
+    """IndexDocs of raw rows (`_raw_rows` of COLUMNS)."""
     for (pk, reference, title, description, buyer_id, cpv_main, cpv_additional, nuts,
          kind, status, published_at, deadline, value) in rows:
         notice_lots = lots.get(pk, [])
-        codes = [cpv_main, *(cpv_additional or []), *(cpv for _t, cpv in notice_lots)]
+        codes = [cpv_main, *_codes(cpv_additional), *(cpv for _t, cpv in notice_lots)]
         yield IndexDoc(
             id=pk, reference=reference, title=title, description=description,
             buyer_name=buyers.get(buyer_id, ""), buyer_id=buyer_id,
             lot_titles=[t for t, _c in notice_lots],
             cpv_codes=[c for c in dict.fromkeys(codes) if c], nuts=nuts, kind=kind,
-            status=status, published_at=published_at, deadline=deadline,
+            status=status, published_at=_when(published_at), deadline=_when(deadline),
             estimated_value=value)
 
 
@@ -93,8 +121,8 @@ def public_docs(notice_ids: Iterable[int], batch_size: int = 1000) -> Iterator[I
     for start in range(0, len(ids), batch_size):
         chunk = ids[start:start + batch_size]
         public = frozenset(PUBLIC_STATUSES)   # applied here, not in SQL: see _docs_bulk
-        rows = [row for row in Notice.objects.filter(pk__in=chunk).order_by("pk")
-                .values_list(*COLUMNS) if row[_STATUS] in public]
+        rows = [row for row in _raw_rows(Notice.objects.filter(pk__in=chunk).order_by("pk")
+                                         .values_list(*COLUMNS)) if row[_STATUS] in public]
         if not rows:
             continue
         buyers = dict(Organization.objects.filter(pk__in={r[4] for r in rows})
@@ -117,8 +145,8 @@ def _docs_bulk(batch_size: int) -> Iterator[IndexDoc]:
         # Keyset by primary key alone, the visibility rule applied here: with `status IN`
         # in the query SQLite walks the status index and sorts every batch (0.45 s per
         # 5,000 rows at a million notices, against 0.05 s by the primary key).
-        batch = list(Notice.objects.filter(pk__gt=last).order_by("pk")
-                     .values_list(*COLUMNS)[:batch_size])
+        batch = _raw_rows(Notice.objects.filter(pk__gt=last).order_by("pk")
+                          .values_list(*COLUMNS)[:batch_size])
         if not batch:
             return
         rows = [row for row in batch if row[_STATUS] in public]

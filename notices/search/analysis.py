@@ -103,25 +103,27 @@ def stems(word: str) -> tuple[str, ...]:
     return (nb,) if nb == en else (nb, en)
 
 
-class _StemsJoined(dict[str, str]):
+class StemTable(dict[str, str]):
     """word -> its stems joined by spaces, computed once per word (a plain dict lookup per
-    token: the index build maps a million notices' words through it)."""
+    token: the index build maps a million notices' words through it). Its keys are the words
+    it has seen, numbers left out: an index build's table is also its vocabulary."""
+
+    def __init__(self, limit: int | None = 500_000) -> None:
+        super().__init__()
+        self.limit = limit
 
     def __missing__(self, word: str) -> str:
         if word.isdigit():
             return word     # a number is its own stem; not kept (one per reference number)
-        if len(self) > 500_000:
+        if self.limit is not None and len(self) > self.limit:
             self.clear()
         value = self[word] = " ".join(stems(word))
         return value
 
 
-_STEMS_JOINED = _StemsJoined()
-
-
-def stem_text(tokens: list[str]) -> str:
+def stem_text(tokens: list[str], table: StemTable) -> str:
     """Every stem of every word, space-separated (the index's `stem` field)."""
-    return " ".join(map(_STEMS_JOINED.__getitem__, tokens))
+    return " ".join(map(table.__getitem__, tokens))
 
 
 def fold_text(tokens: list[str]) -> str:

@@ -45,7 +45,7 @@ class IndexDoc:
     status: str
     published_at: datetime | None
     deadline: datetime | None
-    estimated_value: Decimal | None
+    estimated_value: Decimal | float | None   # as the database driver returns it
 
 
 @dataclass(frozen=True)

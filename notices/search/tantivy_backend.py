@@ -51,18 +51,22 @@ log = logging.getLogger(__name__)
 #    the clock) and the `words/` vocabulary index (compounds, spelling, folded spellings).
 # 3: numbers are their own stems (no longer cut: "000100" was "00010") and stay out of the
 #    vocabulary.
-SCHEMA_VERSION = "3"
+# 4: the text fields keep term frequencies but no positions (no query is a phrase: BM25 needs
+#    only the frequencies), and the id is a fast field only, not stored.
+SCHEMA_VERSION = "4"
 NO_DEADLINE = 2**53          # sorts after every real deadline
 MAX_QUERY_TERMS = 32
 WRITER_HEAP = 64_000_000
 WORDS_HEAP = 15_000_000
-REBUILD_HEAP_PER_THREAD = 128_000_000
-# The rebuild's indexing threads: the Python side builds documents in one thread, Tantivy
-# tokenizes and writes segments in these.
+# The rebuild's indexing threads and memory per thread (settings SEARCH_REBUILD_THREADS and
+# SEARCH_REBUILD_HEAP_MB): the Python side builds documents in one thread, Tantivy tokenizes
+# and writes segments in these.
+REBUILD_HEAP_MB = 128
 REBUILD_THREADS = max(2, min(8, os.cpu_count() or 2))
 LOCK_WAIT_SECONDS = 30.0
 
 TEXT_BOOSTS = {"title": 3.0, "reference": 3.0, "buyer": 1.5, "lots": 1.5, "description": 1.0}
+TEXT_FIELDS = tuple(TEXT_BOOSTS)   # in the order _document reads them from an IndexDoc
 FOLDED_BOOST = 0.4
 STEM_BOOST = 0.7              # the bokmål stem: "legemiddel" for "legemidler"
 EN_STEM_BOOST = 0.5           # the English stem where it differs
@@ -80,9 +84,9 @@ NB_FOLD = analysis.FOLD
 
 def _schema() -> Any:
     b = tantivy.SchemaBuilder()
-    b.add_integer_field("id", stored=True, indexed=True, fast=True)
+    b.add_integer_field("id", indexed=True, fast=True)
     for name in TEXT_BOOSTS:
-        b.add_text_field(name, tokenizer_name="nb")
+        b.add_text_field(name, tokenizer_name="nb", index_option="freq")
     b.add_text_field("folded", tokenizer_name="nb_fold", index_option="freq")
     b.add_text_field("stem", tokenizer_name="spaces", index_option="freq")
     for name in ("cpv", "nuts", "kind", "status", "phase"):
@@ -140,6 +144,16 @@ def _nuts_terms(nuts: str) -> list[str]:
 def _max_edits(word: str) -> int:
     """How many edits a respelling may make: none below four letters, one up to five."""
     return 0 if len(word) < 4 else 1 if len(word) <= 5 else 2
+
+
+def _rebuild_writer_settings() -> tuple[int, int]:
+    """The rebuild writer's threads and heap per thread in MB, from the settings if set."""
+    from django.conf import settings
+
+    threads = int(getattr(settings, "SEARCH_REBUILD_THREADS", 0) or 0) or REBUILD_THREADS
+    heap_mb = int(getattr(settings, "SEARCH_REBUILD_HEAP_MB", 0) or 0) or REBUILD_HEAP_MB
+    # Tantivy asks for at least 15 MB and at most about 4 GB per thread.
+    return max(1, threads), max(15, min(heap_mb, 4000))
 
 
 @contextlib.contextmanager
@@ -221,18 +235,16 @@ class TantivyBackend:
                     raise
                 time.sleep(0.05)
 
-    def _document(self, doc: IndexDoc) -> tuple[Any, list[str]]:
-        """The index document of a notice, and its words (for the vocabulary)."""
-        texts = {
-            "title": doc.title, "reference": doc.reference, "buyer": doc.buyer_name,
-            "lots": " ".join(doc.lot_titles), "description": doc.description,
-        }
-        fields: dict[str, Any] = {name: [value] for name, value in texts.items() if value}
+    def _document(self, doc: IndexDoc, stems: analysis.StemTable) -> Any:
+        """The index document of a notice; its words go into `stems` (the vocabulary)."""
+        texts = (doc.title, doc.reference, doc.buyer_name, " ".join(doc.lot_titles),
+                 doc.description)
+        fields: dict[str, Any] = {name: [value] for name, value
+                                  in zip(TEXT_FIELDS, texts, strict=True) if value}
+        all_text = " ".join(v for v in texts if v)
         fields["id"] = [doc.id]
-        all_text = " ".join(v for v in texts.values() if v)
-        tokens = analysis.words(all_text)
         fields["folded"] = [all_text]
-        fields["stem"] = [analysis.stem_text(tokens)]
+        fields["stem"] = [analysis.stem_text(analysis.words(all_text), stems)]
         fields["cpv"] = _cpv_terms(tuple(doc.cpv_codes))
         fields["nuts"] = _nuts_terms(doc.nuts)
         fields["kind"] = [doc.kind]
@@ -245,7 +257,7 @@ class TantivyBackend:
         fields["deadline"] = [_epoch(doc.deadline, NO_DEADLINE)]
         if doc.estimated_value is not None:
             fields["value"] = [float(doc.estimated_value)]
-        return tantivy.Document(**fields), tokens
+        return tantivy.Document.from_dict(fields, self.schema)
 
     @staticmethod
     def _word_document(word: str) -> Any:
@@ -292,15 +304,14 @@ class TantivyBackend:
                 writer.add_document(self._word_document(word))
 
     def index(self, notices: Iterable[IndexDoc]) -> None:
-        words: set[str] = set()
+        stems = analysis.StemTable(limit=None)   # this batch's words
         with _write_lock:
             with self._batch() as writer:
                 for doc in notices:
-                    document, tokens = self._document(doc)
+                    document = self._document(doc, stems)
                     writer.delete_documents_by_term("id", doc.id)
                     writer.add_document(document)
-                    words.update(tokens)
-            self._add_words(words)
+            self._add_words(set(stems))
 
     def delete(self, ids: Iterable[int]) -> None:
         with _write_lock, self._batch() as writer:
@@ -309,17 +320,16 @@ class TantivyBackend:
 
     def rebuild(self, notices: Iterable[IndexDoc]) -> int:
         count = 0
-        words: set[str] = set()
+        # Every word of every notice, stemmed once: the table is also the new vocabulary.
+        stems = analysis.StemTable(limit=None)
         with _write_lock:
-            with self._batch(heap=REBUILD_HEAP_PER_THREAD * REBUILD_THREADS,
-                             threads=REBUILD_THREADS) as writer:
+            threads, heap_mb = _rebuild_writer_settings()
+            with self._batch(heap=heap_mb * 1_000_000 * threads, threads=threads) as writer:
                 writer.delete_all_documents()
                 for doc in notices:
-                    document, tokens = self._document(doc)
-                    writer.add_document(document)
-                    words.update(tokens)
+                    writer.add_document(self._document(doc, stems))
                     count += 1
-            self._add_words(words, replace=True)
+            self._add_words(set(stems), replace=True)
         return count
 
     # --- reads: words, their forms and their compounds -------------------------------------
