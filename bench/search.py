@@ -131,6 +131,21 @@ def notice_rows(n: int, buyers: list[tuple[int, str]], now: datetime, seed: int 
         }, lots
 
 
+def use_database(database_url: str | None) -> None:
+    """A fresh PostgreSQL database at `database_url` (dropped and created), or, without one,
+    the embedded SQLite database of ANBUD_DATA_DIR. Before django.setup()."""
+    if not database_url:
+        os.environ.pop("DATABASE_URL", None)
+        return
+    import psycopg
+
+    base, _, name = database_url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = database_url
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
@@ -160,16 +175,7 @@ def main() -> None:
     os.environ["ANBUD_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings.base"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if args.database_url:
-        import psycopg
-
-        base, _, name = args.database_url.rpartition("/")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
+    use_database(args.database_url)
 
     import django
 

@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.search import _load, percentile  # noqa: E402
+from bench.search import _load, percentile, use_database  # noqa: E402
 
 
 def main() -> None:
@@ -48,16 +48,7 @@ def main() -> None:
     os.environ["ANBUD_DATA_DIR"] = str(data_dir)
     os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings.base"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if args.database_url:
-        import psycopg
-
-        base, _, name = args.database_url.rpartition("/")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
+    use_database(args.database_url)
     import django
 
     django.setup()
