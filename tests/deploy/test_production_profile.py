@@ -453,9 +453,20 @@ def _ready(profile: Profile) -> bool:
     import requests
 
     ports = [profile.env["ANBUD_WEB1_PORT"], profile.env["ANBUD_WEB2_PORT"]]
-    urls = [f"http://127.0.0.1:{port}/readyz" for port in ports] + [profile.url + "/readyz"]
+    urls = [f"http://127.0.0.1:{port}/readyz" for port in ports]
     try:
-        return all(requests.get(url, timeout=10).status_code == 200 for url in urls)
+        if not all(requests.get(url, timeout=10).status_code == 200 for url in urls):
+            return False
+        # Ready means in HAProxy's rotation too: a process whose first health check was slow
+        # (a loaded machine) is out until `rise` checks pass, so wait until the proxy has
+        # handed requests to both (round robin: four tries see both when both are in).
+        seen = set()
+        for _ in range(4):
+            answer = requests.get(profile.url + "/readyz", timeout=10)
+            if answer.status_code != 200:
+                return False
+            seen.add(answer.headers.get("X-Anbud-Node", ""))
+        return {"web1", "web2"} <= seen
     except requests.RequestException:
         return False
 
