@@ -9,6 +9,7 @@ Published summaries are public.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -26,7 +27,7 @@ from backend.errors import NotFound
 from backend.schema import errors
 from evaluation import permissions
 from evaluation.audits import selectors, services
-from evaluation.audits.models import Audit
+from evaluation.audits.models import Audit, CorrectiveAction
 from evaluation.audits.serializers import (
     ActionRequestInputSerializer,
     AnswerInputSerializer,
@@ -174,88 +175,58 @@ class ActionRequestApi(APIView):
                         status=status.HTTP_201_CREATED)
 
 
-class ActionProposeApi(APIView):
-    @extend_schema(request=ProposalInputSerializer,
-                   responses={200: CorrectiveActionSerializer, **errors(403, 409)},
-                   summary="The supplier proposes (or proposes again) its corrective action "
-                           "plan")
-    def post(self, request: Request, action_id: int) -> Response:
-        action, _audit = selectors.action_for_supplier(user=request.user, action_id=action_id)
-        body = _valid(ProposalInputSerializer, request)
-        action = services.action_propose(action=action, by=request_user(request), **body)
-        return Response(CorrectiveActionSerializer(action).data)
+def _action_step(name: str, *, supplier: bool, body: type[Serializer],
+                 service: Callable[..., CorrectiveAction], summary: str) -> type[APIView]:
+    """One step of a corrective action (the API twin of views._action_post): the supplier's
+    steps find the action as its supplier, the others as the plan's authority; the body is
+    validated, the service decides, the action is answered."""
+
+    class ActionStepApi(APIView):
+        @extend_schema(request=body,
+                       responses={200: CorrectiveActionSerializer, **errors(403, 409)},
+                       summary=summary)
+        def post(self, request: Request, action_id: int) -> Response:
+            find = selectors.action_for_supplier if supplier else selectors.action_for_manager
+            action, _audit = find(user=request.user, action_id=action_id)
+            action = service(action=action, by=request_user(request), **_valid(body, request))
+            return Response(CorrectiveActionSerializer(action).data)
+
+    ActionStepApi.__name__ = ActionStepApi.__qualname__ = name
+    return ActionStepApi
 
 
-class ActionAcceptApi(APIView):
-    @extend_schema(request=AnswerInputSerializer,
-                   responses={200: CorrectiveActionSerializer, **errors(403, 409)},
-                   summary="Accept the supplier's corrective action plan")
-    def post(self, request: Request, action_id: int) -> Response:
-        action, _audit = selectors.action_for_manager(user=request.user, action_id=action_id)
-        body = _valid(AnswerInputSerializer, request)
-        action = services.action_accept(action=action, by=request_user(request), **body)
-        return Response(CorrectiveActionSerializer(action).data)
-
-
-class ActionRejectApi(APIView):
-    @extend_schema(request=AnswerInputSerializer,
-                   responses={200: CorrectiveActionSerializer, **errors(403, 409)},
-                   summary="Reject the supplier's corrective action plan, saying why")
-    def post(self, request: Request, action_id: int) -> Response:
-        action, _audit = selectors.action_for_manager(user=request.user, action_id=action_id)
-        body = _valid(AnswerInputSerializer, request)
-        action = services.action_reject(action=action, by=request_user(request), **body)
-        return Response(CorrectiveActionSerializer(action).data)
-
-
-class ActionCloseApi(APIView):
-    @extend_schema(request=CloseInputSerializer,
-                   responses={200: CorrectiveActionSerializer, **errors(403, 409)},
-                   summary="Close an accepted corrective action once it is done")
-    def post(self, request: Request, action_id: int) -> Response:
-        action, _audit = selectors.action_for_manager(user=request.user, action_id=action_id)
-        body = _valid(CloseInputSerializer, request)
-        action = services.action_close(action=action, by=request_user(request), **body)
-        return Response(CorrectiveActionSerializer(action).data)
-
-
-class ActionReportApi(APIView):
-    @extend_schema(request=CompletionReportInputSerializer,
-                   responses={200: CorrectiveActionSerializer, **errors(403, 409)},
-                   summary="The supplier reports an accepted corrective action done (a "
-                           "completion report; after the deadline it is marked late)")
-    def post(self, request: Request, action_id: int) -> Response:
-        action, _audit = selectors.action_for_supplier(user=request.user, action_id=action_id)
-        body = _valid(CompletionReportInputSerializer, request)
-        action = services.action_report_completion(action=action, by=request_user(request),
-                                                   **body)
-        return Response(CorrectiveActionSerializer(action).data)
-
-
-class ActionReportAcceptApi(APIView):
-    @extend_schema(request=CompletionAnswerInputSerializer,
-                   responses={200: CorrectiveActionSerializer, **errors(403, 409)},
-                   summary="Accept the supplier's completion report: the corrective action "
-                           "is closed")
-    def post(self, request: Request, action_id: int) -> Response:
-        action, _audit = selectors.action_for_manager(user=request.user, action_id=action_id)
-        body = _valid(CompletionAnswerInputSerializer, request)
-        action = services.action_accept_completion(action=action, by=request_user(request),
-                                                   **body)
-        return Response(CorrectiveActionSerializer(action).data)
-
-
-class ActionReportReturnApi(APIView):
-    @extend_schema(request=CompletionAnswerInputSerializer,
-                   responses={200: CorrectiveActionSerializer, **errors(403, 409)},
-                   summary="Ask for more on the supplier's completion report, saying what: "
-                           "the corrective action is open again")
-    def post(self, request: Request, action_id: int) -> Response:
-        action, _audit = selectors.action_for_manager(user=request.user, action_id=action_id)
-        body = _valid(CompletionAnswerInputSerializer, request)
-        action = services.action_return_completion(action=action, by=request_user(request),
-                                                   **body)
-        return Response(CorrectiveActionSerializer(action).data)
+ActionProposeApi = _action_step(
+    "ActionProposeApi", supplier=True, body=ProposalInputSerializer,
+    service=services.action_propose,
+    summary="The supplier proposes (or proposes again) its corrective action "
+            "plan")
+ActionAcceptApi = _action_step(
+    "ActionAcceptApi", supplier=False, body=AnswerInputSerializer,
+    service=services.action_accept,
+    summary="Accept the supplier's corrective action plan")
+ActionRejectApi = _action_step(
+    "ActionRejectApi", supplier=False, body=AnswerInputSerializer,
+    service=services.action_reject,
+    summary="Reject the supplier's corrective action plan, saying why")
+ActionCloseApi = _action_step(
+    "ActionCloseApi", supplier=False, body=CloseInputSerializer,
+    service=services.action_close,
+    summary="Close an accepted corrective action once it is done")
+ActionReportApi = _action_step(
+    "ActionReportApi", supplier=True, body=CompletionReportInputSerializer,
+    service=services.action_report_completion,
+    summary="The supplier reports an accepted corrective action done (a "
+            "completion report; after the deadline it is marked late)")
+ActionReportAcceptApi = _action_step(
+    "ActionReportAcceptApi", supplier=False, body=CompletionAnswerInputSerializer,
+    service=services.action_accept_completion,
+    summary="Accept the supplier's completion report: the corrective action "
+            "is closed")
+ActionReportReturnApi = _action_step(
+    "ActionReportReturnApi", supplier=False, body=CompletionAnswerInputSerializer,
+    service=services.action_return_completion,
+    summary="Ask for more on the supplier's completion report, saying what: "
+            "the corrective action is open again")
 
 
 class SanctionsApi(APIView):
