@@ -40,6 +40,7 @@ def test_it_sets_simulates_and_publishes_the_award_criteria(live_server: Any,
 
     page.goto(f"{live_server.url}/workspace/notices/{draft.pk}/")
     page.get_by_role("link", name="Evalueringsmodell").click()
+    page.wait_for_url("**/evaluation-model/")
     shot(page, "criteria-01-model-nb")
     page.get_by_role("link", name="Rediger tildelingskriteriene").click()
     rows = [("price", "Pris", "price_linear", "40", ""),

@@ -97,6 +97,8 @@ def test_a_newcomer_bids_on_the_demo_and_the_committee_opens_it(
     shot(page, "2_bid_received")
     # The receipt waits in the inbox (menu entry with its unread count); its link leads to it.
     page.get_by_role("link", name="Inbox").click()
+    # The click does not wait for the next page: on a loaded machine count() ran on the bid page.
+    page.wait_for_url("**/inbox/")
     message = page.locator(".inbox-item").filter(has_text="Bid received")
     assert message.count() == 1
     shot(page, "3_inbox_receipt")
@@ -114,6 +116,7 @@ def test_a_newcomer_bids_on_the_demo_and_the_committee_opens_it(
     page = new_page(officer)
     page.goto(f"{base}/")
     page.get_by_role("link", name="My tasks").click()
+    page.wait_for_url("**/bids/tasks/")
     shot(page, "4_officer_tasks")
     page.get_by_role("link", name="Start the opening").click()
     page.get_by_role("button", name="Start the opening").click()

@@ -203,6 +203,7 @@ def test_two_members_score_blind_agree_and_the_ranking_appears(
             page1.wait_for_selector(".message--success")
     assert ConsensusScore.objects.count() == 6
     page1.get_by_role("link", name="Go to the ranking").click()
+    page1.wait_for_url("**/ranking/")
     shot(page1, "6_ready_to_rank")
 
     # 4. The ranking and the sensitivity, computed by member 2.

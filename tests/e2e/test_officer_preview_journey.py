@@ -110,6 +110,7 @@ def test_the_officer_converts_the_type_names_a_committee_and_the_members_are_tol
     page = context.new_page()
     page.goto(f"{base}/")
     page.get_by_role("link", name="Mine oppgaver").click()
+    page.wait_for_url("**/bids/tasks/")
     shot(page, "5_member_tasks")
     assert_no_serious_violations(page)
     page.get_by_role("link", name="Innboks 1 ulest").click()  # the menu, with its count
