@@ -70,13 +70,16 @@ def parse_moment(value: datetime | str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def format_oslo(value: datetime | str | None, style: Style = "datetime", *,
+def format_oslo(value: datetime | date | str | None, style: Style = "datetime", *,
                 empty: str = "—") -> str:
     """`value` in Oslo time in the given style; `empty` when there is no value.
 
     `value` may be text in ISO 8601 (a signed timestamp, always UTC): it is shown in Oslo time
-    like any other moment.
+    like any other moment. A `date` (a DateField) is a calendar day, not midnight UTC: it is
+    shown as that day (`format_day`).
     """
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return format_day(value, style, empty=empty)
     value = parse_moment(value)
     if value is None:
         return empty

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -34,7 +34,8 @@ register.filter("oslo_time", oslo_time)
 
 
 @register.filter
-def oslo_date(value: datetime | None) -> str:
+def oslo_date(value: datetime | date | None) -> str:
+    """12. desember 2026 / 12 December 2026: a moment's Oslo day, or a calendar day as it is."""
     return format_oslo(value or None, "date")
 
 

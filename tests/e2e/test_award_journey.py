@@ -15,8 +15,7 @@ from django.test import Client
 from evaluation.award.models import AwardDecision, AwardLetter
 from tests.e2e import chromium
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.chromium import needs_chromium
-from tests.e2e.test_bid_journeys import new_page
+from tests.e2e.chromium import fits, needs_chromium, new_page
 from tests.evaluation.award.conftest import Lot, make_lot, rank  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.e2e, needs_chromium]
@@ -32,11 +31,6 @@ def phone(browser: Any, base: str, user: Any, locale: str = "en-GB") -> Any:
     context.errors = []
     return context
 
-
-def fits(page: Any) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    client = page.evaluate("document.documentElement.clientWidth")
-    assert width <= client + 1, f"{page.url}: {width} px wide at {client} px"
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

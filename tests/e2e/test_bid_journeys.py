@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from accounts.models import Role
 from bids import committee as committee_services
@@ -31,7 +30,7 @@ from notices import services
 from tests.bids.test_opening import Tender, pass_deadline, submit
 from tests.conftest import make_user
 from tests.e2e import chromium
-from tests.e2e.chromium import needs_chromium
+from tests.e2e.chromium import needs_chromium, new_page, signed_in
 
 PASSPHRASES = ["fjord og fjell og 3 grønne epler", "sju sterke sjømenn seiler sør",
                "ingen gjetter denne frasen lett"]
@@ -48,30 +47,6 @@ def shot(page: Any, name: str) -> None:
     chromium.shot(page, f"bids_{name}")
 
 
-def signed_in(browser: Any, base: str, user: Any) -> Any:
-    """A browser context with the user's session cookie (signing in itself is tested
-    elsewhere); JavaScript errors on any page fail the test."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="en-GB", accept_downloads=True,
-                                  viewport={"width": 1100, "height": 900})
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": base}])
-    context.set_default_timeout(120_000)
-    errors: list[str] = []
-    context.errors = errors
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    return context
-
-
-def new_page(context: Any) -> Any:
-    page = context.new_page()
-    page.on("pageerror", lambda exc: context.errors.append(str(exc)))
-    # A script or style the CSP refuses, or one whose SRI hash does not match, is an error.
-    page.on("console", lambda msg: context.errors.append(msg.text)
-            if "Content Security Policy" in msg.text or "integrity" in msg.text else None)
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

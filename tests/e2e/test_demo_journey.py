@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from accounts.models import User
 from bids.opening.models import OpeningSession, OpeningStatus
@@ -28,7 +27,7 @@ from notices.demo import DEMO_PASSWORD, demo_passphrase, load_demo
 from notices.following.models import InboxKind, InboxMessage
 from tests.bids.test_opening import Tender, pass_deadline
 from tests.e2e import chromium
-from tests.e2e.chromium import needs_chromium
+from tests.e2e.chromium import browser_context, needs_chromium, new_page
 
 pytestmark = [pytest.mark.e2e, needs_chromium]
 
@@ -37,30 +36,6 @@ def shot(page: Any, name: str) -> None:
     chromium.shot(page, f"demo_{name}")
 
 
-def context_for(browser: Any, base: str, locale: str, user: User | None = None) -> Any:
-    """A browser context (signed in as `user` through its session cookie, if given) whose
-    JavaScript errors and CSP refusals are collected in `context.errors`."""
-    context = browser.new_context(locale=locale, accept_downloads=True,
-                                  viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(120_000)
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                              "url": base}])
-    errors: list[str] = []
-    context.errors = errors
-    context.on("weberror", lambda e: errors.append(str(e.error)))
-    return context
-
-
-def new_page(context: Any) -> Any:
-    page = context.new_page()
-    page.on("pageerror", lambda exc: context.errors.append(str(exc)))
-    page.on("console", lambda msg: context.errors.append(msg.text)
-            if "Content Security Policy" in msg.text or "integrity" in msg.text else None)
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -72,7 +47,7 @@ def test_a_newcomer_bids_on_the_demo_and_the_committee_opens_it(
     practice = demo.practice
 
     # 1. The supplier signs in with the printed login and bids on the practice tender.
-    supplier = context_for(browser, base, "en-GB")
+    supplier = browser_context(browser, base, locale="en-GB")
     page = new_page(supplier)
     page.goto(f"{base}/accounts/login/")
     page.locator("#id_username").fill("post@fjordbygg.demo")
@@ -112,7 +87,7 @@ def test_a_newcomer_bids_on_the_demo_and_the_committee_opens_it(
     tenders_close_due()
     officer_user = User.objects.get(email="innkjop@bergen.demo")
     assert InboxMessage.objects.filter(user=officer_user, kind=InboxKind.OPENING_READY).exists()
-    officer = context_for(browser, base, "en-GB", officer_user)
+    officer = browser_context(browser, base, locale="en-GB", user=officer_user)
     page = new_page(officer)
     page.goto(f"{base}/")
     page.get_by_role("link", name="My tasks").click()
@@ -126,7 +101,7 @@ def test_a_newcomer_bids_on_the_demo_and_the_committee_opens_it(
     # 3. Two members open it with the printed passphrases; the first mistypes hers first.
     for email, locale in (("komite@bergen.demo", "nb-NO"), ("komite2@bergen.demo", "en-GB")):
         member_user = User.objects.get(email=email)
-        member = context_for(browser, base, locale, member_user)
+        member = browser_context(browser, base, locale=locale, user=member_user)
         page = new_page(member)
         page.goto(f"{base}/")
         page.locator("nav.site-nav a[href='/bids/tasks/']").click()

@@ -16,8 +16,7 @@ from bids.opening.models import OpenedBid, OpeningStatus
 from evaluation.espd.selectors import espd_answers_for, espd_document_for
 from tests.bids.test_opening import pass_deadline, send, setup_tender
 from tests.e2e import chromium
-from tests.e2e.chromium import needs_chromium
-from tests.e2e.test_bid_journeys import new_page, signed_in
+from tests.e2e.chromium import needs_chromium, new_page, signed_in
 from tests.evaluation.espd_support import EXAMPLE_RESPONSE, add_requirements
 
 pytestmark = [pytest.mark.e2e, needs_chromium]

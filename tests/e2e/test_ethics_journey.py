@@ -15,8 +15,7 @@ import pytest
 from evaluation.ethics.models import FollowUpPlan, ReportStatus, SelfReport
 from tests.bids.conftest import bid_storage  # noqa: F401 (fixture)
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.chromium import needs_chromium, shot
-from tests.e2e.test_bid_journeys import new_page, signed_in
+from tests.e2e.chromium import needs_chromium, new_page, shot, signed_in
 from tests.evaluation.conftest import (  # noqa: F401 (fixtures)
     cleared,
     members,

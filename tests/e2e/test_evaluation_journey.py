@@ -35,8 +35,7 @@ from tests.bids.test_opening import pass_deadline, send, setup_tender, submit
 from tests.conftest import make_org, make_user
 from tests.e2e import chromium
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.chromium import needs_chromium
-from tests.e2e.test_bid_journeys import new_page, signed_in
+from tests.e2e.chromium import needs_chromium, new_page, signed_in
 from tests.evaluation.scores.conftest import (
     PRICES_JSON,
     SUPPLIERS,

@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Role
@@ -35,14 +34,10 @@ def shot(page: Any, name: str) -> None:
     chromium.shot(page, f"preview_{name}")
 
 
+
 def signed_in(browser: Any, base: str, user: Any) -> Any:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(60_000)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                          "url": base}])
-    return context
+    return chromium.browser_context(browser, base, user=user, locale="nb-NO", width=1280,
+                                    timeout_ms=60_000)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -43,8 +43,7 @@ from notices.models import Notice, NoticeStatus
 from tests.bids.conftest import bid_storage  # noqa: F401 (fixture)
 from tests.e2e import chromium
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.chromium import needs_chromium
-from tests.e2e.test_bid_journeys import new_page, signed_in
+from tests.e2e.chromium import needs_chromium, new_page, signed_in
 from tests.evaluation.conftest import (  # noqa: F401 (fixtures)
     bid_and_open,
     declare,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from backend.formatting import format_oslo, to_oslo
+from backend.formatting import format_day, format_oslo, to_oslo
 
 # Summer time starts 2026-03-29 at 01:00 UTC (02:00 -> 03:00 in Oslo) and ends 2026-10-25 at
 # 01:00 UTC (03:00 -> 02:00).
@@ -74,3 +74,15 @@ def test_it_reads_a_naive_time_as_oslo_time_and_shows_a_placeholder_for_none():
     assert format_oslo(naive, "short") == "01.07.2026 12:00"
     assert format_oslo(None, "short") == "—"
     assert format_oslo(None, "seconds", empty="-") == "-"
+
+
+def test_it_shows_a_calendar_day_as_that_day_not_as_midnight_utc():
+    day = date(2026, 7, 1)
+    template = Template("{% load anbud %}{{ d|oslo_date }}")
+    with translation.override("en"):
+        assert format_oslo(day, "date") == format_day(day) == "1 July 2026"
+        assert template.render(Context({"d": day})) == "1 July 2026"
+        # Before: the day went through parse_moment as 00:00 UTC, i.e. 02:00 in Oslo.
+        assert format_oslo(day, "short") == "01.07.2026 12:00"
+    with translation.override("nb"):
+        assert template.render(Context({"d": day})) == "1. juli 2026"

@@ -26,12 +26,13 @@ def _interval(entry: dict[str, Any]) -> float:
     """Seconds from now to the entry's next run: its interval, or for a crontab the time left
     until its next time of day (CELERY_TIMEZONE)."""
     schedule = entry["schedule"]
-    if hasattr(schedule, "remaining_estimate"):
+    if _is_crontab(entry):
         return max(1.0, schedule.remaining_estimate(schedule.now()).total_seconds())
     return float(schedule.total_seconds() if hasattr(schedule, "total_seconds") else schedule)
 
 
 def _is_crontab(entry: dict[str, Any]) -> bool:
+    """A time-of-day entry (celery's crontab), as against a fixed interval."""
     return hasattr(entry["schedule"], "remaining_estimate")
 
 
