@@ -129,24 +129,28 @@ def test_from_opened_bids_to_the_award_notice_and_the_protocol(
         block.get_by_label("Meets the requirement").check()
         block.get_by_label("Reason").fill("Årsregnskapene viser sunn økonomi.")
         block.get_by_label("Document in the bid").select_option("tilbud.pdf")
-        block.get_by_role("button", name="Record the verdict").click()
+        with page1.expect_navigation():
+            block.get_by_role("button", name="Record the verdict").click()
         page1.wait_for_selector(".message--success")
     assert_no_serious_violations(page1, where="bid page, assessed")
     page.goto(f"{lot}/")
     assert_no_serious_violations(page, where="qualification")
-    page.locator("#complete-qualification").click()
+    with page.expect_navigation():
+        page.locator("#complete-qualification").click()
     page.wait_for_selector(".message--success")
     evaluation = LotEvaluation.objects.get(notice=notice, lot_number=0)
     assert evaluation.status == EvaluationStatus.SCORING
 
     # 1. Prices: the first from the bid's price form, the second entered by hand.
     page.goto(f"{lot}/prices/")
-    page.get_by_role("button", name=f"Read prices.json from {suppliers[0]}").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Read prices.json from {suppliers[0]}").click()
     page.wait_for_selector(".message--success")
     page.get_by_label(f"Price of {suppliers[1]} for Pris (NOK)").fill("1 390 000")
     row = page.locator(f"#price-{tender.bids[1].pk}-{criteria['price'].pk}")
     row.get_by_label("Read from the file").select_option("prisskjema.pdf")
-    row.get_by_role("button", name="Save the price").click()
+    with page.expect_navigation():
+        row.get_by_role("button", name="Save the price").click()
     page.wait_for_selector(".message--success")
     assert_no_serious_violations(page, where="prices")
 
@@ -169,7 +173,8 @@ def test_from_opened_bids_to_the_award_notice_and_the_protocol(
             page1.locator(f"#{anchor}-points").fill(agreed.get((name, i), "6"))
             page1.locator(f"#{anchor}-justification").fill(
                 "Komiteen ble enig etter å ha lest begrunnelsene sammen.")
-            page1.locator(f"#{anchor}").get_by_role("button", name="Save the consensus").click()
+            with page1.expect_navigation():
+                page1.locator(f"#{anchor}").get_by_role("button", name="Save the consensus").click()
             page1.wait_for_selector(".message--success")
     assert ConsensusScore.objects.count() == 4
     look(page1, "1_consensus")

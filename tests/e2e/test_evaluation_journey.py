@@ -120,14 +120,16 @@ def test_two_members_score_blind_agree_and_the_ranking_appears(
         block.get_by_label("Meets the requirement").check()
         block.get_by_label("Reason").fill("Årsregnskapene viser sunn økonomi.")
         block.get_by_label("Document in the bid").select_option("tilbud.pdf")
-        block.get_by_role("button", name="Record the verdict").click()
+        with page1.expect_navigation():
+            block.get_by_role("button", name="Record the verdict").click()
         page1.wait_for_selector(".message--success")
     assert RequirementAssessment.objects.filter(verdict="pass").count() == 3
     page.goto(f"{lot}/")
     assert page.locator("#qualification-matrix .verdict--pass").count() == 3
     assert_no_serious_violations(page)
     shot(page, "0_qualification")
-    page.locator("#complete-qualification").click()
+    with page.expect_navigation():
+        page.locator("#complete-qualification").click()
     page.wait_for_selector(".message--success")
     evaluation = LotEvaluation.objects.get(notice=notice, lot_number=0)
     assert evaluation.status == EvaluationStatus.SCORING
@@ -136,14 +138,16 @@ def test_two_members_score_blind_agree_and_the_ranking_appears(
     officer_ctx = signed_in(browser, base, officer)
     page = new_page(officer_ctx)
     page.goto(f"{lot}/prices/")
-    page.get_by_role("button", name=f"Read prices.json from {suppliers[0]}").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Read prices.json from {suppliers[0]}").click()
     page.wait_for_selector(".message--success")
     for i, amount in ((1, "1 100 000"), (2, "980 000,50")):
         page.get_by_label(f"Price of {suppliers[i]} for Pris (NOK)").fill(amount)
         row = page.locator(f"#price-{tender.bids[i].pk}-{criteria['price'].pk}")
         row.get_by_label("Read from the file").select_option("prisskjema.pdf")
         row.get_by_label("Where in the file (optional)").fill("side 2, sum eks. mva.")
-        row.get_by_role("button", name="Save the price").click()
+        with page.expect_navigation():
+            row.get_by_role("button", name="Save the price").click()
         page.wait_for_selector(".message--success")
     assert PriceEntry.objects.count() == 3
     assert "NOK 980,000.50" in page.content()
@@ -154,7 +158,8 @@ def test_two_members_score_blind_agree_and_the_ranking_appears(
     assert page1.locator("#blind-banner").is_visible()
     fill_sheet(page1, suppliers, points_criteria, {(0, 0): "9", (1, 0): "4", (2, 0): "6"},
                MEMBER_1_REASON)
-    page1.get_by_role("button", name="Save draft").click()
+    with page1.expect_navigation():
+        page1.get_by_role("button", name="Save draft").click()
     page1.wait_for_selector(".message--success")
     assert page1.get_by_label(f"Points for {suppliers[0]} on {points_criteria[0]}",
                               exact=True).input_value() == "9.00"
@@ -198,7 +203,8 @@ def test_two_members_score_blind_agree_and_the_ranking_appears(
             page1.locator(f"#{anchor}-points").fill(agreed.get((i, j), "6"))
             page1.locator(f"#{anchor}-justification").fill(
                 "Komiteen ble enig etter å ha lest begrunnelsene sammen.")
-            page1.locator(f"#{anchor}").get_by_role("button", name="Save the consensus").click()
+            with page1.expect_navigation():
+                page1.locator(f"#{anchor}").get_by_role("button", name="Save the consensus").click()
             page1.wait_for_selector(".message--success")
     assert ConsensusScore.objects.count() == 6
     page1.get_by_role("link", name="Go to the ranking").click()

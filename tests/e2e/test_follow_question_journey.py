@@ -107,7 +107,8 @@ def test_a_supplier_follows_asks_and_hears_the_answer(live_server, browser):
     page.get_by_label("Answer (required)").fill("About 2,000 hours a year.")
     page.get_by_label("Everyone (published anonymised, sent to followers)").check()
     shot(page, "i4-03-queue-en")
-    page.get_by_role("button", name="Send answer").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send answer").click()
     page.wait_for_selector(".message--success")
     question.refresh_from_db()
     assert question.status == QuestionStatus.ANSWERED

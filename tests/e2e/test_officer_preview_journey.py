@@ -67,7 +67,8 @@ def test_the_officer_converts_the_type_names_a_committee_and_the_members_are_tol
     assert page.locator("#publish-button").is_disabled()
     shot(page, "1_type_does_not_fit")
     assert_no_serious_violations(page)
-    page.locator("#convert-kind").click()
+    with page.expect_navigation():
+        page.locator("#convert-kind").click()
     page.wait_for_selector(".message--success")
     assert page.get_by_role("heading", name="Klar til publisering").is_visible()
     draft.refresh_from_db()
@@ -81,7 +82,8 @@ def test_the_officer_converts_the_type_names_a_committee_and_the_members_are_tol
     page.wait_for_url(f"**/bids/notices/{draft.pk}/committee/")
     for member in members:
         page.locator(f"#member-{member.pk}").check()
-    page.get_by_role("button", name="Lagre komiteen").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lagre komiteen").click()
     page.wait_for_selector(".message--success")
     shot(page, "3_committee_named")
 
