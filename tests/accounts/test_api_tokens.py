@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -101,7 +102,7 @@ def test_it_refuses_an_expired_token(api_for, officer, settings):
 
 
 def test_an_expired_token_is_deleted_when_presented_and_the_rest_when_a_token_is_made(
-        api_for, officer, settings):
+        api_for: Any, officer: User) -> None:
     first = _sign_in(api_for, officer, "Laptop").json()
     second = _sign_in(api_for, officer, "Script").json()
     ApiToken.objects.filter(user=officer).update(expiry=timezone.now() - timedelta(seconds=1))
@@ -117,7 +118,7 @@ def test_an_expired_token_is_deleted_when_presented_and_the_rest_when_a_token_is
     assert _client_with(api_for, third["token"]).get("/api/me/").status_code == 200
 
 
-def test_a_token_costs_one_query_to_check(api_for, officer):
+def test_a_token_costs_one_query_to_check(api_for: Any, officer: User) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
