@@ -248,6 +248,8 @@ def api_token_create(*, user: User, name: str = "",
         raise ApplicationError(_("A token name has at most 100 characters."),
                                fields={"name": [_("At most 100 characters.")]})
     limit = settings.ANBUD_API_TOKENS_PER_USER
+    # Expired tokens are refused when presented (accounts.authentication); here they go.
+    ApiToken.objects.filter(user=user, expiry__lte=now).delete()
     if ApiToken.objects.filter(user=user, expiry__gt=now).count() >= limit:
         raise ApplicationError(
             _("You already have %(limit)s API tokens. Revoke one you no longer use first.")

@@ -12,14 +12,23 @@ What it does, in one run:
 3. baseline: the clients POST the same number of blobs of the same sealed size to the plain
    endpoint (stores the bytes, nothing else);
 4. the rush: each client, for each of its bids, starts a submission, seals the bid with
-   crypto/ to the issued manifest and context (as the browser or the CLI does), uploads it
-   (PUT parts of at most --part-size, each with its SHA-256) and finalises with the sealed
-   shares in the same request (three requests a bid; `--separate-shares`: the older four,
-   shares first); the receipt is verified offline with the key from /api/keys/ and checked
-   against the client's digest;
-5. baseline again, and reports successes, errors, latency percentiles (whole bid and the
-   finalise call), receipts verified, throughput relative to the mean of the baselines, and
-   the gunicorn workers' resident memory (sampled every 0.1 s, and each worker's VmHWM).
+   crypto/ to the issued manifest and context (as the browser or the CLI does), and sends
+   the whole sealed blob with its SHA-256, the digest and the sealed shares in one request
+   (PUT .../blob: two requests a bid). `--parts`: PUT parts of at most --part-size, then
+   finalise with the shares (three requests; also what a blob larger than --part-size
+   takes); `--separate-shares`: the older four, shares first. Each receipt is verified
+   offline with the key from /api/keys/ and checked against the client's digest;
+5. waits until the Celery worker has e-mailed every receipt (with `--eager-tasks` the web
+   workers did it in the request), then the baseline again; reports successes, errors,
+   latency percentiles (whole bid and the finalise call), receipts verified, throughput
+   relative to the mean of the baselines (also counting the wait for the e-mails), the CPU
+   time of the gunicorn workers and of the Celery worker per item, and the gunicorn
+   workers' resident memory (sampled every 0.1 s, and each worker's VmHWM).
+
+Celery: by default as in production, through Redis (`--redis`, a database of its own that
+is flushed) to a Celery worker of 2 processes on the same two cores; the receipt e-mail and
+inbox message are then not built in the web request. `--eager-tasks` runs them in the web
+workers after the commit, as the bench did before.
 
 Sealing is client work (the browser's or the CLI's), and the plain baseline does none, so by
 default it is kept out of the timed phases, as the server never sees it: phase 1 (timed)
@@ -226,7 +235,8 @@ def seal_parts(started: dict[str, Any], plaintext: bytes, part_size: int) -> Sea
 
 
 def one_bid(client: Client, notice: int, plaintext: bytes,
-            separate_shares: bool = False, part_size: int = 64 * MiB) -> Outcome:
+            separate_shares: bool = False, part_size: int = 64 * MiB,
+            combined: bool = False) -> Outcome:
     """Inline sealing (--seal-inline): start, seal, upload, finalise, all timed."""
     began = time.perf_counter()
     base = f"/api/notices/{notice}/submissions/"
@@ -235,15 +245,39 @@ def one_bid(client: Client, notice: int, plaintext: bytes,
         return Outcome(False, time.perf_counter() - began, error=f"start {status} {started}")
     sealed = seal_parts(started, plaintext, part_size)
     outcome = upload_and_finalise(client, notice, started["id"], sealed, separate_shares,
-                                  part_size)
+                                  part_size, combined)
     outcome.latency += outcome.started - began if outcome.started else 0.0
     return outcome
 
 
+def blob_body(finalize: dict[str, Any], blob: bytes) -> tuple[str, bytes]:
+    """The multipart/form-data body of PUT .../blob: the finalise document, then the blob."""
+    boundary = secrets.token_hex(16)
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"finalize\"\r\n"
+            f"Content-Type: application/json\r\n\r\n{json.dumps(finalize)}\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"blob\"; "
+            f"filename=\"bid.etb1\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+    return (f"multipart/form-data; boundary={boundary}",
+            b"".join([head.encode(), blob, f"\r\n--{boundary}--\r\n".encode()]))
+
+
 def upload_and_finalise(client: Client, notice: int, sid: str, sealed: Sealed,
-                        separate_shares: bool, part_size: int) -> Outcome:
+                        separate_shares: bool, part_size: int,
+                        combined: bool = False) -> Outcome:
     began = time.perf_counter()
     base = f"/api/notices/{notice}/submissions/"
+    if combined and len(sealed.part_hashes) == 1:
+        # One request: the whole blob and the finalise document (two requests a bid).
+        content_type, payload = blob_body({**sealed.digest, **sealed.shares}, sealed.blob)
+        status, raw = client.request("PUT", f"{base}{sid}/blob", payload, {
+            "Content-Type": content_type,
+            "X-Content-SHA256": sealed.part_hashes[0]})
+        end = time.perf_counter()
+        if status != 201:
+            return Outcome(False, end - began, end - began,
+                           error=f"blob {status} {raw[:300]!r}", started=began)
+        return Outcome(True, end - began, end - began, receipt=json.loads(raw),
+                       digest=sealed.digest, started=began)
     view = memoryview(sealed.blob)
     for index, sha in enumerate(sealed.part_hashes):
         status, raw = client.request(
@@ -270,7 +304,8 @@ def upload_and_finalise(client: Client, notice: int, sid: str, sealed: Sealed,
 
 
 def run_presealed(port: int, tokens: list[str], total: int, notice: int, plaintext: bytes,
-                  separate_shares: bool, part_size: int) -> tuple[list[Outcome], float]:
+                  separate_shares: bool, part_size: int,
+                  combined: bool = False) -> tuple[list[Outcome], float]:
     """Phase 1 (timed): every client starts its bids. Sealing (not timed). Phase 2 (timed):
     every client uploads and finalises its bids, in the order it started them."""
     base = f"/api/notices/{notice}/submissions/"
@@ -304,7 +339,7 @@ def run_presealed(port: int, tokens: list[str], total: int, notice: int, plainte
                 try:
                     outcome = upload_and_finalise(client, notice, started["id"],
                                                   sealed[started["id"]], separate_shares,
-                                                  part_size)
+                                                  part_size, combined)
                 except Exception as exc:
                     outcome = Outcome(False, 0.0, error=f"{type(exc).__name__}: {exc}")
                 outcome.latency += start_latency
@@ -457,6 +492,38 @@ class MemorySampler(threading.Thread):
                 "worker_cpu_s_by_phase": cpu}
 
 
+def wait_for_receipt_mails(expected: int, timeout: float) -> int:
+    """Wait until `expected` receipt messages have been e-mailed; returns how many were."""
+    from notices.following.models import InboxKind, InboxMessage
+
+    deadline = time.perf_counter() + timeout
+    sent = 0
+    while time.perf_counter() < deadline:
+        sent = InboxMessage.objects.filter(kind=InboxKind.RECEIPT,
+                                           emailed_at__isnull=False).count()
+        if sent >= expected:
+            break
+        time.sleep(0.05)
+    return sent
+
+
+def worker_cpu(process: subprocess.Popen[bytes] | None) -> float:
+    """CPU seconds (user + system) of the Celery worker and its children so far."""
+    if process is None:
+        return 0.0
+    import psutil
+
+    total = 0.0
+    root = psutil.Process(process.pid)
+    for proc in [root, *root.children(recursive=True)]:
+        try:
+            times = proc.cpu_times()
+            total += times.user + times.system
+        except psutil.Error:
+            continue
+    return total
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -481,13 +548,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seal-inline", action="store_true",
                         help="seal each bid inside the timed run, between its start and its "
                         "upload (the older measurement), instead of between two timed phases")
+    parser.add_argument("--parts", action="store_true",
+                        help="upload with PUT parts, then POST finalise (3 requests a bid) "
+                        "even when the blob fits one part; by default a bid of one part is "
+                        "sent with PUT .../blob (blob and finalise in one request: 2 a bid)")
     parser.add_argument("--part-size", default="64M",
                         help="upload parts of at most this size (the server's limit: 64M)")
+    parser.add_argument("--eager-tasks", action="store_true",
+                        help="run Celery tasks (the receipt e-mail and inbox message) eagerly "
+                        "in the web workers, as the bench did before; by default they go "
+                        "through Redis (--redis) to a Celery worker (2 processes, the default "
+                        "of deploy/prod.sh) on the same machine, as in production")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/11",
+                        help="broker for the Celery worker (this database is flushed)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
     size = parse_size(args.size)
     part_size = parse_size(args.part_size)
+    combined = not args.parts and not args.separate_shares
     data_dir = Path(tempfile.mkdtemp(prefix="anbud-rush-"))
     env = {**os.environ, "DATABASE_URL": args.database, "ANBUD_DATA_DIR": str(data_dir),
            "DJANGO_SETTINGS_MODULE": "backend.settings.base", "ANBUD_BENCH_PLAIN_UPLOAD": "1",
@@ -495,6 +574,11 @@ def main(argv: list[str] | None = None) -> int:
            # Persistent database connections, as a production deployment runs.
            "DB_CONN_MAX_AGE": os.environ.get("DB_CONN_MAX_AGE", "60")}
     env.pop("REDIS_URL", None)
+    if not args.eager_tasks:
+        import redis
+
+        redis.Redis.from_url(args.redis).flushdb()  # no task of an earlier run
+        env["REDIS_URL"] = args.redis
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "ANBUD_DATA_DIR",
                                              "DJANGO_SETTINGS_MODULE",
                                              "ANBUD_BENCH_PLAIN_UPLOAD", "LOG_LEVEL")})
@@ -512,6 +596,14 @@ def main(argv: list[str] | None = None) -> int:
          "--error-logfile", str(log_path)],
         cwd=ROOT, env=env, start_new_session=True,
         stdout=subprocess.DEVNULL)  # the console e-mail backend prints every receipt mail
+    worker = None
+    if not args.eager_tasks:
+        worker = subprocess.Popen(
+            [str(Path(sys.executable).with_name("celery")), "-A", "backend", "worker",
+             "-Q", "celery", "--concurrency", "2", "--loglevel", "WARNING",
+             "-n", f"rush-{port}@%h"],
+            cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
+            stderr=open(data_dir / "celery.log", "w"))
     try:
         for _ in range(200):
             try:
@@ -525,6 +617,15 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"gunicorn did not start; see {log_path}")
         public_key = keys["public_key"]
         tokens = setup["tokens"]
+        # Warm both workers (each loads the URLconf and the views on its first request), so
+        # neither phase pays for the imports: concurrent authenticated requests reach both.
+        warm = [threading.Thread(target=lambda t=t: [Client(port, t).json(
+            "GET", f"/api/notices/{setup['notice']}/committee") for _ in range(3)])
+            for t in tokens[:8]]
+        for thread in warm:
+            thread.start()
+        for thread in warm:
+            thread.join()
         memory = MemorySampler(server.pid)
         memory.start()
         plaintext = os.urandom(size)
@@ -534,13 +635,22 @@ def main(argv: list[str] | None = None) -> int:
         plain_a, plain_a_time = run_clients(port, tokens, args.bids,
                                             lambda c, i: one_plain(c, blob, i))
         memory.mark("rush")
+        celery_cpu_before = worker_cpu(worker)  # its start-up and idle time do not count
         if args.seal_inline:
             bids, bids_time = run_clients(port, tokens, args.bids,
                                           lambda c, i: one_bid(c, setup["notice"], plaintext,
-                                                               args.separate_shares, part_size))
+                                                               args.separate_shares, part_size,
+                                                               combined))
         else:
             bids, bids_time = run_presealed(port, tokens, args.bids, setup["notice"], plaintext,
-                                            args.separate_shares, part_size)
+                                            args.separate_shares, part_size, combined)
+        rush_end = time.perf_counter()
+        # The receipt e-mails are sent by the Celery worker, perhaps after the rush: wait
+        # until every one is sent (so the second baseline does not share the cores with them)
+        # and report how long that took.
+        drain = wait_for_receipt_mails(sum(o.ok for o in bids), timeout=600)
+        drain_s = time.perf_counter() - rush_end
+        celery_cpu = worker_cpu(worker) - celery_cpu_before
         memory.mark("plain_after")
         plain_b, plain_b_time = run_clients(port, tokens, args.bids,
                                             lambda c, i: one_plain(c, blob, i + args.bids))
@@ -564,8 +674,8 @@ def main(argv: list[str] | None = None) -> int:
         report = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%MZ"),
             "bids": args.bids, "clients": args.clients, "bid_bytes": size,
-            "requests_per_bid": (4 if args.separate_shares else 3)
-            + len(range(0, sealed_size, part_size)) - 1,
+            "requests_per_bid": 2 if combined and sealed_size <= part_size else
+            (4 if args.separate_shares else 3) + len(range(0, sealed_size, part_size)) - 1,
             "sealing": "inline (timed)" if args.seal_inline else "before phase 2 (not timed)",
             "server_rss_mib": rss,
             "load_average": os.getloadavg(),
@@ -591,6 +701,16 @@ def main(argv: list[str] | None = None) -> int:
             "worker_cpu_ms_per_plain_upload": 1000 * (
                 rss["worker_cpu_s_by_phase"].get("plain_before", 0.0)
                 + rss["worker_cpu_s_by_phase"].get("plain_after", 0.0)) / max(1, plain_ok),
+            "tasks": "eager, in the web workers" if args.eager_tasks else
+            "Redis + Celery worker, concurrency 2 (same machine)",
+            "receipt_mails_sent": drain,
+            "receipt_mails_drain_s": drain_s,
+            # Until the last receipt e-mail was sent: the rush including its notifications.
+            "bids_per_s_incl_mails": len(ok) / (bids_time + drain_s),
+            "throughput_ratio_incl_mails": len(ok) / (bids_time + drain_s) / plain_rate
+            if plain_rate else float("nan"),
+            "celery_cpu_ms_per_bid": 1000 * celery_cpu / max(1, len(ok))
+            if worker is not None else None,
             "MiB_per_s_bids": bid_rate * sealed_size / MiB,
             "MiB_per_s_plain": plain_rate * sealed_size / MiB,
         }
@@ -619,6 +739,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  error: {sample}")
         return 0 if not errors and verified == len(ok) else 1
     finally:
+        if worker is not None:
+            os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
         os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=30)

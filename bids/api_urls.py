@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(S + "parts/<int:index>", apis.SubmissionPartApi.as_view(), name="bids-part"),
     path(S + "sealed-shares", apis.SubmissionSharesApi.as_view(), name="bids-shares"),
     path(S + "finalize", apis.SubmissionFinalizeApi.as_view(), name="bids-finalize"),
+    path(S + "blob", apis.SubmissionBlobApi.as_view(), name="bids-blob"),
     path(S + "withdraw", apis.SubmissionWithdrawApi.as_view(), name="bids-withdraw"),
     path(S + "receipt", apis.SubmissionReceiptApi.as_view(), name="bids-receipt"),
     path(S + "receipt.html", apis.SubmissionReceiptHtmlApi.as_view(),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -46,6 +47,7 @@ from bids.serializers import (
     ManifestRepublishSerializer,
     ManifestVersionSerializer,
     MemberRemoveSerializer,
+    SealedBlobSerializer,
     SealedSharesSerializer,
     ServerSealedSerializer,
     SharesStoredSerializer,
@@ -429,16 +431,117 @@ class SubmissionFinalizeApi(APIView):
     )
     def post(self, request: Request, notice_id: int, submission_id: str) -> Response:
         submission = _own(request, notice_id, submission_id)
-        body = _valid(FinalizeSerializer, request)
-        shares = None
-        if "sealed_shares" in body:
-            shares = {"sealed_shares": [dict(item) for item in body.pop("sealed_shares")]}
-            for name in ("context_hash", "manifest_hash"):
-                if name in body:
-                    shares[name] = body[name]
-        body.pop("manifest_hash", None)
+        claimed, shares = _claim_and_shares(_valid(FinalizeSerializer, request))
         done = services.submission_finalize(submission=submission, by=request_user(request),
-                                            claimed=body, shares=shares)
+                                            claimed=claimed, shares=shares)
+        return Response(_signed(done.receipt), status=201)
+
+
+def _claim_and_shares(body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A checked finalise document as (the claimed digest, the shares document or None)."""
+    shares = None
+    if "sealed_shares" in body:
+        shares = {"sealed_shares": [dict(item) for item in body.pop("sealed_shares")]}
+        for name in ("context_hash", "manifest_hash"):
+            if name in body:
+                shares[name] = body[name]
+    body.pop("manifest_hash", None)
+    return body, shares
+
+
+class BlobUploadHandler(FileUploadHandler):
+    """Upload handler of the one-request route: the file part `blob` goes straight into the
+    submission's BlobUpload (stored in parts, hashed and checked on the way); nothing is
+    spooled to memory or a temporary file, and nothing is read twice."""
+
+    chunk_size = 1024 * 1024
+
+    def __init__(self, request: Any = None) -> None:
+        super().__init__(request)
+        self.upload: services.BlobUpload | None = None
+
+    def new_file(self, field_name: str, *args: Any, **kwargs: Any) -> None:
+        super().new_file(field_name, *args, **kwargs)
+        if self.upload is None or field_name != "blob" or self.upload.received:
+            raise ApplicationError(_("Send exactly one file, in the field 'blob'."),
+                                   code="bad_blob", fields={"blob": [_("One file only.")]})
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        assert self.upload is not None
+        self.upload.write(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> None:
+        assert self.upload is not None
+        self.upload.close()
+        return None
+
+
+def _finalize_document(raw: Any) -> dict[str, Any]:
+    """The `finalize` part of the one-request body, checked like POST finalize's body."""
+    if isinstance(raw, (bytes, str)):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raw = None
+    if not isinstance(raw, dict):
+        raise ApplicationError(_("Send the finalise document as JSON in the field 'finalize'."),
+                               code="invalid_body",
+                               fields={"finalize": [_("A JSON object is required.")]})
+    body = FinalizeSerializer(data=raw)
+    if not body.is_valid():
+        raise serializers.ValidationError({"finalize": body.errors})
+    return dict(body.validated_data)
+
+
+class SubmissionBlobApi(APIView):
+    """PUT the whole sealed blob and the finalise document in one request; answers with the
+    signed receipt (a bid in two requests: start, then this)."""
+
+    parser_classes = [MultiPartParser]
+
+    def initialize_request(self, request: Any, *args: Any, **kwargs: Any) -> Request:
+        # The blob streams into storage through BlobUploadHandler; nothing is spooled.
+        request.upload_handlers = [BlobUploadHandler(request)]
+        return super().initialize_request(request, *args, **kwargs)
+
+    @extend_schema(
+        summary="Upload the whole sealed blob and finalise in one request (header "
+                "X-Content-SHA256); answers with the signed receipt",
+        description=(
+            "multipart/form-data with two parts: `finalize` (JSON, the body of POST "
+            "finalize: digest and sealed shares) and `blob` (the whole sealed blob). The blob "
+            "is stored and its SHA-256 and ETB-1 digest computed as it arrives; the receipt "
+            "is issued in the same transaction that checks the deadline against the database "
+            "clock with the tender row locked, exactly as finalize does. For bids of at most "
+            "one part (`upload.part_max_bytes` of the start answer); larger bids use PUT "
+            "parts, then POST finalize. Parts uploaded before are replaced. Any refusal (a "
+            "wrong SHA-256 or digest: 400; too large: 413; after the deadline or no longer "
+            "uploading: 409) stores nothing."),
+        request={"multipart/form-data": SealedBlobSerializer},
+        parameters=[OpenApiParameter(
+            "X-Content-SHA256", str, OpenApiParameter.HEADER, required=True,
+            description="SHA-256 of the whole sealed blob, 64 hex characters.")],
+        responses={201: SignedReceiptSerializer, **errors(409, 413)},
+    )
+    def put(self, request: Request, notice_id: int, submission_id: str) -> Response:
+        submission = _own(request, notice_id, submission_id)
+        user = request_user(request)
+        sha = require_hex_sha256(request.headers.get("X-Content-SHA256"))
+        length = request.headers.get("Content-Length", "")
+        upload = services.submission_blob_open(
+            submission=submission, by=user,
+            content_length=int(length) if length.isdigit() else None)
+        handler = request._request.upload_handlers[0]
+        assert isinstance(handler, BlobUploadHandler)
+        handler.upload = upload
+        try:
+            claimed, shares = _claim_and_shares(_finalize_document(_body(request).get("finalize")))
+        except BaseException:
+            upload.discard()
+            raise
+        done = services.submission_blob_finalize(upload=upload, by=user, sha256=sha,
+                                                 claimed=claimed, shares=shares)
         return Response(_signed(done.receipt), status=201)
 
 

@@ -195,11 +195,16 @@ def _receipt(event: BidEvent, now: datetime) -> int:
     submission = event.submission
     if submission is None or event.by is None:
         return 0
-    receipt = Receipt.objects.filter(submission=submission).first()
-    if receipt is None:
+    # Read with the event (bid_event_notify): the receipt and the committee, if any.
+    try:
+        receipt = submission.receipt
+    except Receipt.DoesNotExist:
         return 0
     notice = event.notice
-    committee = Committee.objects.filter(notice=notice).first()
+    try:
+        committee: Committee | None = notice.committee
+    except Committee.DoesNotExist:
+        committee = None
     signed = {"receipt": receipt.receipt, "signature": receipt.signature}
     attachment = {"name": f"receipt-{notice.reference}-{submission.pk}.json",
                   "content_type": "application/json",
@@ -237,7 +242,8 @@ HANDLERS: dict[str, Callable[[BidEvent, datetime], int]] = {
 def bid_event_notify(*, event_id: int, now: datetime | None = None) -> int:
     """Tell whoever a bid event concerns (see HANDLERS). Idempotent; returns e-mails sent."""
     now = now or timezone.now()
-    event = (BidEvent.objects.select_related("notice__buyer", "submission__supplier", "by")
+    event = (BidEvent.objects.select_related("notice__buyer", "notice__committee",
+                                             "submission__supplier", "submission__receipt", "by")
              .filter(pk=event_id).first())
     if event is None:
         return 0

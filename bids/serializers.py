@@ -114,6 +114,18 @@ class FinalizeSerializer(DigestSerializer):
         "Optional check: the manifest hash the shares were made for."))
 
 
+class SealedBlobSerializer(serializers.Serializer):
+    """The multipart/form-data body of the one-request upload and finalise (PUT .../blob)."""
+
+    finalize = FinalizeSerializer(help_text=(
+        "The finalise document as a JSON part (Content-Type application/json): the digest "
+        "you computed and the sealed shares, exactly as for POST .../finalize."))
+    blob = serializers.FileField(help_text=(
+        "The whole sealed blob (ETB-1), at most `part_max_bytes` (see the start answer's "
+        "`upload`) and within the tender's `max_bid_bytes`. Larger bids: upload parts, "
+        "then finalise."))
+
+
 class ReceiptSerializer(serializers.Serializer):
     """Exactly the ETB-1 §9 receipt fields (crypto.receipts.RECEIPT_KEYS)."""
 

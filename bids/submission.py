@@ -46,6 +46,7 @@ from bids.models import (
 from bids.notifications import announce
 from bids.storage import (
     ConcatenatedReader,
+    HashingPartWriter,
     PartWriter,
     Readable,
     delete_folder,
@@ -63,7 +64,7 @@ from crypto.errors import EtbError
 from crypto.payload import BlobDigest, BlobVerifier
 from crypto.receipts import build_receipt, sign_receipt
 from crypto.tarstream import validate_name
-from notices.following.services import follow_create
+from notices.following.services import follow_ensure
 from notices.models import Notice, NoticeStatus
 
 log = logging.getLogger(__name__)
@@ -423,6 +424,114 @@ def submission_finalize(*, submission: Submission, by: User, claimed: Any,
         raise
 
 
+# --- upload and finalise in one request ---------------------------------------------------------
+
+class BlobUpload:
+    """The whole sealed blob of a submission, pushed in pieces as the request body arrives
+    (`submission_blob_open`): stored in parts, its SHA-256 and its ETB-1 digest computed on
+    the way, capped at the limit. Nothing is read back; nothing is recorded until
+    `submission_blob_finalize`."""
+
+    def __init__(self, submission: Submission, limit: int, too_large: str) -> None:
+        self.submission = submission
+        self._writer = HashingPartWriter(
+            submission.notice_id, str(submission.pk), int(conf.get("BID_SERVER_PART_BYTES")),
+            limit, too_large)
+        self._verifier = BlobVerifier()
+        self.received = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        try:
+            self._writer.write(data)
+            self._verifier.write(data)
+        except EtbError as exc:
+            self.discard()
+            raise _not_a_blob(exc) from None
+        except BaseException:
+            self.discard()
+            raise
+
+    def close(self) -> None:
+        self.received = True
+
+    def finish(self) -> tuple[list[tuple[int, str, str, int]], str, BlobDigest]:
+        """(parts as (index, name, sha256, size), the blob's SHA-256, its digest)."""
+        if not self.received or self._writer.total == 0:
+            raise ApplicationError(_("Send the sealed blob as the file field 'blob'."),
+                                   code="no_parts", fields={"blob": [_("Required.")]})
+        self._writer.close()
+        try:
+            digest = self._verifier.finish()
+        except EtbError as exc:
+            raise _not_a_blob(exc) from None
+        parts = [(index, name, sha, size) for index, name, size, sha in self._writer.parts]
+        return parts, self._writer.sha256.hexdigest(), digest
+
+    def discard(self) -> None:
+        self._writer.discard()
+
+
+def _not_a_blob(exc: EtbError) -> ApplicationError:
+    return ApplicationError(_("The uploaded blob is not a valid sealed bid: %(problem)s "
+                              "Nothing was submitted.") % {"problem": exc}, code=exc.code)
+
+
+def submission_blob_open(*, submission: Submission, by: User,
+                         content_length: int | None = None) -> BlobUpload:
+    """Before any byte of the body is read: may `by` send this submission's whole blob now?
+
+    The combined route takes a blob of at most one part (BID_PART_MAX_BYTES) and within the
+    tender's limit. The deadline answer here is early (the database clock, no lock), so a late
+    upload is refused before its bytes are read; the binding check is in `_commit`.
+    """
+    _require_supplier(by, submission.supplier)
+    _require_uploading(submission)
+    committee = _bids_committee(submission.notice)
+    _check_open(submission.notice)
+    part_max = int(conf.get("BID_PART_MAX_BYTES"))
+    bid_max = max_bid_bytes(committee)
+    limit = min(part_max, bid_max)
+    too_large = (_too_large_text(bid_max) if bid_max <= part_max else
+                 _("A bid sent in one request may be at most %(size)s (%(bytes)s bytes); upload "
+                   "a larger one in parts and then finalise.")
+                 % {"size": format_size(part_max), "bytes": format_number(part_max)})
+    # The multipart body carries the finalise document and framing besides the blob.
+    if content_length is not None and content_length > limit + BLOB_BODY_OVERHEAD:
+        raise TooLarge(too_large)
+    return BlobUpload(submission, limit, too_large)
+
+
+# Room for the finalise document (a few hundred bytes per committee member) and the
+# multipart framing on top of the blob itself.
+BLOB_BODY_OVERHEAD = 1024 * 1024
+
+
+def submission_blob_finalize(*, upload: BlobUpload, by: User, sha256: str, claimed: Any,
+                             shares: Any = None, now: datetime | None = None) -> Finalised:
+    """Finalise the blob received by `upload` in the same request: checked against the
+    SHA-256 and the digest the client sent, then recorded and sealed in exactly as
+    `submission_finalize` does (tender row locked, database clock, log entry, signed receipt,
+    one transaction). Any refusal deletes what was stored and changes nothing else."""
+    submission = upload.submission
+    try:
+        cleaned = _clean_shares(submission, shares) if shares is not None else None
+        parts, whole, digest = upload.finish()
+        if whole != sha256:
+            raise ApplicationError(_("The blob arrived damaged: its SHA-256 does not match the "
+                                     "checksum you sent. Nothing was submitted; send it "
+                                     "again."), code="checksum_mismatch")
+        _check_claim(digest, claimed, submission)
+        return _commit(submission, digest, parts, by=by, now=now, shares=cleaned,
+                       notice=submission.notice, record_parts=True)
+    except DeadlinePassed as late:
+        upload.discard()
+        _record_late(submission, by=by, deadline=late.deadline)
+        raise
+    except BaseException:
+        upload.discard()
+        raise
+
+
 def _record_late(submission: Submission, *, by: User | None,
                  deadline: datetime | None = None) -> None:
     """A refused late finalisation, for the opening protocol. Written after the rollback of
@@ -440,22 +549,34 @@ def _record_late(submission: Submission, *, by: User | None,
 def _commit(submission: Submission, digest: BlobDigest,
             parts: list[tuple[int, str, str, int]], *, by: User,
             now: datetime | None, shares: list[tuple[str, str]] | None = None,
-            notice: Notice | None = None) -> Finalised:
-    """`notice`: the tender as read before (for following it; the lock reads it again)."""
+            notice: Notice | None = None, record_parts: bool = False) -> Finalised:
+    """`notice`: the tender as read before (for following it; the lock reads it again).
+
+    `record_parts`: `parts` were stored by this request (the combined upload and finalise
+    route) and are recorded here, under the locks, replacing any parts uploaded before;
+    otherwise `parts` is what was verified and must still be what the database holds."""
+    replaced: list[str] = []
     with transaction.atomic():
         # The bidder follows the notice from now on, and hears of its receipt (attached).
         # In this transaction (no receipt, no follow), but before the tender lock is taken:
         # nothing here needs it.
         known = notice or submission.notice
         if known.status == NoticeStatus.PUBLISHED:  # otherwise refused below, under the lock
-            follow_create(user=by, notice=known, now=now)
+            # `by` acts for the supplier (checked by the caller, _require_supplier).
+            follow_ensure(bidder=by, notice=known, now=now)
         notice = Notice.objects.select_for_update().get(pk=submission.notice_id)
         clock = _check_open(notice)  # the database clock, with the tender row locked
         now = now or clock
         status = (Submission.objects.select_for_update().filter(pk=submission.pk)
                   .values_list("status", flat=True).get())
         _require_uploading(submission, status)
-        if _parts_fingerprint(submission) != parts:
+        if record_parts:
+            replaced = _drop_parts(submission, keep_shares=True)
+            UploadPart.objects.bulk_create(
+                [UploadPart(submission=submission, index=index, size=size, sha256=sha,
+                            storage_name=name, received_at=now)
+                 for index, name, sha, size in parts])
+        elif _parts_fingerprint(submission) != parts:
             raise Conflict(_("Parts changed while the bid was being finalised; finalise "
                              "again."))
         if shares is not None:
@@ -490,12 +611,17 @@ def _commit(submission: Submission, digest: BlobDigest,
             bidder=submission.supplier.identifier, digest=digest, received_at=clock,
             sealing=submission.sealing, log_index=entry.index)
         signed = sign_receipt(receipt_body, platform_signing_key())
+        event_data: dict[str, Any] = {}
+        if shares is not None:
+            event_data["key_ids"] = [k for k, _v in shares]
+        if record_parts:  # received with the finalisation: the parts are part of this event
+            event_data["parts"] = [{"index": index, "size": size, "sha256": sha}
+                                   for index, _name, sha, size in parts]
         sealed_event = submission_flip(
             submission, SubmissionStatus.UPLOADING, SubmissionStatus.SEALED, by=by, at=now,
             savepoint=False, size=digest.size, chunks=digest.chunks, root=digest.root.hex(),
             header_hash=digest.header_hash.hex(), received_at=clock, log_index=entry.index,
-            blob_name=f"bids/{notice.pk}/{submission.pk}/",
-            data={"key_ids": [k for k, _v in shares]} if shares is not None else None)
+            blob_name=f"bids/{notice.pk}/{submission.pk}/", data=event_data or None)
         receipt = Receipt.objects.create(submission=submission, receipt=signed["receipt"],
                                          signature=signed["signature"],
                                          public_key=platform_public_key_hex(), issued_at=clock)
@@ -503,6 +629,12 @@ def _commit(submission: Submission, digest: BlobDigest,
         # the tree size known from the entry just appended.
         sth_after_append(at=clock, last=entry)
         announce(sealed_event)
+    if replaced:  # parts uploaded before, replaced by the ones recorded with the receipt
+        def _delete_replaced() -> None:
+            for name in replaced:
+                delete_quietly(name)
+
+        transaction.on_commit(_delete_replaced)
     return Finalised(submission=submission, receipt=receipt, superseded=superseded)
 
 
@@ -544,11 +676,13 @@ def submission_withdraw(*, submission: Submission, by: User,
     return submission
 
 
-def _drop_parts(submission: Submission) -> list[str]:
+def _drop_parts(submission: Submission, *, keep_shares: bool = False) -> list[str]:
     names = list(UploadPart.objects.filter(submission=submission)
                  .values_list("storage_name", flat=True))
-    UploadPart.objects.filter(submission=submission).delete()
-    SealedShare.objects.filter(submission=submission).delete()
+    if names:
+        UploadPart.objects.filter(submission=submission).delete()
+    if not keep_shares:
+        SealedShare.objects.filter(submission=submission).delete()
     return names
 
 

@@ -593,6 +593,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("bids-part", "put"): BIDDER_API,
     ("bids-shares", "post"): BIDDER_API,
     ("bids-finalize", "post"): BIDDER_API,
+    ("bids-blob", "put"): BIDDER_API,
     ("bids-withdraw", "post"): BIDDER_API,
     ("bids-receipt", "get"): BIDDER_API,
     ("bids-receipt-html", "get"): BIDDER_API,

@@ -69,6 +69,15 @@ def follow_create(*, user: User, notice: Notice,
     return follow, created
 
 
+def follow_ensure(*, bidder: User, notice: Notice, now: datetime | None = None) -> None:
+    """The bidder follows the notice (a bid's finalisation): one INSERT that does nothing if
+    the follow exists, no savepoint. The caller has checked that `bidder` acts for a
+    supplier on this published notice (bids.submission); otherwise use follow_create."""
+    Follow.objects.bulk_create([Follow(user=bidder, notice=notice,
+                                       created_at=now or timezone.now())],
+                               ignore_conflicts=True)
+
+
 @transaction.atomic
 def follow_delete(*, user: User, notice: Notice) -> bool:
     deleted, _rows = Follow.objects.filter(user=user, notice=notice).delete()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -98,6 +99,36 @@ def test_it_refuses_an_expired_token(api_for, officer, settings):
     assert token.expiry - token.created == timedelta(days=settings.ANBUD_API_TOKEN_DAYS)
     ApiToken.objects.filter(pk=token.pk).update(expiry=timezone.now() - timedelta(seconds=1))
     assert _client_with(api_for, body["token"]).get("/api/me/").status_code == 401
+
+
+def test_an_expired_token_is_deleted_when_presented_and_the_rest_when_a_token_is_made(
+        api_for: Any, officer: User) -> None:
+    first = _sign_in(api_for, officer, "Laptop").json()
+    second = _sign_in(api_for, officer, "Script").json()
+    ApiToken.objects.filter(user=officer).update(expiry=timezone.now() - timedelta(seconds=1))
+    # Presented: refused and deleted; the other expired one is not read on this request.
+    assert _client_with(api_for, first["token"]).get("/api/me/").status_code == 401
+    assert list(ApiToken.objects.filter(user=officer).values_list("name", flat=True)) == [
+        "Script"]
+    # Swept when the user makes a new token; the new one works.
+    third = _sign_in(api_for, officer, "New laptop").json()
+    assert list(ApiToken.objects.filter(user=officer).values_list("name", flat=True)) == [
+        "New laptop"]
+    assert _client_with(api_for, second["token"]).get("/api/me/").status_code == 401
+    assert _client_with(api_for, third["token"]).get("/api/me/").status_code == 200
+
+
+def test_a_token_costs_one_query_to_check(api_for: Any, officer: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    body = _sign_in(api_for, officer, "Laptop").json()
+    _sign_in(api_for, officer, "Other")
+    client = _client_with(api_for, body["token"])
+    client.get("/api/me/")  # records its last use (once an interval)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/me/").status_code == 200
+    assert sum('"accounts_apitoken"' in q["sql"] for q in queries.captured_queries) == 1
 
 
 def test_it_revokes_all_tokens_when_the_password_is_reset(client, api_for, officer):
