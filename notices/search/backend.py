@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 
 Sort = Literal["relevance", "published", "deadline"]
 Phase = Literal["", "planning", "competition", "result"]
@@ -28,9 +28,10 @@ RESULT_KINDS = ("can", "veat")
 COMPETITION_KINDS = ("cn", "national", "voluntary")
 
 
-@dataclass(frozen=True)
-class IndexDoc:
-    """What the engine knows of one public notice. Built from the database (documents.py)."""
+class IndexDoc(NamedTuple):
+    """What the engine knows of one public notice. Built from the database (documents.py).
+    A named tuple rather than a frozen dataclass: an index rebuild makes a million of them,
+    and a tuple is made in a fifth of the time."""
 
     id: int
     reference: str
