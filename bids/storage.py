@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.utils.translation import gettext as _
 
@@ -193,47 +192,19 @@ class PartWriter:
 
 
 class HashingPartWriter(PartWriter):
-    """A PartWriter that also takes the SHA-256 of everything written (the whole blob) and of
-    each part on the way in, so nothing is hashed or read twice (the combined upload and
-    finalise route). Holds at most one part of `part_bytes` in memory."""
+    """A PartWriter that also takes the SHA-256 of everything written (the whole blob) on the
+    way in; each part's own SHA-256 is taken as it is stored, so nothing is read back (the
+    combined upload and finalise route). Holds at most one part of `part_bytes` in memory."""
 
     def __init__(self, notice_id: int, submission_id: str, part_bytes: int,
                  max_total: int, too_large: str) -> None:
         super().__init__(notice_id, submission_id, part_bytes, max_total, too_large)
         self.sha256 = hashlib.sha256()
-        self._part_sha = hashlib.sha256()
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
-        view = memoryview(data).cast("B")
-        length = len(view)
-        self.total += length
-        if self.total > self._max_total:
-            raise TooLarge(self._too_large)
-        self.sha256.update(view)
-        while view:
-            take = min(self._part_bytes - len(self._buf), len(view))
-            piece = view[:take]
-            self._buf += piece
-            self._part_sha.update(piece)
-            view = view[take:]
-            if len(self._buf) == self._part_bytes:
-                self._flush()
+        length = super().write(data)
+        self.sha256.update(data)
         return length
-
-    def _flush(self) -> None:
-        if not self._buf:
-            return
-        index = len(self.parts)
-        name = new_part_name(self._notice_id, self._submission_id, index)
-        size, digest = len(self._buf), self._part_sha.hexdigest()
-        try:
-            stored = storage().save(name, ContentFile(bytes(self._buf)))
-        except BaseException:
-            delete_quietly(name)
-            raise
-        self._buf.clear()
-        self._part_sha = hashlib.sha256()
-        self.parts.append((index, stored, size, digest))
 
 
 def require_hex_sha256(value: str | None) -> str:
