@@ -438,16 +438,7 @@ class MemorySampler(threading.Thread):
 
     def cpu(self) -> float:
         """CPU seconds (user + system) the workers have used so far."""
-        import psutil
-
-        total = 0.0
-        for worker in self.master.children():
-            try:
-                times = worker.cpu_times()
-                total += times.user + times.system
-            except psutil.Error:
-                continue
-        return total
+        return cpu_seconds(self.master.children())
 
     def sample(self) -> dict[str, float]:
         import psutil
@@ -513,9 +504,17 @@ def worker_cpu(process: subprocess.Popen[bytes] | None) -> float:
         return 0.0
     import psutil
 
-    total = 0.0
     root = psutil.Process(process.pid)
-    for proc in [root, *root.children(recursive=True)]:
+    return cpu_seconds([root, *root.children(recursive=True)])
+
+
+def cpu_seconds(processes: list[Any]) -> float:
+    """CPU seconds (user + system) of `processes` (psutil) so far; one that has ended counts
+    nothing."""
+    import psutil
+
+    total = 0.0
+    for proc in processes:
         try:
             times = proc.cpu_times()
             total += times.user + times.system
