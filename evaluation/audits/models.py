@@ -127,6 +127,14 @@ class Audit(models.Model):
     def __str__(self) -> str:
         return f"audit {self.pk} of plan {self.plan_id}"
 
+    @property
+    def stage_label(self) -> str:
+        """The status as the pages name it: a planned audit with a recorded finding is under
+        way, though it stays `planned` until the buyer completes or cancels it."""
+        if self.status == AuditStatus.PLANNED and self.findings.exists():
+            return str(_("In progress"))
+        return str(self.get_status_display())
+
 
 class Finding(models.Model):
     audit = models.ForeignKey(Audit, on_delete=models.PROTECT, related_name="findings")

@@ -68,3 +68,14 @@ def fits(page: Any) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     client = page.evaluate("document.documentElement.clientWidth")
     assert width <= client + 1, f"{page.url}: {width} px wide at {client} px"
+
+
+def fill_sheet(page: Any, suppliers: list[str], criteria: list[str],
+               points: dict[tuple[int, int], str], reason: str) -> None:
+    """Fill a member's scoring sheet: `points[(supplier, criterion)]` (6 where not given) and
+    the same reason on every cell."""
+    for j, criterion in enumerate(criteria):
+        for i, supplier in enumerate(suppliers):
+            page.get_by_label(f"Points for {supplier} on {criterion}", exact=True).fill(
+                points.get((i, j), "6"))
+            page.get_by_label(f"Reason for {supplier} on {criterion}", exact=True).fill(reason)

@@ -47,8 +47,7 @@ from tests.bids.test_opening import pass_deadline, send, setup_tender, submit
 from tests.conftest import make_org, make_user
 from tests.e2e import chromium
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.chromium import fits, needs_chromium, new_page, signed_in
-from tests.e2e.test_evaluation_journey import fill_sheet
+from tests.e2e.chromium import fill_sheet, fits, needs_chromium, new_page, signed_in
 from tests.evaluation.scores.conftest import PRICES_JSON, SUPPLIERS, add_criteria
 
 pytestmark = [pytest.mark.e2e, needs_chromium]

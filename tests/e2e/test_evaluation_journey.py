@@ -35,7 +35,7 @@ from tests.bids.test_opening import pass_deadline, send, setup_tender, submit
 from tests.conftest import make_org, make_user
 from tests.e2e import chromium
 from tests.e2e.axe import assert_no_serious_violations
-from tests.e2e.chromium import needs_chromium, new_page, signed_in
+from tests.e2e.chromium import fill_sheet, needs_chromium, new_page, signed_in
 from tests.evaluation.scores.conftest import (
     PRICES_JSON,
     SUPPLIERS,
@@ -51,15 +51,6 @@ MEMBER_2_REASON = "Medlem 2: planen er generell og mangler konkrete tiltak for a
 
 def shot(page: Any, name: str) -> None:
     chromium.shot(page, f"evaluation_{name}")
-
-
-def fill_sheet(page: Any, suppliers: list[str], criteria: list[str],
-               points: dict[tuple[int, int], str], reason: str) -> None:
-    for j, criterion in enumerate(criteria):
-        for i, supplier in enumerate(suppliers):
-            page.get_by_label(f"Points for {supplier} on {criterion}", exact=True).fill(
-                points.get((i, j), "6"))
-            page.get_by_label(f"Reason for {supplier} on {criterion}", exact=True).fill(reason)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -109,3 +109,29 @@ def test_it_refuses_a_deadline_that_has_come_and_a_step_out_of_order(
         services.sanction_impose(audit=audit, by=owner, kind="change_subcontractor",
                                  reason="Brudd.")
     assert "details" in caught.value.fields
+
+
+@pytest.mark.parametrize(("language", "planned_word", "underway_word"),
+                         [("en", "Planned", "In progress"), ("nb", "Planlagt", "Pågår")])
+def test_the_audit_page_calls_a_planned_audit_with_a_finding_in_progress(
+        audit_world: AuditWorld, language: str, planned_word: str, underway_word: str) -> None:
+    from django.test import Client
+
+    owner = audit_world.users["owner"]
+    audit = planned(audit_world)
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(owner)
+
+    def status_shown() -> str:
+        page = client.get(f"/audits/{audit.pk}/").content.decode()
+        start = page.index('id="audit-status">') + len('id="audit-status">')
+        return page[start:page.index("</dd>", start)]
+
+    assert status_shown() == planned_word
+    services.finding_record(audit=audit, by=owner, severity="minor",
+                            description="Mangler rutine for verneutstyr.")
+    assert status_shown() == underway_word
+    audit.refresh_from_db()
+    assert audit.status == AuditStatus.PLANNED  # the word changes, the status does not
+    services.audit_complete(audit=audit, by=owner, completed_on=TODAY, summary="Ett avvik.")
+    assert status_shown() == ("Completed" if language == "en" else "Gjennomført")
