@@ -84,9 +84,13 @@ def _opened_bids(notice: Notice, bidders: list[Organization], *, at: datetime
                                        published_at=notice.published_at or at)
     # The rows start where a real bid and opening start; the statuses move along the
     # transitions modules' edges, each with its event, at the times they would have.
+    # The session's deadline is the notice's (the protocol quotes it); the log check is left
+    # undone, as these rows have no log entries: the pages say "not yet checked".
+    assert notice.submission_deadline is not None
     session = OpeningSession.objects.create(
-        notice=notice, started_at=at, deadline=at, public_key="04" + "0" * 128,
-        key_expires_at=at)
+        notice=notice, started_at=at, deadline=notice.submission_deadline,
+        public_key="04" + "0" * 128, key_expires_at=at, bids_total=len(bidders),
+        bids_done=len(bidders))
     bids = []
     for index, org in enumerate(bidders):
         received = at - timedelta(days=2 - index, hours=3)

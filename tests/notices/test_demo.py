@@ -170,6 +170,24 @@ def test_it_has_a_workwear_contract_with_its_ethical_trade_follow_up(demo: DemoD
         assert list(plan_list(user=User.objects.get(email=email))) == [plan]
 
 
+def test_the_workwear_tenders_opening_quotes_its_deadline_and_no_failed_check(
+        demo: DemoData) -> None:
+    """The seeded opening has no log entries: its pages say the check was not done, not that
+    it failed, and the protocol quotes the notice's own deadline (in Oslo time)."""
+    from backend.formatting import format_oslo
+
+    notice = Notice.objects.get(title=demo_ethics.TITLE, kind="national")
+    assert notice.opening.deadline == notice.submission_deadline
+    assert (notice.opening.bids_done, notice.opening.bids_total) == (2, 2)
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(User.objects.get(email="innkjop@bergen.demo"))
+    protocol = client.get(f"/bids/notices/{notice.pk}/opening/protocol/").content.decode()
+    assert format_oslo(notice.submission_deadline, "seconds") in protocol
+    assert "Not yet checked." in protocol and "verify-bad" not in protocol
+    opening = client.get(f"/bids/notices/{notice.pk}/opening/").content.decode()
+    assert "Not yet checked." in opening and "The log check failed" not in opening
+
+
 def test_it_builds_the_statistics_summary(demo: DemoData) -> None:
     assert StatNotice.objects.count() == Notice.objects.exclude(status="draft").count()
     page = Client(headers={"Accept-Language": "en"}).get("/api/statistics/")
