@@ -235,16 +235,19 @@ def _compose(event: NoticeEvent) -> tuple[str, str, str, list[int]] | None:
             return None
         # Only the published wording: the asker's identity is never part of an answer.
         lines = [_("Question:"), answer.published_question_text, "", _("Answer:"), answer.text]
+        # Whoever asked (a merged duplicate included) is told, following or not: the page that
+        # took the question promised the answer in their inbox.
+        askers = list(Question.objects.filter(
+            pk__in=data.get("question_ids", []), asked_by__isnull=False,
+            asked_by__is_active=True).values_list("asked_by_id", flat=True))
         if event.kind == NoticeEventKind.ANSWER_PUBLISHED:
             kind = InboxKind.ANSWER
             subject = _("New answer to a question: %(notice)s") % {"notice": head}
-            recipients = followers
+            recipients = followers + askers
         else:
             kind = InboxKind.PRIVATE_ANSWER
             subject = _("Answer to your question: %(notice)s") % {"notice": head}
-            recipients = list(Question.objects.filter(
-                pk__in=data.get("question_ids", []), asked_by__isnull=False,
-                asked_by__is_active=True).values_list("asked_by_id", flat=True))
+            recipients = askers
     else:
         return None
     body = "\n".join([*lines, "", link])

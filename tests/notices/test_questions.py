@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from backend.formatting import format_oslo
 from notices.following import services as following
-from notices.following.models import InboxKind, InboxMessage
+from notices.following.models import Follow, InboxKind, InboxMessage
 from notices.questions import services as questions
 from notices.questions.models import Question, QuestionStatus
 
@@ -207,6 +207,20 @@ def test_a_published_answer_goes_to_every_follower(
     for sent in mail.outbox:
         for secret in identity_of(supplier_user, supplier):
             assert secret not in sent.body and secret not in sent.subject
+
+
+def test_a_published_answer_reaches_the_asker_who_does_not_follow(
+        api_for, notice, asked, officer, supplier_user, other_supplier_user,
+        django_capture_on_commit_callbacks):
+    """The page that took the question promised the answer in the asker's inbox."""
+    assert not Follow.objects.filter(user=supplier_user, notice=notice).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        api_for(officer).post(answer_url(asked), {"text": "Ja, 2 000 timer."}, format="json")
+    [message] = InboxMessage.objects.filter(user=supplier_user)
+    assert message.kind == InboxKind.ANSWER and "Ja, 2 000 timer." in message.body
+    assert [m.to for m in mail.outbox] == [[supplier_user.email]]
+    # Nobody else asked or follows: nobody else hears.
+    assert not InboxMessage.objects.filter(user=other_supplier_user).exists()
 
 
 def test_a_private_answer_is_seen_by_the_asker_only(
