@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from backend.formatting import format_number, format_oslo
@@ -149,6 +150,14 @@ def late_change_rule(*, regime: str, on: date) -> LateChangeRule | None:
     return best[0] if best else None
 
 
+# The seeded late-change rows' sources (notices/migrations/0005_late_change_rule), so that a
+# warning in bokmål quotes them in bokmål; a row staff add in the admin reads as written.
+SEEDED_LATE_CHANGE_SOURCES = (
+    gettext_noop("FOA ch. 20; directive 2014/24/EU art. 47 (3) a"),
+    gettext_noop("guidance: Parts I and II set no period; LOA § 4 equal treatment"),
+)
+
+
 @dataclass(frozen=True)
 class LatePeriod:
     days: int
@@ -170,9 +179,10 @@ def late_change(notice: Notice, *, at: datetime) -> LatePeriod | None:
     days = rule.days
     if notice.accelerated and rule.reduced_days is not None:
         days = rule.reduced_days
-    if deadline - at >= timedelta(days=days):
+    # After the deadline nothing is "late": the deadline can no longer be extended for it.
+    if deadline - at >= timedelta(days=days) or at >= deadline:
         return None
-    return LatePeriod(days=days, source=rule.source)
+    return LatePeriod(days=days, source=gettext(rule.source))
 
 
 def _days_between(start: datetime, end: datetime) -> int:

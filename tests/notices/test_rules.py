@@ -282,6 +282,23 @@ def test_it_finds_a_change_late_from_the_rule_row_valid_on_the_day(make_notice, 
     assert rules.late_change(notice, at=now) is None
     late = rules.late_change(notice, at=deadline - 8 * DAY + JUST_SHORT)
     assert late is not None and (late.days, late.source) == (8, "new rule")
+    # After the deadline nothing is late: there is no deadline left to extend.
+    assert rules.late_change(notice, at=deadline) is None
+    assert rules.late_change(notice, at=deadline + DAY) is None
+
+
+@pytest.mark.django_db
+def test_the_seeded_late_change_source_is_quoted_in_the_pages_language(make_notice, now):
+    from django.utils import translation
+
+    notice = make_notice(submission_deadline=now + 10 * DAY, question_deadline=now + 2 * DAY)
+    at = notice.submission_deadline - 2 * DAY
+    with translation.override("nb"):
+        late = rules.late_change(notice, at=at)
+    assert late is not None and late.source.startswith("veiledende: del I og II")
+    with translation.override("en"):
+        late = rules.late_change(notice, at=at)
+    assert late is not None and late.source.startswith("guidance: Parts I and II")
 
 
 @pytest.mark.django_db
