@@ -414,3 +414,14 @@ def test_the_answer_form_shows_errors(client, asked, officer):
                            {f"a{asked.pk}-question_text": "", f"a{asked.pk}-text": ""})
     assert response.status_code == 400
     assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_the_queue_shows_the_question_deadline_in_force(client, make_notice, officer, now):
+    """A notice without a deadline of its own for questions takes them until the tender
+    deadline: the queue says so, as the notice page does (it said "—")."""
+    notice = make_notice(submission_deadline=now + timedelta(days=20), question_deadline=None)
+    assert notice.question_deadline is None
+    client.force_login(officer)
+    page = client.get(reverse("questions:question-queue", kwargs={"pk": notice.pk}))
+    shown = f'for questions: {format_oslo(notice.submission_deadline, "short")}'
+    assert shown in " ".join(page.content.decode().split())
