@@ -145,6 +145,16 @@ def test_other_bid_pages_render(tender: Tender, supplier_user: User, path: str) 
     assert response.status_code == 200
 
 
+def test_the_bid_page_says_once_that_the_deadline_has_passed(tender: Tender,
+                                                            supplier_user: User) -> None:
+    """After the deadline (the fixture's) one message, and no countdown for the page's script
+    to fill with the same words."""
+    after = web(supplier_user).get(f"/bids/notices/{tender.notice.pk}/bid/").content.decode()
+    assert 'id="countdown"' not in after
+    assert after.count('role="alert">The deadline has passed; bids can no longer be '
+                       'submitted.</p>') == 1
+
+
 def test_the_receipt_page(tender: Tender, supplier_user: User,
                           other_supplier_user: User) -> None:
     sub = tender.bids[0]
