@@ -154,6 +154,18 @@ class FollowUpEvent(Event):
     class Meta(Event.Meta):
         indexes = [models.Index(fields=["plan", "at"])]
 
+    @property
+    def kind_label(self) -> str:
+        """The human label of `kind`, in the active language: the table holds this package's
+        FollowUpEventKind and the audit package's AuditEventKind, so it is looked up in
+        whichever enumeration the kind belongs to (the raw code if in neither)."""
+        from evaluation.audits.models import AuditEventKind
+
+        for kinds in (FollowUpEventKind, AuditEventKind):
+            if self.kind in kinds.values:
+                return str(kinds(self.kind).label)
+        return self.kind
+
 
 class ReportStatus(models.TextChoices):
     """The supplier's self-report: drafted, submitted, then accepted by the buyer or returned
