@@ -50,3 +50,25 @@ def test_the_plan_history_shows_audit_events_by_their_labels(
             assert label in page, (who, label)
         for code in ("audit.planned", "audit.finding", "audit.action_requested"):
             assert code not in page, (who, code)
+
+
+@pytest.mark.parametrize(("language", "category", "terms"), [
+    ("nb", "Tekstiler, klær og sko", "Kontraktsvilkår for etisk handel, versjon 1"),
+    ("en", "Textiles, clothing and footwear", "Contract terms for ethical trade, version 1"),
+])
+def test_audit_pages_name_the_category_and_the_terms(
+        audit_world: AuditWorld, language: str, category: str, terms: str) -> None:
+    audit = _audit_with_an_action(audit_world)
+    owner = audit_world.users["owner"]
+    assert owner is not None
+    audit_page = _page(owner, f"/audits/{audit.pk}/", language)
+    assert f"Vevstua Tekstil AS · {category}" in audit_page
+    assert "· textiles" not in audit_page
+    plan_page = _page(owner, f"/follow-ups/{audit_world.plan.pk}/audits/", language)
+    assert f"Vevstua Tekstil AS · {terms}" in plan_page
+    assert "ethical-trade v1" not in plan_page
+    services.audit_complete(audit=audit, by=owner, completed_on=TODAY, summary="To avvik.")
+    services.audit_publish_summary(audit=audit, by=owner, summary="Revidert, to avvik.")
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    published = client.get("/audits/published/").content.decode()
+    assert f"· {category} ·" in published and "· textiles ·" not in published
