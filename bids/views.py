@@ -300,6 +300,8 @@ def opening_page(request: HttpRequest, pk: int) -> HttpResponse:
                     .select_related("submission__supplier").order_by("submission__received_at"))
     return render(request, "bids/opening.html", {
         "notice": notice, "session": session,
+        # Its k is the number of members whose shares open the bids (shown before the start).
+        "committee": selectors.committee_get(notice=notice),
         "editor": permissions.may_run_opening(request.user, notice),
         "member": bool(seats), "may_read": permissions.may_read_opened(request.user, notice),
         # Impartiality first (evaluation.permissions): who must declare before reading.

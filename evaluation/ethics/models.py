@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from backend.events import Event
@@ -49,6 +50,11 @@ class RiskCategory(models.Model):
     def name(self, language: str) -> str:
         return self.name_nb if language[:2] == "nb" else self.name_en
 
+    @property
+    def label(self) -> str:
+        """The name in the active language, what a page shows (never the code)."""
+        return self.name(get_language() or "nb")
+
 
 class EthicalTerms(models.Model):
     """One edition of the ethical-trade contract terms (after DFØ and Etisk handel Norge's
@@ -80,6 +86,11 @@ class EthicalTerms(models.Model):
 
     def title(self, language: str) -> str:
         return self.title_nb if language[:2] == "nb" else self.title_en
+
+    @property
+    def label(self) -> str:
+        """The title in the active language, what a page shows (never the key)."""
+        return self.title(get_language() or "nb")
 
     def text(self, language: str) -> str:
         return self.text_nb if language[:2] == "nb" else self.text_en
@@ -153,6 +164,18 @@ class FollowUpEvent(Event):
 
     class Meta(Event.Meta):
         indexes = [models.Index(fields=["plan", "at"])]
+
+    @property
+    def kind_label(self) -> str:
+        """The human label of `kind`, in the active language: the table holds this package's
+        FollowUpEventKind and the audit package's AuditEventKind, so it is looked up in
+        whichever enumeration the kind belongs to (the raw code if in neither)."""
+        from evaluation.audits.models import AuditEventKind
+
+        for kinds in (FollowUpEventKind, AuditEventKind):
+            if self.kind in kinds.values:
+                return str(kinds(self.kind).label)
+        return self.kind
 
 
 class ReportStatus(models.TextChoices):

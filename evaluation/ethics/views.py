@@ -21,13 +21,12 @@ from backend.auth import request_user
 from backend.clock import db_now
 from backend.errors import ApplicationError
 from evaluation.ethics import selectors, services
-from evaluation.ethics.models import FollowUpEventKind, FollowUpPlan, PlanStatus, ReportStatus
+from evaluation.ethics.models import FollowUpPlan, PlanStatus, ReportStatus
 from evaluation.permissions import may_report_follow_up, may_review_follow_up
 from notices.models import Notice, NoticeStatus
 from notices.selectors import notice_get_editable
 
 EXTRA_ROWS = 3
-KIND_LABELS = dict(FollowUpEventKind.choices)
 
 
 def _summary(exc: ApplicationError, prefix: str = "") -> list[dict[str, str]]:
@@ -152,7 +151,7 @@ def _plan_page(request: HttpRequest, plan: FollowUpPlan, *,
         "terms_title": plan.terms.title(language), "terms_text": plan.terms.text(language),
         "category_name": plan.category.name(language),
         "events": [{"at": e.at, "by": e.by, "data": e.data,
-                    "label": KIND_LABELS.get(e.kind, e.kind)} for e in selectors.events_of(plan)],
+                    "label": e.kind_label} for e in selectors.events_of(plan)],
         "may_report": may_report and editable,
         "may_review": may_review_follow_up(user, plan) and plan.status == PlanStatus.ACTIVE,
         "summary": summary or [],

@@ -327,3 +327,13 @@ def test_the_embedded_scheduler_waits_for_a_crontab_entrys_time_of_day():
     assert _is_crontab(entry) and 0 < _interval(entry) <= 24 * 3600
     assert _interval({"task": "y", "schedule": 60.0}) == 60.0
     assert not _is_crontab({"task": "y", "schedule": 60.0})
+
+
+@pytest.mark.parametrize("language, header", [("nb", "Antall"), ("en", "Number")])
+def test_the_procedures_table_heads_its_counts_as_a_count(world, language, header):
+    client = Client(headers={"Accept-Language": language})
+    page = client.get(f"/statistics/?authority={world['a'].pk}").content.decode()
+    table = page[page.index('id="t-procedures"'):]
+    head = table[table.index("<thead>"):table.index("</thead>")]
+    assert f'<th scope="col">{header}</th>' in head
+    assert "Nummer" not in head
