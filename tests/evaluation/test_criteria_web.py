@@ -61,6 +61,16 @@ def test_it_saves_a_lot_from_the_form_skipping_empty_rows(make_notice: Any,
     assert "Plan | 60 | Fremdriftsplan" in page
 
 
+def test_a_notice_without_lots_captions_its_table_without_a_lot_number(
+        make_notice: Any, officer: Any) -> None:
+    notice = make_notice(publish=False)
+    client = _client(officer)
+    assert client.post(_base(notice) + "lot/?lot=0", _lot_post(ROWS)).status_code == 302
+    page = client.get(_base(notice)).content.decode()
+    assert '<caption class="visually-hidden">Award criteria</caption>' in page
+    assert "Award criteria, lot 0" not in page
+
+
 def test_it_shows_the_services_errors_next_to_the_fields(make_notice: Any,
                                                          officer: Any) -> None:
     notice = make_notice(publish=False)
