@@ -258,11 +258,26 @@ def shared_with_me(user: AnyUser) -> list[AuditShare]:
     """The audits shared with the authorities the person is an editor of."""
     if not user.is_authenticated:
         return []
-    orgs = Membership.objects.filter(user=user, role__in=list(NOTICE_EDITOR_ROLES)).values(
-        "organization_id")
+    orgs = _edited_organisations(user)
     return list(AuditShare.objects.filter(organization_id__in=orgs).select_related(
         "organization", "audit__plan__contract__supplier", "audit__plan__category",
         "audit__plan__contract__notice__buyer"))
+
+
+def _edited_organisations(user: AnyUser) -> QuerySet[Membership, Any]:
+    """The ids of the authorities the person is an editor of, as a subquery."""
+    return Membership.objects.filter(user_id=user.pk or 0, role__in=list(NOTICE_EDITOR_ROLES)
+                                     ).values("organization_id")
+
+
+def made_by_my_authorities(user: AnyUser) -> list[Audit]:
+    """The audits of the follow-up plans of the authorities the person is an editor of (who
+    may manage them: evaluation.permissions.may_manage_audits)."""
+    if not user.is_authenticated:
+        return []
+    orgs = _edited_organisations(user)
+    return list(_audits().filter(plan__contract__notice__buyer_id__in=orgs)
+                .prefetch_related("findings"))
 
 
 def about_my_organisations(user: AnyUser) -> list[Audit]:

@@ -129,9 +129,10 @@ def audit_cancel(request: HttpRequest, audit_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    """The audits shared with the person's authorities, and, for a supplier, every audit of
-    its contracts with what is shared and published about it."""
+    """The audits of the person's authorities and those shared with them, and, for a
+    supplier, every audit of its contracts with what is shared and published about it."""
     return render(request, "evaluation/audits/overview.html", {
+        "ours": selectors.made_by_my_authorities(request.user),
         "shared": selectors.shared_with_me(request.user),
         "about_us": selectors.about_my_organisations(request.user)})
 

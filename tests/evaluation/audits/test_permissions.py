@@ -185,3 +185,30 @@ def test_the_owner_cancels_a_planned_audit_on_the_web(audit_world: AuditWorld) -
     client.post(f"/audits/{audit.pk}/cancel/", {"reason": "Leverandøren har sagt opp."})
     audit.refresh_from_db()
     assert audit.status == "cancelled"
+
+
+def test_the_audits_page_lists_each_persons_audits(audit_world: AuditWorld,
+                                                  shared: tuple[Audit, Any]) -> None:
+    """The authority's own audits, those shared with it, and a supplier's audits of it."""
+    audit = shared[0]
+    link = f'href="/audits/{audit.pk}/"'
+
+    def sections(role: str) -> set[str]:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(audit_world.users[role])
+        page = client.get("/audits/").content.decode()
+        found = set()
+        for name, start in (("ours", 'id="ours"'), ("shared", 'id="shared"'),
+                            ("about_us", 'id="about-us"')):
+            if start in page:
+                section = page[page.index(start):]
+                section = section[:section.index("</section>")]
+                if link in section:
+                    found.add(name)
+        return found
+
+    assert sections("owner") == {"ours"}
+    assert sections("other_officer") == {"shared"}
+    assert sections("third_officer") == set()
+    assert sections("supplier") == {"about_us"}
+    assert sections("other_supplier") == set()
