@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import NOTICE_EDITOR_ROLES, Membership, User
 from accounts.selectors import AnyUser
-from backend.formatting import format_oslo
-from notices.models import Notice, NoticeStatus
+from backend.formatting import format_day, format_oslo
+from notices.models import Notice, NoticeKind, NoticeStatus
 
 # FOA § 21-5 (Part III): the award notice is sent within 30 days after the contract is signed.
 AWARD_NOTICE_DAYS = 30
@@ -24,7 +24,7 @@ REMIND_DAYS_BEFORE = 7
 
 @dataclass
 class Waiting:
-    code: str              # declarations, scores, standstill, contract, award_notice
+    code: str  # evaluation (to start), declarations, scores, standstill, contract, award_notice
     text: str
     people: list[str] = field(default_factory=list)
     due: date | None = None
@@ -54,7 +54,9 @@ def _stage_label(code: str) -> str:
         "draft": _("Draft"),
         "published": _("Published: open for tenders"),
         "deadline_passed": _("Deadline passed: waiting for the opening"),
+        "pin": _("Published: prior information, no tenders"),
         "opening": _("Opening"),
+        "opened": _("Bids opened: the evaluation can start"),
         "evaluation": _("Evaluation"),
         "award_sent": _("Award decision sent: standstill period"),
         "contract_signed": _("Contract signed"),
@@ -127,6 +129,7 @@ def _members_without_scores(notice: Notice, evaluation: Any) -> list[User]:
 
 
 def procurement_row(notice: Notice, *, now: datetime | None = None) -> Row:
+    from bids.opening.models import OpeningStatus
     from evaluation.award.models import AwardDecision, AwardStatus, Contract
     from evaluation.models import EvaluationStatus, LotEvaluation
 
@@ -152,7 +155,10 @@ def procurement_row(notice: Notice, *, now: datetime | None = None) -> Row:
     elif evaluations:
         stage = "evaluation"
     elif hasattr(notice, "opening"):
-        stage = "opening"
+        stage = "opened" if notice.opening.status == OpeningStatus.OPENED else "opening"
+    elif notice.kind == NoticeKind.PIN:
+        # A prior information notice takes no tenders: no deadline, no opening.
+        stage = "pin"
     elif notice.status == NoticeStatus.CLOSED or (
             notice.submission_deadline is not None and notice.submission_deadline <= now):
         stage = "deadline_passed"
@@ -160,7 +166,7 @@ def procurement_row(notice: Notice, *, now: datetime | None = None) -> Row:
         stage = "published"
     if notice.status not in (NoticeStatus.DRAFT,):
         links["protocol"] = reverse("evaluation:protocol", kwargs={"pk": notice.pk})
-    if evaluations:
+    if evaluations or stage == "opened":
         links["evaluation"] = reverse("evaluation:overview", kwargs={"pk": notice.pk})
     # A lot's state goes on past the ranking: the award decision, then the contract.
     signed_lots = set(Contract.objects.filter(notice=notice).values_list("lot_number", flat=True))
@@ -177,6 +183,9 @@ def procurement_row(notice: Notice, *, now: datetime | None = None) -> Row:
         lots.append(LotState(lot=ev.lot_number, status=state, label=label))
     if stage == "cancelled":
         return Row(notice, stage, _stage_label(stage), lots, [], links)
+    if stage == "opened":
+        waiting.append(Waiting("evaluation", _("Start the evaluation"),
+                               people=[_("Procurement officer")], url=links["evaluation"]))
     if evaluations and any(e.status != EvaluationStatus.RANKED for e in evaluations):
         missing = _evaluators_without_declaration(notice)
         if missing:
@@ -210,7 +219,7 @@ def procurement_row(notice: Notice, *, now: datetime | None = None) -> Row:
         waiting.append(Waiting(
             "award_notice",
             (_("Award notice overdue since %(date)s") if overdue
-             else _("Award notice due by %(date)s")) % {"date": day.strftime("%d.%m.%Y")},
+             else _("Award notice due by %(date)s")) % {"date": format_day(day)},
             people=[_("Procurement officer")], due=day, overdue=overdue))
     return Row(notice, stage, _stage_label(stage), lots, waiting, links)
 

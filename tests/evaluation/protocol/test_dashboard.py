@@ -135,3 +135,30 @@ def test_who_sees_the_dashboard(make_notice: Callable[..., Notice], officer: Use
     client.logout()
     assert client.get("/evaluation/dashboard/").status_code == 302
     assert api_for(None).get("/api/evaluation/dashboard").status_code == 401
+
+
+def test_a_prior_information_notice_takes_no_tenders(make_notice: Callable[..., Notice],
+                                                     officer: User) -> None:
+    row = procurement_row(make_notice(kind="pin"))
+    assert row.stage == "pin" and row.stage_label == "Published: prior information, no tenders"
+
+
+def test_opened_bids_wait_for_the_evaluation_to_start(
+        make_notice: Callable[..., Notice], officer: User, authority: Any,
+        supplier: Any, supplier_user: User, django_capture_on_commit_callbacks: Any) -> None:
+    from bids.opening import services as opening
+    from tests.bids.test_opening import pass_deadline, send, setup_tender, submit
+
+    tender = setup_tender(make_notice, officer, authority, n=3, k=2)
+    submit(tender, supplier, supplier_user, {"tilbud.pdf": b"%PDF-1.4 tilbud"})
+    pass_deadline(tender)
+    session = opening.opening_start(notice=tender.notice, by=officer)
+    assert procurement_row(tender.notice).stage == "opening"
+    send(session, tender, tender.members[0], django_capture_on_commit_callbacks)
+    send(session, tender, tender.members[1], django_capture_on_commit_callbacks)
+    notice = Notice.objects.get(pk=tender.notice.pk)
+    row = procurement_row(notice)
+    assert row.stage == "opened"
+    assert [(w.code, w.url) for w in row.waiting] == [
+        ("evaluation", f"/evaluation/notices/{notice.pk}/")]
+    assert row.links["evaluation"] == f"/evaluation/notices/{notice.pk}/"
