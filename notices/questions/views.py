@@ -170,6 +170,9 @@ def _render_queue(request: HttpRequest, notice: Notice, *, bound: dict[Any, Any]
         "can_extend": notice.status == NoticeStatus.PUBLISHED,
         "notice_url": notice_path(notice),
         "open_count": sum(1 for q in queue if q.status == QuestionStatus.OPEN),
+        # The deadline in force, as the notice page shows it (the tender deadline if the
+        # notice sets none for questions).
+        "question_deadline": questions.question_deadline_of(notice),
     }, status=status)
 
 
