@@ -219,3 +219,20 @@ def test_a_supplier_withdraws_from_the_bid_page(
     assert web(supplier_user).post(url).status_code == 302
     sub.refresh_from_db()
     assert sub.status == SubmissionStatus.WITHDRAWN
+
+
+
+@pytest.mark.parametrize(("language", "received"), [
+    ("en", "(Norwegian time)"), ("nb", "(norsk tid)")])
+def test_the_receipt_page_shows_the_time_to_the_second(
+        tender: Tender, supplier_user: User, language: str, received: str) -> None:
+    """The receipt's time reads like every other time: to the second, no microseconds."""
+    from backend.formatting import format_oslo
+
+    sub = tender.bids[0]
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(supplier_user)
+    html = client.get(f"/bids/notices/{tender.notice.pk}/bid/{sub.pk}/receipt/").content.decode()
+    shown = format_oslo(sub.received_at, "seconds")
+    assert f">{shown}</time> {received}" in html
+    assert format_oslo(sub.received_at, "precise") not in html
