@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import NOTICE_EDITOR_ROLES, User
 from backend.formatting import format_oslo
@@ -152,8 +153,10 @@ def _opening_ready(event: BidEvent, now: datetime) -> int:
 
     def compose(user: User) -> tuple[str, list[str]]:
         return (_("The opening can start: %(notice)s") % {"notice": _head(notice)},
-                [_("The deadline for tenders of %(notice)s passed on %(deadline)s; %(n)s "
-                   "sealed bids were received before it.")
+                [ngettext("The deadline for tenders of %(notice)s passed on %(deadline)s; "
+                          "%(n)s sealed bid was received before it.",
+                          "The deadline for tenders of %(notice)s passed on %(deadline)s; "
+                          "%(n)s sealed bids were received before it.", entries)
                  % {"notice": _head(notice), "deadline": _deadline(notice), "n": entries},
                  _("A procurement officer of %(buyer)s starts the opening on the page below; "
                    "then each committee member opens their shares with their own key.")

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+def counted(forms: Callable[[int], str]) -> dict[str, str]:
+    """A message that depends on a count the page's JavaScript knows only later: its form for
+    one and for more (bokmål and English have just these two), picked by `t()` in
+    bids/static/bids/common.js from the `n` it is given. `forms` calls ngettext with literal
+    strings, so makemessages finds them."""
+    return {"one": forms(1), "other": forms(2)}
 
 
 def enrol_messages() -> dict[str, str]:
@@ -50,15 +61,17 @@ def bid_messages() -> dict[str, str]:
     }
 
 
-def opening_messages() -> dict[str, str]:
+def opening_messages() -> dict[str, str | dict[str, str]]:
     return {
         "need_passphrase": _("Type your passphrase."),
         "fetching": _("Fetching your sealed shares…"),
         "unlocking": _("Unlocking your key with the passphrase (on this device only)…"),
         "opening_shares": _("Opening share %(i)s of %(n)s…"),
         "sending": _("Sending %(n)s shares to the opening session…"),
-        "sent": _("Your %(n)s shares are sent. The bids open when %(k)s members have sent "
-                  "theirs."),
+        "sent": counted(lambda n: ngettext(
+            "Your share is sent. The bids open when %(k)s members have sent theirs.",
+            "Your %(n)s shares are sent. The bids open when %(k)s members have sent theirs.",
+            n)),
         "nothing_to_send": _("You have no shares to send for this opening."),
         "progress_bids": _("%(done)s of %(total)s bids opened"),
         "progress_bytes": _("%(done)s of %(total)s decrypted"),

@@ -119,7 +119,7 @@ def test_it_tells_when_the_opening_can_start_and_when_it_has_started(
     for user in (officer, authority_admin, *[m.user for m in tender.members]):
         [ready] = inbox(user, InboxKind.OPENING_READY)
         assert ready.path == opening_path
-        assert "1 sealed bids were received" in ready.body
+        assert "1 sealed bid was received before it" in ready.body
     with django_capture_on_commit_callbacks(execute=True):
         opening.opening_start(notice=tender.notice, by=officer)
     assert inbox(officer, InboxKind.OPENING_STARTED) == []  # the officer started it
@@ -245,3 +245,24 @@ def test_followers_hear_of_a_change_notice_in_their_own_language(
     assert message.subject.startswith({"en": "Change notice", "nb": "Endringskunngjøring"}[
         language])
     assert message.url == f"http://testserver/notices/{notice.pk}/"
+
+
+@pytest.mark.parametrize(("bids", "english", "norwegian"), [
+    (1, "1 sealed bid was received before it", "1 forseglet tilbud kom inn før den"),
+    (2, "2 sealed bids were received before it", "2 forseglede tilbud kom inn før den")])
+def test_the_opening_can_start_message_counts_bids_in_each_language(
+        tender: Tender, officer: User, supplier_api: Any, other_supplier_user: User,
+        django_capture_on_commit_callbacks: Any, bids: int, english: str,
+        norwegian: str) -> None:
+    submit(supplier_api, tender.notice, b"et tilbud")
+    if bids == 2:
+        submit(api_client_for(other_supplier_user), tender.notice, b"et annet tilbud")
+    member = tender.members[0].user
+    User.objects.filter(pk=officer.pk).update(language="en")
+    User.objects.filter(pk=member.pk).update(language="nb")
+    set_deadline(tender.notice, timedelta(seconds=-1))
+    with django_capture_on_commit_callbacks(execute=True):
+        submission_services.tenders_close_due()
+    [en] = inbox(officer, InboxKind.OPENING_READY)
+    [nb] = inbox(member, InboxKind.OPENING_READY)
+    assert english in en.body and norwegian in nb.body

@@ -19,7 +19,11 @@ from tests.bids.test_opening import (  # noqa: F401 (fixtures)
     Tender,
     browser_shares,
     opened,
+    pass_deadline,
     plain_shares,
+    send,
+    setup_tender,
+    submit,
     tender,
 )
 
@@ -229,3 +233,80 @@ def test_a_supplier_withdraws_from_the_bid_page(
     assert web(supplier_user).post(url).status_code == 302
     sub.refresh_from_db()
     assert sub.status == SubmissionStatus.WITHDRAWN
+
+
+
+@pytest.mark.parametrize(("language", "received"), [
+    ("en", "(Norwegian time)"), ("nb", "(norsk tid)")])
+def test_the_receipt_page_shows_the_time_to_the_second(
+        tender: Tender, supplier_user: User, language: str, received: str) -> None:
+    """The receipt's time reads like every other time: to the second, no microseconds."""
+    from backend.formatting import format_oslo
+
+    sub = tender.bids[0]
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(supplier_user)
+    html = client.get(f"/bids/notices/{tender.notice.pk}/bid/{sub.pk}/receipt/").content.decode()
+    shown = format_oslo(sub.received_at, "seconds")
+    assert f">{shown}</time> {received}" in html
+    assert format_oslo(sub.received_at, "precise") not in html
+
+
+def _page(user: User, url: str, language: str) -> str:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    return client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(("language", "one", "two"), [
+    ("en", "1 chunk)", "2 chunks)"), ("nb", "1 del)", "2 deler)")])
+def test_the_receipt_page_counts_chunks_in_the_singular_and_the_plural(
+        tender: Tender, supplier_user: User, language: str, one: str, two: str) -> None:
+    sub = tender.bids[0]
+    url = f"/bids/notices/{tender.notice.pk}/bid/{sub.pk}/receipt/"
+    assert sub.receipt.receipt["chunks"] == 1
+    assert one in _page(supplier_user, url, language)
+    sub.receipt.receipt["chunks"] = 2  # only the page's wording is checked here
+    sub.receipt.save()
+    assert two in _page(supplier_user, url, language)
+
+
+@pytest.mark.parametrize(("language", "shares"), [("en", "2 shares, from"),
+                                                  ("nb", "2 nøkkelandeler, fra")])
+def test_the_protocol_counts_shares_in_the_plural(
+        tender: Tender, opened: OpeningSession, language: str, shares: str) -> None:
+    url = f"/bids/notices/{tender.notice.pk}/opening/protocol/"
+    assert _page(tender.members[0], url, language).count(shares) == 2
+
+
+@pytest.mark.parametrize(("language", "share"), [("en", "1 share, from"),
+                                                 ("nb", "1 nøkkelandel, fra")])
+def test_the_protocol_counts_one_share_in_the_singular(
+        make_notice: Callable[..., Any], officer: User, authority: Any, supplier: Any,
+        supplier_user: User, django_capture_on_commit_callbacks: Any, language: str,
+        share: str) -> None:
+    one = setup_tender(make_notice, officer, authority)
+    submit(one, supplier, supplier_user, {"tilbud.txt": b"Pris: 1 NOK " + MARKER})
+    pass_deadline(one)
+    session = opening.opening_start(notice=one.notice, by=officer)
+    send(session, one, one.members[0], django_capture_on_commit_callbacks)
+    send(session, one, one.members[1], django_capture_on_commit_callbacks)
+    html = _page(one.members[0], f"/bids/notices/{one.notice.pk}/opening/protocol/", language)
+    assert html.count(share) == 2 and "1 shares" not in html and "1 nøkkelandeler" not in html
+
+
+@pytest.mark.parametrize(("language", "one", "two"), [
+    ("en", "Your share is sent.", "Your 2 shares are sent."),
+    ("nb", "Nøkkelandelen din er sendt.", "De 2 nøkkelandelene dine er sendt.")])
+def test_the_member_is_told_their_shares_are_sent_in_the_singular_or_the_plural(
+        language: str, one: str, two: str) -> None:
+    """The opening page's script picks the form by the number of shares (t() in common.js)."""
+    from django.utils import translation
+
+    from bids.views_i18n import opening_messages
+
+    with translation.override(language):
+        sent = opening_messages()["sent"]
+    assert isinstance(sent, dict)
+    assert sent["one"].startswith(one)
+    assert sent["other"].replace("%(n)s", "2").startswith(two)

@@ -1,5 +1,5 @@
-"""axe-core on the main pages, at desktop (1280x800) and phone (390x844) sizes, and tables a
-keyboard can scroll on a phone.
+"""axe-core on the main pages, at desktop (1280x800) and phone (390x844) sizes, no horizontal
+scroll at phone size (reflow), and tables a keyboard can scroll on a phone.
 
 One live server and one data set (the demo, plus a bid opened by two demo members) for the
 whole check; every page is checked in both sizes, as the person who uses it. Serious and
@@ -103,6 +103,11 @@ def test_the_main_pages_have_no_serious_accessibility_violations(
                     assert_no_serious_violations(page, where=f"{path} ({name}, {who})")
                 except AssertionError as exc:
                     failures.append(str(exc))
+                if name == "phone":  # WCAG 1.4.10 reflow: no horizontal scroll at 390 px
+                    try:
+                        chromium.fits(page)
+                    except AssertionError as exc:
+                        failures.append(f"{exc} ({who})")
             if path in (f"/notices/{lots.pk}/", f"/bids/notices/{practice.pk}/opening/protocol/",
                         "/bids/tasks/"):
                 chromium.shot(page, f"a11y_{path.strip('/').replace('/', '_') or 'list'}_phone")

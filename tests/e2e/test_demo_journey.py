@@ -120,6 +120,8 @@ def test_a_newcomer_bids_on_the_demo_and_the_committee_opens_it(
         page.locator("#member-passphrase").fill(demo_passphrase(email))
         page.locator("#send-shares").click()
         page.wait_for_selector("#member-status[data-kind='ok']")
+        if locale == "nb-NO":  # one bid, so one share: the singular, not "De 1 nøkkelandelene"
+            assert page.inner_text("#member-status").startswith("Nøkkelandelen din er sendt.")
         if locale == "en-GB":
             page.wait_for_selector("#log-check.verify-ok")  # the page reloads when opened
             shot(page, "6_opened")

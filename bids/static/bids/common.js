@@ -8,6 +8,8 @@ export function messages() {
 export function t(key, vars = {}) {
   const table = messages();
   let text = table[key] ?? key;
+  // A counted message ({one, other}, from views_i18n.counted) takes its form from vars.n.
+  if (text && typeof text === "object") text = Number(vars.n) === 1 ? text.one : text.other;
   for (const [name, value] of Object.entries(vars)) text = text.replaceAll(`%(${name})s`, String(value));
   return text;
 }
