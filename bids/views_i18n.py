@@ -67,7 +67,9 @@ def opening_messages() -> dict[str, str | dict[str, str]]:
         "fetching": _("Fetching your sealed shares…"),
         "unlocking": _("Unlocking your key with the passphrase (on this device only)…"),
         "opening_shares": _("Opening share %(i)s of %(n)s…"),
-        "sending": _("Sending %(n)s shares to the opening session…"),
+        "sending": counted(lambda n: ngettext(
+            "Sending your share to the opening session…",
+            "Sending %(n)s shares to the opening session…", n)),
         "sent": counted(lambda n: ngettext(
             "Your share is sent. The bids open when %(k)s members have sent theirs.",
             "Your %(n)s shares are sent. The bids open when %(k)s members have sent theirs.",

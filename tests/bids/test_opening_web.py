@@ -310,3 +310,20 @@ def test_the_member_is_told_their_shares_are_sent_in_the_singular_or_the_plural(
     assert isinstance(sent, dict)
     assert sent["one"].startswith(one)
     assert sent["other"].replace("%(n)s", "2").startswith(two)
+
+
+@pytest.mark.parametrize(("language", "one", "two"), [
+    ("en", "Sending your share to the opening session",
+     "Sending 2 shares to the opening session"),
+    ("nb", "Sender nøkkelandelen din til åpningsøkten", "Sender 2 nøkkelandeler til")])
+def test_the_member_is_told_their_shares_are_being_sent_in_the_singular_or_the_plural(
+        language: str, one: str, two: str) -> None:
+    from django.utils import translation
+
+    from bids.views_i18n import opening_messages
+
+    with translation.override(language):
+        sending = opening_messages()["sending"]
+    assert isinstance(sending, dict)
+    assert sending["one"].startswith(one)
+    assert sending["other"].replace("%(n)s", "2").startswith(two)
