@@ -41,6 +41,13 @@ def test_the_statistics_page_draws_its_charts_and_passes_axe(live_server, browse
         assert drawn and all(drawn), drawn
         assert not [m for m in messages if "integrity" in m or "Content Security" in m], messages
         assert page.locator("#t-cpv tbody tr").count() == 3
+        # Each chart draws a bar, with its label, for each row of its table with a value.
+        charted = page.evaluate(
+            "() => [...document.querySelectorAll('canvas[data-table]')].map(c => ["
+            "window.Chart.getChart(c).data.labels.length, [...document.getElementById("
+            "c.dataset.table).querySelectorAll('tbody td[data-value]')]"
+            ".filter(td => Number(td.dataset.value)).length])")
+        assert all(labels == rows for labels, rows in charted), charted
         assert_no_serious_violations(page)
         page.screenshot(path=str(SHOTS / f"statistics_{name}.png"), full_page=False)
         # The filter form: a bad CPV value is named next to its field.

@@ -12,17 +12,26 @@
     var labels = [], values = [];
     table.querySelectorAll("tbody tr").forEach(function (row) {
       var head = row.querySelector("th"), cell = row.querySelector("td[data-value]");
-      if (!head || !cell) return;
+      // A bar of nothing is noise: the chart draws what has a value, the table keeps all.
+      if (!head || !cell || !Number(cell.dataset.value)) return;
       labels.push(head.textContent.trim());
       values.push(Number(cell.dataset.value));
     });
     if (!labels.length) { canvas.parentElement.hidden = true; return; }
+    // Room for every label (none skipped), so each bar can be matched to its label.
+    canvas.parentElement.style.height = (labels.length * 28 + 60) + "px";
     new window.Chart(canvas, {
       type: "bar",
       data: { labels: labels, datasets: [{ label: table.caption ? table.caption.textContent : "",
                                            data: values, backgroundColor: colour }] },
       options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, animation: false,
-                 scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+                 scales: { x: { beginAtZero: true, ticks: { precision: 0 } },
+                           // Long names are shortened on the axis; the tooltip and the table
+                           // give them whole.
+                           y: { ticks: { autoSkip: false, callback: function (value) {
+                             var label = this.getLabelForValue(value);
+                             return label.length > 42 ? label.slice(0, 41) + "…" : label;
+                           } } } },
                  plugins: { legend: { display: false } } },
     });
   });
