@@ -93,7 +93,9 @@ class NoticeSearchForm(forms.Form):
                                    min_value=0, max_digits=14, decimal_places=2)
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False,
-        choices=[("", _("Best match, or newest without search words")),
+        # Short enough for the select at phone width; the help text says the rest.
+        help_text=_("Without search words, the newest come first."),
+        choices=[("", _("Best match or newest")),
                  ("published", _("Newest first")), ("deadline", _("Deadline, soonest first")),
                  ("relevance", _("Best match"))])
 
