@@ -131,6 +131,17 @@ def api_client_for(user: User | None) -> APIClient:
     return client
 
 
+def page_as(user: User, path: str, language: str) -> str:
+    """The HTML of a page as `user` sees it in `language` ("nb" or "en"); it must answer 200."""
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(user)
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response.content.decode()
+
+
 @pytest.fixture
 def api_for() -> Callable[[User | None], APIClient]:
     """api_for(user) -> an API client with that user's token (None: anonymous)."""

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
 
 from accounts.models import Organization, User
 from notices.models import Notice
 from tests.bids.test_opening import pass_deadline, setup_tender
+from tests.conftest import page_as
 
 pytestmark = pytest.mark.django_db
 
@@ -23,23 +23,15 @@ TEXTS = {
 STRAY = {"nb": [" k medlemmer"], "en": [" k members"]}
 
 
-def _page(user: User, path: str, language: str) -> str:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    response = client.get(path)
-    assert response.status_code == 200, path
-    return response.content.decode()
-
-
 @pytest.mark.parametrize("language", ["nb", "en"])
 def test_the_committee_and_opening_pages_give_k_as_a_number(
         make_notice: Callable[..., Notice], officer: User, authority: Organization,
         language: str) -> None:
     tender = setup_tender(make_notice, officer, authority, n=4, k=3)
-    committee = _page(officer, f"/bids/notices/{tender.notice.pk}/committee/", language)
+    committee = page_as(officer, f"/bids/notices/{tender.notice.pk}/committee/", language)
     assert TEXTS["committee"][language] in committee
     pass_deadline(tender)
-    opening = _page(officer, f"/bids/notices/{tender.notice.pk}/opening/", language)
+    opening = page_as(officer, f"/bids/notices/{tender.notice.pk}/opening/", language)
     assert TEXTS["opening"][language] in opening
     for stray in STRAY[language]:
         assert stray not in committee and stray not in opening

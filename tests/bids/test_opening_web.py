@@ -26,6 +26,7 @@ from tests.bids.test_opening import (  # noqa: F401 (fixtures)
     submit,
     tender,
 )
+from tests.conftest import page_as
 
 
 def web(user: User | None) -> Client:
@@ -252,12 +253,6 @@ def test_the_receipt_page_shows_the_time_to_the_second(
     assert format_oslo(sub.received_at, "precise") not in html
 
 
-def _page(user: User, url: str, language: str) -> str:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    return client.get(url).content.decode()
-
-
 @pytest.mark.parametrize(("language", "one", "two"), [
     ("en", "1 chunk)", "2 chunks)"), ("nb", "1 del)", "2 deler)")])
 def test_the_receipt_page_counts_chunks_in_the_singular_and_the_plural(
@@ -265,10 +260,10 @@ def test_the_receipt_page_counts_chunks_in_the_singular_and_the_plural(
     sub = tender.bids[0]
     url = f"/bids/notices/{tender.notice.pk}/bid/{sub.pk}/receipt/"
     assert sub.receipt.receipt["chunks"] == 1
-    assert one in _page(supplier_user, url, language)
+    assert one in page_as(supplier_user, url, language)
     sub.receipt.receipt["chunks"] = 2  # only the page's wording is checked here
     sub.receipt.save()
-    assert two in _page(supplier_user, url, language)
+    assert two in page_as(supplier_user, url, language)
 
 
 @pytest.mark.parametrize(("language", "shares"), [("en", "2 shares, from"),
@@ -276,7 +271,7 @@ def test_the_receipt_page_counts_chunks_in_the_singular_and_the_plural(
 def test_the_protocol_counts_shares_in_the_plural(
         tender: Tender, opened: OpeningSession, language: str, shares: str) -> None:
     url = f"/bids/notices/{tender.notice.pk}/opening/protocol/"
-    assert _page(tender.members[0], url, language).count(shares) == 2
+    assert page_as(tender.members[0], url, language).count(shares) == 2
 
 
 @pytest.mark.parametrize(("language", "share"), [("en", "1 share, from"),
@@ -291,7 +286,7 @@ def test_the_protocol_counts_one_share_in_the_singular(
     session = opening.opening_start(notice=one.notice, by=officer)
     send(session, one, one.members[0], django_capture_on_commit_callbacks)
     send(session, one, one.members[1], django_capture_on_commit_callbacks)
-    html = _page(one.members[0], f"/bids/notices/{one.notice.pk}/opening/protocol/", language)
+    html = page_as(one.members[0], f"/bids/notices/{one.notice.pk}/opening/protocol/", language)
     assert html.count(share) == 2 and "1 shares" not in html and "1 nøkkelandeler" not in html
 
 

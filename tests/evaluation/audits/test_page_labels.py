@@ -10,18 +10,11 @@ import pytest
 from django.test import Client
 
 from evaluation.audits import services
+from tests.conftest import page_as
 from tests.evaluation.audits.conftest import AuditWorld
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
-
-
-def _page(user: Any, path: str, language: str) -> str:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(user)
-    response = client.get(path)
-    assert response.status_code == 200, path
-    return response.content.decode()
 
 
 def _audit_with_an_action(world: AuditWorld) -> Any:
@@ -45,7 +38,7 @@ def test_the_plan_history_shows_audit_events_by_their_labels(
         audit_world: AuditWorld, language: str, labels: list[str]) -> None:
     _audit_with_an_action(audit_world)
     for who in ("owner", "supplier"):
-        page = _page(audit_world.users[who], f"/follow-ups/{audit_world.plan.pk}/", language)
+        page = page_as(audit_world.users[who], f"/follow-ups/{audit_world.plan.pk}/", language)
         for label in labels:
             assert label in page, (who, label)
         for code in ("audit.planned", "audit.finding", "audit.action_requested"):
@@ -61,10 +54,10 @@ def test_audit_pages_name_the_category_and_the_terms(
     audit = _audit_with_an_action(audit_world)
     owner = audit_world.users["owner"]
     assert owner is not None
-    audit_page = _page(owner, f"/audits/{audit.pk}/", language)
+    audit_page = page_as(owner, f"/audits/{audit.pk}/", language)
     assert f"Vevstua Tekstil AS · {category}" in audit_page
     assert "· textiles" not in audit_page
-    plan_page = _page(owner, f"/follow-ups/{audit_world.plan.pk}/audits/", language)
+    plan_page = page_as(owner, f"/follow-ups/{audit_world.plan.pk}/audits/", language)
     assert f"Vevstua Tekstil AS · {terms}" in plan_page
     assert "ethical-trade v1" not in plan_page
     services.audit_complete(audit=audit, by=owner, completed_on=TODAY, summary="To avvik.")
