@@ -290,35 +290,22 @@ def test_the_protocol_counts_one_share_in_the_singular(
     assert html.count(share) == 2 and "1 shares" not in html and "1 nøkkelandeler" not in html
 
 
-@pytest.mark.parametrize(("language", "one", "two"), [
-    ("en", "Your share is sent.", "Your 2 shares are sent."),
-    ("nb", "Nøkkelandelen din er sendt.", "De 2 nøkkelandelene dine er sendt.")])
-def test_the_member_is_told_their_shares_are_sent_in_the_singular_or_the_plural(
-        language: str, one: str, two: str) -> None:
+@pytest.mark.parametrize(("key", "language", "one", "two"), [
+    ("sent", "en", "Your share is sent.", "Your 2 shares are sent."),
+    ("sent", "nb", "Nøkkelandelen din er sendt.", "De 2 nøkkelandelene dine er sendt."),
+    ("sending", "en", "Sending your share to the opening session",
+     "Sending 2 shares to the opening session"),
+    ("sending", "nb", "Sender nøkkelandelen din til åpningsøkten",
+     "Sender 2 nøkkelandeler til")])
+def test_the_member_is_told_of_their_shares_in_the_singular_or_the_plural(
+        key: str, language: str, one: str, two: str) -> None:
     """The opening page's script picks the form by the number of shares (t() in common.js)."""
     from django.utils import translation
 
     from bids.views_i18n import opening_messages
 
     with translation.override(language):
-        sent = opening_messages()["sent"]
-    assert isinstance(sent, dict)
-    assert sent["one"].startswith(one)
-    assert sent["other"].replace("%(n)s", "2").startswith(two)
-
-
-@pytest.mark.parametrize(("language", "one", "two"), [
-    ("en", "Sending your share to the opening session",
-     "Sending 2 shares to the opening session"),
-    ("nb", "Sender nøkkelandelen din til åpningsøkten", "Sender 2 nøkkelandeler til")])
-def test_the_member_is_told_their_shares_are_being_sent_in_the_singular_or_the_plural(
-        language: str, one: str, two: str) -> None:
-    from django.utils import translation
-
-    from bids.views_i18n import opening_messages
-
-    with translation.override(language):
-        sending = opening_messages()["sending"]
-    assert isinstance(sending, dict)
-    assert sending["one"].startswith(one)
-    assert sending["other"].replace("%(n)s", "2").startswith(two)
+        forms = opening_messages()[key]
+    assert isinstance(forms, dict)
+    assert forms["one"].startswith(one)
+    assert forms["other"].replace("%(n)s", "2").startswith(two)
