@@ -47,12 +47,6 @@ def oslo_seconds(value: datetime | str | None) -> str:
 
 
 @register.filter
-def oslo_precise(value: datetime | str | None) -> str:
-    """01.12.2026 12:00:00.123456 in Oslo time: a receipt's own time."""
-    return format_oslo(value or None, "precise")
-
-
-@register.filter
 def absolute(path: str) -> str:
     """A path as an absolute link on the configured site, for e-mails: {{ path|absolute }}."""
     return absolute_url(str(path))

@@ -245,9 +245,8 @@ def test_the_receipt_page_shows_the_time_to_the_second(
     from backend.formatting import format_oslo
 
     sub = tender.bids[0]
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    client.force_login(supplier_user)
-    html = client.get(f"/bids/notices/{tender.notice.pk}/bid/{sub.pk}/receipt/").content.decode()
+    html = page_as(supplier_user, f"/bids/notices/{tender.notice.pk}/bid/{sub.pk}/receipt/",
+                   language)
     shown = format_oslo(sub.received_at, "seconds")
     assert f">{shown}</time> {received}" in html
     assert format_oslo(sub.received_at, "precise") not in html
