@@ -14,8 +14,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import NOTICE_EDITOR_ROLES, Membership, Organization
-from accounts.selectors import AnyUser
+from accounts.models import Membership, Organization
+from accounts.selectors import AnyUser, authorities_editable_by
 from backend.errors import Forbidden, NotFound
 from backend.formatting import format_day
 from evaluation import permissions
@@ -190,7 +190,8 @@ def audit_view(*, user: AnyUser, audit: Audit, now: datetime.datetime) -> AuditV
 
 
 def plan_audits(plan: FollowUpPlan) -> list[Audit]:
-    return list(_audits().filter(plan=plan))
+    # The findings answer Audit.stage_label without a query per audit.
+    return list(_audits().filter(plan=plan).prefetch_related("findings"))
 
 
 def plan_reliances(plan: FollowUpPlan) -> list[AuditReliance]:
@@ -258,16 +259,10 @@ def shared_with_me(user: AnyUser) -> list[AuditShare]:
     """The audits shared with the authorities the person is an editor of."""
     if not user.is_authenticated:
         return []
-    orgs = _edited_organisations(user)
+    orgs = authorities_editable_by(user=user)
     return list(AuditShare.objects.filter(organization_id__in=orgs).select_related(
         "organization", "audit__plan__contract__supplier", "audit__plan__category",
         "audit__plan__contract__notice__buyer"))
-
-
-def _edited_organisations(user: AnyUser) -> QuerySet[Membership, Any]:
-    """The ids of the authorities the person is an editor of, as a subquery."""
-    return Membership.objects.filter(user_id=user.pk or 0, role__in=list(NOTICE_EDITOR_ROLES)
-                                     ).values("organization_id")
 
 
 def made_by_my_authorities(user: AnyUser) -> list[Audit]:
@@ -275,7 +270,7 @@ def made_by_my_authorities(user: AnyUser) -> list[Audit]:
     may manage them: evaluation.permissions.may_manage_audits)."""
     if not user.is_authenticated:
         return []
-    orgs = _edited_organisations(user)
+    orgs = authorities_editable_by(user=user)
     return list(_audits().filter(plan__contract__notice__buyer_id__in=orgs)
                 .prefetch_related("findings"))
 
@@ -289,7 +284,7 @@ def about_my_organisations(user: AnyUser) -> list[Audit]:
     orgs = Membership.objects.filter(user=user, role__in=list(SUPPLIER_ROLES)).values(
         "organization_id")
     return list(_audits().filter(plan__contract__supplier_id__in=orgs)
-                .prefetch_related("shares__organization"))
+                .prefetch_related("shares__organization", "findings"))
 
 
 def published_summaries() -> list[Audit]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import NOTICE_EDITOR_ROLES, Membership, User
-from accounts.selectors import AnyUser
+from accounts.selectors import AnyUser, authorities_editable_by
 from backend.formatting import format_day, format_oslo
 from notices.models import Notice, NoticeKind, NoticeStatus
 
@@ -70,9 +70,8 @@ def officer_notices(user: AnyUser) -> QuerySet[Notice]:
     """The procurements (not award notices) of every organisation the user edits for."""
     if not user.is_authenticated:
         return Notice.objects.none()
-    orgs = Membership.objects.filter(user=user, role__in=list(NOTICE_EDITOR_ROLES)).values(
-        "organization_id")
-    return (Notice.objects.filter(buyer_id__in=orgs, award_for__isnull=True)
+    return (Notice.objects.filter(buyer__in=authorities_editable_by(user=user),
+                                  award_for__isnull=True)
             .select_related("buyer").order_by("-updated_at", "-pk"))
 
 
